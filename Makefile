@@ -1,0 +1,37 @@
+# spro — the two commands: `make run` and `make test` (see README).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DEBUG ?= 1
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+run: install
+	@mkdir -p var
+	$(BIN)/spro migrate --noinput --verbosity 0
+	$(BIN)/spro setup-demo
+	@echo "Portail : http://127.0.0.1:$(PORT)/"
+	$(BIN)/spro runserver 127.0.0.1:$(PORT)
+
+test: install
+	DEBUG= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check spro tests bench
+	$(BIN)/ruff format --check spro tests bench
+
+bench: install
+	@mkdir -p var/bench
+	DEBUG= $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

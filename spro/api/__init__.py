@@ -1,0 +1,18 @@
+"""Open-data API (django-ninja) under /api/v1/; each domain adds its router here."""
+
+from ninja import NinjaAPI
+
+from spro.api.communes import router as communes_router
+from spro.api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="API ouverte du SPRO",
+    version="1.0.0",
+    description=(
+        "Données ouvertes du Service Public Régional de l'Orientation : référentiel des communes, "
+        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte."
+    ),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/communes", communes_router, tags=["Communes"])

@@ -1,0 +1,36 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from spro.territories.lookup import search_communes
+
+SUGGESTION_LIMIT = 8
+
+
+class StaticPage(TemplateView):
+    pass
+
+
+@require_GET
+def home(request):
+    return render(request, "portal/home.html")
+
+
+@require_GET
+def commune_suggestions(request):
+    """htmx fragment: communes matching what the visitor typed, as a list of links."""
+    query = request.GET.get("commune", request.GET.get("q", "")).strip()[:100]
+    communes = search_communes(query, limit=SUGGESTION_LIMIT) if len(query) >= 2 else []
+    return render(
+        request,
+        "portal/_commune_suggestions.html",
+        {"query": query, "communes": communes, "too_short": 0 < len(query) < 2},
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "portal/404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "portal/500.html", status=500)

