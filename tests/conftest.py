@@ -9,8 +9,11 @@ process (tests/browser/conftest.py).
 import pytest
 from django.core.management import call_command
 
+from spro.territories.models import Commune
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("import-territories", verbosity=0)
+        if not Commune.objects.exists():  # with --reuse-db it is already there
+            call_command("import-territories", verbosity=0)

@@ -1,1 +1,192 @@
-from django.db import models  # noqa: F401
+"""The directory of the SPRO: networks, structures, their sites (lieux d'accueil) and services.
+
+Multi-valued codes (needs, publics, modes…) are stored as JSON lists for display and editing, and
+mirrored on the Site as "|code|code|" strings (`*_index`) so that a proximity search is one query on one
+indexed table, on SQLite as on PostgreSQL.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from spro.directory.codes import MembershipKind, SiteKind
+
+STALE_AFTER = timedelta(days=182)
+
+
+def code_index(codes) -> str:
+    """'|a|b|' form of a list of codes, searched with `contains='|a|'`."""
+    codes = sorted(set(codes or []))
+    return f"|{'|'.join(codes)}|" if codes else ""
+
+
+class Tracked(models.Model):
+    """When and by whom a record was last changed or confirmed as still accurate."""
+
+    created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("mis à jour le", default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="mis à jour par",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_stale(self) -> bool:
+        return self.updated_at < timezone.now() - STALE_AFTER
+
+    def touch(self, user=None):
+        self.updated_at = timezone.now()
+        self.updated_by = user
+
+
+class Network(Tracked):
+    code = models.SlugField("code", max_length=50, unique=True)
+    label = models.CharField("libellé", max_length=150)
+    short_label = models.CharField("sigle", max_length=50, blank=True)
+    description = models.TextField("description", blank=True)
+    publics = models.JSONField("publics servis", default=list, blank=True)
+    needs = models.JSONField("besoins couverts", default=list, blank=True)
+    membership_kind = models.CharField(
+        "type d'adhésion par défaut", max_length=20, choices=MembershipKind.choices,
+        default=MembershipKind.LABELLISE,
+    )
+    # Code of the matching data·inclusion "typologie de structure", when one exists.
+    data_inclusion_typology = models.CharField("typologie data·inclusion", max_length=20, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = "réseau"
+
+    def __str__(self):
+        return self.label
+
+
+class Structure(Tracked):
+    name = models.CharField("nom", max_length=200)
+    siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="structures", verbose_name="réseau")
+    membership_kind = models.CharField("type d'adhésion", max_length=20, choices=MembershipKind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="antennas",
+        verbose_name="structure de rattachement",
+    )
+    website = models.URLField("site internet", blank=True)
+    description = models.TextField("présentation", blank=True)
+    is_demo = models.BooleanField("donnée fictive de démonstration", default=False)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "structure"
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A professional's account attached to a structure, as administrator or adviser."""
+
+    class Role(models.TextChoices):
+        ADMIN = "administrateur", "Administrateur de la structure"
+        ADVISER = "conseiller", "Conseiller"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.ADVISER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "structure"], name="unique_membership")]
+        verbose_name = "membre de structure"
+
+    def __str__(self):
+        return f"{self.user} — {self.structure} ({self.get_role_display()})"
+
+
+class Site(Tracked):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField("nom du lieu", max_length=200)
+    kind = models.CharField("type de lieu", max_length=20, choices=SiteKind.choices, default=SiteKind.PRINCIPAL)
+    address = models.CharField("adresse", max_length=255)
+    address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
+    postal_code = models.CharField("code postal", max_length=5)
+    commune = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="sites")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("courriel", blank=True)
+    opening_hours = models.CharField(
+        "horaires (format OpenStreetMap)", max_length=500, blank=True,
+        help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
+    )
+    reception_modes = models.JSONField("modes d'accueil", default=list, blank=True)
+    accessibility = models.JSONField("accessibilité", default=list, blank=True)
+    description = models.TextField("informations pratiques", blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    # Denormalised for search (see module docstring); kept in sync by `Site.reindex()`.
+    network_code = models.CharField(max_length=50, db_index=True, editable=False, default="")
+    needs_index = models.CharField(max_length=500, editable=False, default="")
+    publics_index = models.CharField(max_length=500, editable=False, default="")
+    modes_index = models.CharField(max_length=200, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "lieu d'accueil"
+        verbose_name_plural = "lieux d'accueil"
+        indexes = [models.Index(fields=["latitude", "longitude"], name="site_lat_lon")]
+
+    def __str__(self):
+        return self.name
+
+
+class Service(Tracked):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField("nom du service", max_length=200)
+    description = models.TextField("description", blank=True)
+    needs = models.JSONField("besoins", default=list)
+    publics = models.JSONField("publics", default=list, blank=True)
+    is_free = models.BooleanField("gratuit", default=True)
+    access_modes = models.JSONField("modalités d'accès", default=list, blank=True)
+    appointment_url = models.URLField("lien de prise de rendez-vous", blank=True)
+    is_active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "service"
+
+    def __str__(self):
+        return self.name
+
+
+class ChangeRecord(models.Model):
+    """History of every change made to the directory: who, when, what."""
+
+    class Action(models.TextChoices):
+        CREATE = "creation", "Création"
+        UPDATE = "modification", "Modification"
+        CONFIRM = "confirmation", "Confirmation « toujours exact »"
+        DELETE = "suppression", "Suppression"
+        IMPORT = "import", "Import"
+
+    object_type = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    object_label = models.CharField(max_length=255)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="change_object")]
+        verbose_name = "historique de modification"
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_label} ({self.at:%d/%m/%Y})"
