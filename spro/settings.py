@@ -48,9 +48,15 @@ INSTALLED_APPS = [
     "spro.accounts",
     "spro.territories",
     "spro.directory",
+    "spro.routing",
     "spro.referrals",
     "spro.www.portal",
     "spro.www.pro",
+    "spro.www.annuaire",
+    "spro.www.aiguillage",
+    "spro.www.structures",
+    "spro.www.orientations",
+    "spro.www.region",
 ]
 
 MIDDLEWARE = [
@@ -140,8 +146,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Email
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST") else
-    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -177,9 +184,7 @@ SPRO_LOGO_URL = os.environ.get("SPRO_LOGO_URL", "")
 SPRO_CONTACT_EMAIL = os.environ.get("SPRO_CONTACT_EMAIL", "contact-spro@region.localhost")
 # Map tiles: URL template and attribution; the browser alone requests tiles.
 SPRO_TILE_URL = os.environ.get("SPRO_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-SPRO_TILE_ATTRIBUTION = os.environ.get(
-    "SPRO_TILE_ATTRIBUTION", "&copy; les contributeurs d'OpenStreetMap"
-)
+SPRO_TILE_ATTRIBUTION = os.environ.get("SPRO_TILE_ATTRIBUTION", "&copy; les contributeurs d'OpenStreetMap")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,14 +8,16 @@ admin.site.site_title = "spro"
 
 urlpatterns = [
     path("", include("spro.www.portal.urls")),
+    path("", include("spro.www.annuaire.urls")),  # /annuaire/, /lieux/<id>/
+    path("trouver-mon-interlocuteur/", include("spro.www.aiguillage.urls")),
     path("comptes/", include("spro.accounts.urls")),
+    path("espace-pro/structures/", include("spro.www.structures.urls")),
+    path("espace-pro/orientations/", include("spro.www.orientations.urls")),
     path("espace-pro/", include("spro.www.pro.urls")),
+    path("region/", include("spro.www.region.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
 handler404 = "spro.www.portal.views.page_not_found"
 handler500 = "spro.www.portal.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += []

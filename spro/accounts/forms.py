@@ -11,7 +11,9 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     error_messages = {
@@ -39,7 +41,9 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
-    email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
 
 class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):

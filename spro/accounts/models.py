@@ -78,3 +78,6 @@ class LoginAttempt(models.Model):
     class Meta:
         verbose_name = "tentative de connexion échouée"
         verbose_name_plural = "tentatives de connexion échouées"
+
+    def __str__(self):
+        return f"{self.email} {self.attempted_at:%d/%m/%Y %H:%M}"

@@ -2,8 +2,10 @@
 
 from ninja import NinjaAPI
 
+from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
 from spro.api.errors import install_error_handlers
+from spro.api.lieux import router as lieux_router
 
 api = NinjaAPI(
     title="API ouverte du SPRO",
@@ -16,3 +18,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/communes", communes_router, tags=["Communes"])
+api.add_router("/lieux", lieux_router, tags=["Annuaire"])
+api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])

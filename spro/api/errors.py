@@ -40,9 +40,7 @@ def field_name(loc) -> str:
 def install_error_handlers(api):
     @api.exception_handler(ValidationError)
     def validation_error(request, exc):
-        errors = [
-            {"champ": field_name(e.get("loc", ())), "message": french_message(e)} for e in exc.errors
-        ]
+        errors = [{"champ": field_name(e.get("loc", ())), "message": french_message(e)} for e in exc.errors]
         detail = " ; ".join(f"{e['champ']} : {e['message']}" for e in errors)
         return api.create_response(
             request, {"detail": f"Paramètres invalides — {detail}", "erreurs": errors}, status=422

@@ -28,7 +28,11 @@ class Tracked(models.Model):
     created_at = models.DateTimeField("créé le", default=timezone.now, editable=False)
     updated_at = models.DateTimeField("mis à jour le", default=timezone.now)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="mis à jour par",
     )
 
@@ -52,7 +56,9 @@ class Network(Tracked):
     publics = models.JSONField("publics servis", default=list, blank=True)
     needs = models.JSONField("besoins couverts", default=list, blank=True)
     membership_kind = models.CharField(
-        "type d'adhésion par défaut", max_length=20, choices=MembershipKind.choices,
+        "type d'adhésion par défaut",
+        max_length=20,
+        choices=MembershipKind.choices,
         default=MembershipKind.LABELLISE,
     )
     # Code of the matching data·inclusion "typologie de structure", when one exists.
@@ -70,10 +76,16 @@ class Network(Tracked):
 class Structure(Tracked):
     name = models.CharField("nom", max_length=200)
     siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
-    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="structures", verbose_name="réseau")
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="structures", verbose_name="réseau"
+    )
     membership_kind = models.CharField("type d'adhésion", max_length=20, choices=MembershipKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="antennas",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="antennas",
         verbose_name="structure de rattachement",
     )
     website = models.URLField("site internet", blank=True)
@@ -112,7 +124,9 @@ class Membership(models.Model):
 class Site(Tracked):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="sites")
     name = models.CharField("nom du lieu", max_length=200)
-    kind = models.CharField("type de lieu", max_length=20, choices=SiteKind.choices, default=SiteKind.PRINCIPAL)
+    kind = models.CharField(
+        "type de lieu", max_length=20, choices=SiteKind.choices, default=SiteKind.PRINCIPAL
+    )
     address = models.CharField("adresse", max_length=255)
     address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5)
@@ -122,7 +136,9 @@ class Site(Tracked):
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("courriel", blank=True)
     opening_hours = models.CharField(
-        "horaires (format OpenStreetMap)", max_length=500, blank=True,
+        "horaires (format OpenStreetMap)",
+        max_length=500,
+        blank=True,
         help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
     )
     reception_modes = models.JSONField("modes d'accueil", default=list, blank=True)
@@ -144,6 +160,35 @@ class Site(Tracked):
 
     def __str__(self):
         return self.name
+
+    def reindex(self, services=None, save=True):
+        """Refresh the denormalised search fields from the structure and the active services."""
+        from spro.territories.lookup import normalize
+
+        if services is None:
+            services = list(self.services.filter(is_active=True))
+        self.network_code = self.structure.network.code
+        self.needs_index = code_index(n for s in services for n in s.needs)
+        self.publics_index = code_index(p for s in services for p in s.publics)
+        self.modes_index = code_index(self.reception_modes)
+        words = [
+            self.name,
+            self.structure.name,
+            self.structure.network.label,
+            self.structure.network.short_label,
+            self.commune.name if self.commune_id else "",
+            self.description,
+        ]
+        words += [w for s in services for w in (s.name, s.description)]
+        self.search_text = normalize(" ".join(filter(None, words)))
+        if save:
+            Site.objects.filter(pk=self.pk).update(
+                network_code=self.network_code,
+                needs_index=self.needs_index,
+                publics_index=self.publics_index,
+                modes_index=self.modes_index,
+                search_text=self.search_text,
+            )
 
 
 class Service(Tracked):

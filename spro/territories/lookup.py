@@ -32,9 +32,7 @@ def search_communes(query: str, limit: int = 10) -> list[Commune]:
         return []
     base = Commune.objects.select_related("departement", "region")
     if POSTAL_CODE.match(query):
-        matches = base.filter(
-            Q(postal_code_set__code__startswith=query) | Q(code=query)
-        ).annotate(
+        matches = base.filter(Q(postal_code_set__code__startswith=query) | Q(code=query)).annotate(
             rank=Case(
                 When(code=query, then=Value(0)),
                 When(postal_code_set__code=query, then=Value(1)),

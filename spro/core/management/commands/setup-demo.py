@@ -27,8 +27,13 @@ class Command(BaseCommand):
         for email, first, last, role, staff in DEMO_ACCOUNTS:
             user, was_created = User.objects.get_or_create(
                 email=email,
-                defaults={"first_name": first, "last_name": last, "region_role": role, "is_staff": staff,
-                          "is_superuser": staff},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "region_role": role,
+                    "is_staff": staff,
+                    "is_superuser": staff,
+                },
             )
             if was_created:
                 user.set_password(DEMO_PASSWORD)

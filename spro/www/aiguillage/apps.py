@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AiguillageConfig(AppConfig):
+    name = "spro.www.aiguillage"
+    label = "www_aiguillage"

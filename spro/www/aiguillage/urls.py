@@ -1,0 +1,3 @@
+app_name = "aiguillage"
+
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnnuaireConfig(AppConfig):
+    name = "spro.www.annuaire"
+    label = "www_annuaire"

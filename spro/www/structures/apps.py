@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StructuresConfig(AppConfig):
+    name = "spro.www.structures"
+    label = "www_structures"
