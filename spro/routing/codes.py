@@ -1,0 +1,70 @@
+"""Vocabulary of a situation (issue 4): stored codes (ASCII slugs) and the French labels people read."""
+
+STATUTS = {
+    "eleve": "Collégien ou lycéen",
+    "etudiant": "Étudiant",
+    "apprenti": "Apprenti",
+    "demandeur-emploi": "Demandeur d'emploi",
+    "salarie-prive": "Salarié du secteur privé",
+    "independant": "Travailleur indépendant",
+    "agent-public": "Agent public (fonctionnaire ou contractuel)",
+    "sans-activite": "Sans activité",
+    "retraite": "Retraité",
+}
+
+DIPLOMES = {
+    "aucun": "Aucun diplôme",
+    "cap-bep": "CAP ou BEP",
+    "bac": "Baccalauréat",
+    "bac+2": "Bac + 2",
+    "bac+3": "Bac + 3 (licence)",
+    "bac+5": "Bac + 5 ou plus",
+}
+
+BESOINS = {
+    "orientation-etudes": "Choisir mes études ou ma voie de formation",
+    "decouvrir-metiers": "Découvrir des métiers",
+    "trouver-formation": "Trouver une formation",
+    "apprentissage": "Trouver un apprentissage",
+    "trouver-emploi": "Trouver un emploi",
+    "reconversion": "Changer de métier (reconversion)",
+    "projet-transition": (
+        "Financer une reconversion en étant salarié (projet de transition professionnelle)"
+    ),
+    "maintien-emploi": "Garder mon emploi",
+    "vae": "Faire valider mon expérience (VAE)",
+    "creer-entreprise": "Créer ou reprendre une entreprise",
+    "remobilisation": "Reprendre pied, retrouver un projet",
+    "acces-droits": "Connaître mes droits",
+    "documentation": "Me documenter par moi-même",
+}
+
+SECTEURS = {
+    "artisanat": "Artisanat",
+    "batiment": "Bâtiment",
+    "commerce": "Commerce",
+    "industrie": "Industrie",
+    "services": "Services",
+    "hotellerie-restauration": "Hôtellerie et restauration",
+    "agriculture": "Agriculture",
+    "sante-social": "Santé et social",
+    "numerique": "Numérique",
+    "autre": "Autre secteur",
+}
+
+SEXES = {"femme": "Femme", "homme": "Homme"}
+
+# Situation field → (kind, allowed codes or None). Kinds: "int", "bool", "code", "str".
+FIELDS = {
+    "age": ("int", None),
+    "sexe": ("code", SEXES),
+    "statut": ("code", STATUTS),
+    "diplome": ("code", DIPLOMES),
+    "cadre": ("bool", None),
+    "rqth": ("bool", None),
+    "mois_hors_ecole": ("int", None),
+    "besoin": ("code", BESOINS),
+    "secteur": ("code", SECTEURS),
+    "commune": ("str", None),
+    "premiere_porte": ("str", None),
+}

@@ -1,0 +1,177 @@
+"""The aiguillage engine: a situation in, the second-door networks (best first, each with why) out.
+
+The rules are data (`ruleset.py`, `rules/default.json`, or the active `RuleSet` of the configured
+Région); they are compiled once per process and per rule-set version, then evaluated in pure Python,
+so that thousands of situations take well under a second. `lieux` are looked up only when a commune
+is given (`places.py`).
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from spro.routing.ruleset import MAX_NETWORKS, CompiledRuleSet, compile_rules, default_rules
+from spro.routing.situation import SituationError, parse_situation
+
+LABELS_TTL = 60  # seconds: network labels come from the directory and may be renamed there
+
+
+@dataclass
+class Recommendation:
+    code: str
+    label: str
+    reason: str
+    source: str
+    rule: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "libelle": self.label, "raison": self.reason, "source": self.source}
+
+
+@dataclass
+class Answer:
+    situation: dict
+    networks: list[Recommendation]
+    places: list[dict] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)  # ids of the rules that decided
+
+    @property
+    def needs_second_door(self) -> bool:
+        return bool(self.networks)
+
+    def as_dict(self) -> dict:
+        return {"reseaux": [n.as_dict() for n in self.networks], "lieux": self.places}
+
+
+class Engine:
+    def __init__(self, compiled: CompiledRuleSet, labels: dict[str, str], version: str):
+        self.compiled = compiled
+        self.version = version
+        self.labels = {code: info["label"] for code, info in compiled.networks.items()}
+        self.labels.update(labels)
+        self.network_codes = frozenset(self.labels)
+        self.loaded_at = time.monotonic()
+
+    # -- reading --------------------------------------------------------------------------------------
+    def parse(self, data) -> dict:
+        return parse_situation(data, self.network_codes)
+
+    def network_info(self, code: str) -> dict:
+        return self.compiled.networks.get(code, {})
+
+    def first_level(self, besoin: str | None) -> dict:
+        info = self.compiled.first_level
+        return info.get(besoin or "") or info.get("default") or {}
+
+    # -- deciding -------------------------------------------------------------------------------------
+    def evaluate(self, situation: dict) -> Answer:
+        """Rank the networks for an already parsed situation (see `parse`)."""
+        best = {}
+        stop = None
+        for rule in self.compiled.rules:
+            if not rule.test(situation):
+                continue
+            if rule.network is None:
+                if stop is None or rule.score > stop.score:
+                    stop = rule
+                continue
+            current = best.get(rule.network)
+            if current is None or rule.score > current.score:
+                best[rule.network] = rule
+        ranked = sorted(best.values(), key=lambda r: (-r.score, r.order))
+        if not ranked or (stop is not None and stop.score >= ranked[0].score):
+            return Answer(situation, [], rules=[stop.id] if stop else [])
+        first_door = situation.get("premiere_porte")
+        if first_door:
+            # Two doors at most: the first door is never proposed again as an alternative; when it is the
+            # best second door itself, the person stays there (see already_there in the rule data).
+            ranked = [r for i, r in enumerate(ranked) if i == 0 or r.network != first_door]
+        ranked = ranked[:MAX_NETWORKS]
+        networks = []
+        for i, rule in enumerate(ranked):
+            label = self.labels.get(rule.network, rule.network)
+            reason = rule.reason
+            if "{" in reason:
+                reason = reason.format(network=label, age=situation.get("age", ""))
+            if i == 0 and rule.network == first_door and self.compiled.already_there:
+                reason = f"{reason} {self.compiled.already_there}"
+            networks.append(Recommendation(rule.network, label, reason, rule.source, rule.id))
+        return Answer(situation, networks, rules=[r.id for r in ranked])
+
+    def route(self, data, places=None) -> Answer:
+        """Parse then evaluate one situation; `places` (a `PlaceFinder`) adds the nearest sites."""
+        situation = self.parse(data)
+        answer = self.evaluate(situation)
+        if places is not None and situation.get("commune"):
+            answer.places = places.find(
+                situation["commune"],
+                [n.code for n in answer.networks],
+                situation.get("besoin"),
+                self.compiled.need_map,
+            )
+        return answer
+
+    def route_many(self, items: list, places=None) -> list[Answer]:
+        """Every situation of a list; the first bad one raises `SituationError` carrying its index."""
+        parsed = []
+        for index, data in enumerate(items):
+            try:
+                parsed.append(self.parse(data))
+            except SituationError as error:
+                raise error.at(index) from None
+        answers = [self.evaluate(s) for s in parsed]
+        if places is not None:
+            for index, answer in enumerate(answers):
+                situation = answer.situation
+                if situation.get("commune"):
+                    try:
+                        answer.places = places.find(
+                            situation["commune"],
+                            [n.code for n in answer.networks],
+                            situation.get("besoin"),
+                            self.compiled.need_map,
+                        )
+                    except SituationError as error:
+                        raise error.at(index) from None
+        return answers
+
+
+# --- one compiled engine per process, per rule-set version -----------------------------------------------
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+
+
+def _network_labels() -> dict[str, str]:
+    from spro.directory.models import Network
+
+    return dict(Network.objects.filter(is_active=True).values_list("code", "label"))
+
+
+def get_engine(region_code: str | None = None) -> Engine:
+    """The engine of the Région's active rule set, or of the default rules (one query to check)."""
+    from spro.routing.models import RuleSet
+
+    region_code = region_code or settings.SPRO_REGION
+    active = (
+        RuleSet.objects.filter(region_code=region_code, is_active=True).values_list("pk", "version").first()
+    )
+    key = f"{region_code}:v{active[1]}#{active[0]}" if active else "default"
+    engine = _engines.get(key)
+    if engine is not None and time.monotonic() - engine.loaded_at < LABELS_TTL:
+        return engine
+    with _lock:
+        if engine is not None:
+            # Same rules: only refresh the labels.
+            engine = Engine(engine.compiled, _network_labels(), key)
+        else:
+            rules = RuleSet.objects.get(pk=active[0]).rules if active else default_rules()
+            engine = Engine(compile_rules(rules), _network_labels(), key)
+        _engines[key] = engine
+    return engine
+
+
+def clear_cache():
+    _engines.clear()
