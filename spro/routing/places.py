@@ -10,7 +10,7 @@ import math
 
 from django.utils import timezone
 
-from spro.routing.situation import SituationError
+from spro.routing.situation import UnknownCommune
 
 RADII_KM = (30, 100)  # widen once when nothing is near
 PER_NETWORK = 3
@@ -122,7 +122,7 @@ class PlaceFinder:
             )
         found = self._communes[code]
         if found is None:
-            raise SituationError("commune", f"commune « {code} » inconnue (code INSEE attendu).")
+            raise UnknownCommune("commune", f"commune « {code} » inconnue (code INSEE attendu).")
         return found
 
     def find(self, commune: str, networks: list[str], besoin: str | None, need_map: dict) -> list[dict]:

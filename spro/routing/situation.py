@@ -8,7 +8,7 @@ import re
 
 from spro.routing.codes import FIELDS
 
-INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
 INT_BOUNDS = {"age": (0, 120), "mois_hors_ecole": (0, 1200)}
 FIELD_LIST = ", ".join(FIELDS)
 
@@ -30,10 +30,14 @@ class SituationError(ValueError):
         return text
 
     def at(self, index: int) -> "SituationError":
-        return SituationError(self.field, self.detail, index)
+        return type(self)(self.field, self.detail, index)
 
     def __str__(self):
         return self.message
+
+
+class UnknownCommune(SituationError):
+    """A well-formed INSEE code that names no commune of the referential."""
 
 
 def _type_name(value) -> str:
@@ -61,7 +65,7 @@ def parse_situation(data, network_codes=None) -> dict:
     for field, value in data.items():
         if field not in FIELDS:
             raise SituationError(field, f"champ inconnu. Champs possibles : {FIELD_LIST}.")
-        if value is None or value == "":
+        if value is None:  # JSON null: the same as an absent field
             continue
         kind, codes = FIELDS[field]
         if kind == "int":
@@ -77,7 +81,6 @@ def parse_situation(data, network_codes=None) -> dict:
         else:
             if not isinstance(value, str):
                 raise SituationError(field, f"un texte est attendu, pas {_type_name(value)}.")
-            value = value.strip()
             if kind == "code" and value not in codes:
                 raise SituationError(
                     field, f"valeur « {value} » inconnue. Valeurs possibles : {', '.join(codes)}."
