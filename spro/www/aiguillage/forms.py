@@ -1,0 +1,114 @@
+"""The six questions of "Trouver mon interlocuteur" and the contact request, as Django forms."""
+
+import re
+
+from django import forms
+
+from spro.routing.codes import BESOINS, SECTEURS, STATUTS
+from spro.territories.lookup import INSEE_CODE, search_communes
+
+SKIP = ("", "Je préfère ne pas répondre")
+
+
+class QuestionsForm(forms.Form):
+    """Every question may be skipped; nothing is stored, the answers travel in the URL only."""
+
+    age = forms.IntegerField(
+        label="Quel âge avez-vous ?",
+        required=False,
+        min_value=10,
+        max_value=120,
+        error_messages={
+            "invalid": "Indiquez votre âge en chiffres, par exemple 17.",
+            "min_value": "Indiquez un âge d'au moins 10 ans.",
+            "max_value": "Indiquez un âge de 120 ans au plus.",
+        },
+    )
+    statut = forms.ChoiceField(
+        label="Quelle est votre situation aujourd'hui ?",
+        required=False,
+        choices=[SKIP, *STATUTS.items()],
+    )
+    besoin = forms.ChoiceField(
+        label="Que souhaitez-vous faire ?",
+        required=False,
+        choices=[SKIP, *BESOINS.items()],
+    )
+    secteur = forms.ChoiceField(
+        label="Votre projet concerne-t-il un secteur en particulier ?",
+        required=False,
+        choices=[("", "Pas de secteur en particulier"), *SECTEURS.items()],
+    )
+    rqth = forms.BooleanField(
+        label="J'ai une reconnaissance de la qualité de travailleur handicapé (RQTH)", required=False
+    )
+    cadre = forms.BooleanField(label="Je suis cadre", required=False)
+    commune = forms.CharField(label="Votre commune ou votre code postal", required=False, max_length=100)
+
+    def situation(self) -> dict:
+        """The engine's situation: only the answered questions."""
+        data = self.cleaned_data
+        situation = {
+            key: data[key]
+            for key in ("age", "statut", "besoin", "secteur")
+            if data.get(key) not in (None, "")
+        }
+        for key in ("rqth", "cadre"):
+            if data.get(key):
+                situation[key] = True
+        commune = self.found_commune()
+        if commune is not None:
+            situation["commune"] = commune.code
+        return situation
+
+    def found_commune(self):
+        if not hasattr(self, "_commune"):
+            text = (self.cleaned_data.get("commune") or "").strip()
+            found = search_communes(text, limit=1) if len(text) >= 2 else []
+            if not found and INSEE_CODE.match(text):
+                found = search_communes(text.upper(), limit=1)
+            self._commune = found[0] if found else None
+        return self._commune
+
+
+PHONE = re.compile(r"^\+?[0-9 .\-()]{10,20}$")
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label="Votre nom (ou prénom)", max_length=100)
+    phone = forms.CharField(
+        label="Votre numéro de téléphone",
+        required=False,
+        max_length=20,
+        help_text="Par exemple : 06 12 34 56 78",
+    )
+    email = forms.EmailField(
+        label="Votre adresse électronique",
+        required=False,
+        max_length=254,
+        help_text="Par exemple : nom@exemple.fr",
+        error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
+    )
+    consent = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Cochez la case pour accepter que le lieu vous recontacte."},
+    )
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(
+                "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("phone")
+            and not data.get("email")
+            and not self.has_error("phone")
+            and not self.has_error("email")
+        ):
+            raise forms.ValidationError("Indiquez un numéro de téléphone ou une adresse électronique.")
+        return data
