@@ -8,6 +8,7 @@ import json
 from typing import Literal
 
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
 from spro.routing.engine import get_engine
@@ -110,7 +111,9 @@ REQUEST_BODY = {
 
 
 def _error(status: int, message: str, field: str = "requête", index: int | None = None):
-    return status, {"detail": message, "erreurs": [{"champ": field, "message": message, "indice": index}]}
+    return Status(
+        status, {"detail": message, "erreurs": [{"champ": field, "message": message, "indice": index}]}
+    )
 
 
 @router.post(
@@ -141,8 +144,8 @@ def aiguiller(request):
     places = PlaceFinder()
     try:
         if isinstance(data, list):
-            return 200, [answer.as_dict() for answer in engine.route_many(data, places)]
-        return 200, engine.route(data, places).as_dict()
+            return Status(200, [answer.as_dict() for answer in engine.route_many(data, places)])
+        return Status(200, engine.route(data, places).as_dict())
     except SituationError as error:
         status = 404 if isinstance(error, UnknownCommune) else 422
         return _error(status, error.message, error.field or "requête", error.index)
