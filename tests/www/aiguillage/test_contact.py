@@ -1,0 +1,70 @@
+"""Asking to be contacted by a site: only then a name and a phone or email, with explicit consent."""
+
+import pytest
+from django.apps import apps
+
+from tests.routing.factories import site
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def place():
+    return site("mission-locale", needs=["trouver-un-emploi"], offset_km=1)
+
+
+def url(place) -> str:
+    return f"/trouver-mon-interlocuteur/contact/{place.pk}/?age=20&statut=sans-activite&besoin=trouver-emploi"
+
+
+def test_the_form_asks_a_name_a_phone_or_email_and_consent(client, place):
+    html = client.get(url(place)).content.decode()
+    assert f"Être recontacté par {place.name}" in html
+    for name in ("name", "phone", "email", "consent"):
+        assert f'for="id_{name}"' in html
+    assert "J&#x27;accepte que mon nom, mes coordonnées et les réponses que j&#x27;ai données" in html
+    assert "effacées au plus tard 90 jours" in html
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"name": "Camille", "phone": "0612345678"},
+            "Cochez la case pour accepter que le lieu vous recontacte.",
+        ),
+        (
+            {"name": "Camille", "consent": "on"},
+            "Indiquez un numéro de téléphone ou une adresse électronique.",
+        ),
+        ({"name": "Camille", "phone": "abc", "consent": "on"}, "Saisissez un numéro de téléphone valide"),
+        ({"phone": "0612345678", "consent": "on"}, "Ce champ est obligatoire."),
+    ],
+)
+def test_an_incomplete_request_is_refused_in_french_and_nothing_is_stored(client, place, data, message):
+    before = row_counts()
+    response = client.post(url(place), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert row_counts() == before
+
+
+def test_an_inactive_or_unknown_site_cannot_be_asked(client):
+    closed = site("mission-locale", is_active=False)
+    assert client.get(f"/trouver-mon-interlocuteur/contact/{closed.pk}/").status_code == 404
+    assert client.get("/trouver-mon-interlocuteur/contact/999999/").status_code == 404
+
+
+def test_a_complete_request_records_the_consent_through_the_referrals_app(client, place):
+    contact = pytest.importorskip("spro.referrals.contact", reason="spro.referrals.contact not there yet")
+    response = client.post(url(place), {"name": "Camille", "email": "camille@example.org", "consent": "on"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/trouver-mon-interlocuteur/contact/{place.pk}/envoye/"
+    request = contact.ContactRequest.objects.get()
+    assert request.site == place
+    assert "J'accepte que mon nom" in request.consent_text
+    assert request.situation == {"age": 20, "statut": "sans-activite", "besoin": "trouver-emploi"}
