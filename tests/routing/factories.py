@@ -1,13 +1,13 @@
 """Directory records for aiguillage tests: a network, a structure, a site with one service."""
 
 from spro.directory.models import Network, Service, Site, Structure
+from spro.routing.ruleset import default_rules
 from spro.territories.models import Commune
 
 
 def network(code: str, label: str | None = None) -> Network:
-    return Network.objects.get_or_create(
-        code=code, defaults={"label": label or code.replace("-", " ").title()}
-    )[0]
+    label = label or default_rules()["networks"].get(code, {}).get("label", code)
+    return Network.objects.get_or_create(code=code, defaults={"label": label})[0]
 
 
 def site(
