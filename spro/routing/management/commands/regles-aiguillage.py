@@ -1,0 +1,89 @@
+"""`spro regles-aiguillage`: check, publish, export and list the aiguillage rule sets of a Région.
+
+A rule change needs no release: export the rules in force, edit the JSON, check it, publish it; the
+publication is a new version (the previous ones stay, for the record and to go back).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from spro.routing.models import RuleSet
+from spro.routing.ruleset import RuleSetError, default_rules, validate
+from spro.routing.situation import json_error_message
+
+
+class Command(BaseCommand):
+    help = "Vérifie, publie, exporte ou liste les règles d'aiguillage de la Région."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "action",
+            choices=["verifier", "publier", "exporter", "historique", "regles-par-defaut"],
+            help="verifier FICHIER | publier FICHIER | exporter | historique | regles-par-defaut",
+        )
+        parser.add_argument("fichier", nargs="?", help="Fichier JSON des règles (« - » : entrée standard).")
+        parser.add_argument("--region", default=None, help="Code INSEE de la Région (défaut : SPRO_REGION).")
+        parser.add_argument("--commentaire", default="", help="Pourquoi ce changement (publier).")
+        parser.add_argument("--numero", dest="numero", type=int, help="Version à exporter (défaut : celle en vigueur).")
+
+    def handle(self, *args, action, fichier, region, commentaire, numero, **options):
+        region = region or settings.SPRO_REGION
+        if action in ("verifier", "publier"):
+            rules = self.read(fichier)
+            errors = validate(rules)
+            if errors:
+                raise CommandError("Règles invalides :\n- " + "\n- ".join(errors), returncode=2)
+            if action == "verifier":
+                self.stdout.write(f"Règles valides : {len(rules['rules'])} règles.")
+                return
+            try:
+                published = RuleSet.objects.publish(region, rules, comment=commentaire)
+            except RuleSetError as error:  # pragma: no cover - validated above
+                raise CommandError(str(error), returncode=2) from error
+            self.stdout.write(f"Version {published.version} publiée et en vigueur pour la Région {region}.")
+        elif action == "exporter":
+            if numero is not None:
+                found = RuleSet.objects.filter(region_code=region, version=numero).first()
+                if found is None:
+                    raise CommandError(f"Aucune version {numero} pour la Région {region}.", returncode=2)
+                rules = found.rules
+            else:
+                active = RuleSet.objects.active_for(region)
+                rules = active.rules if active else default_rules()
+            self.stdout.write(json.dumps(rules, ensure_ascii=False, indent=1))
+        elif action == "historique":
+            rows = RuleSet.objects.filter(region_code=region).select_related("created_by")
+            if not rows:
+                self.stdout.write(f"Aucune version publiée : les règles par défaut s'appliquent ({region}).")
+            for row in rows:
+                state = "en vigueur" if row.is_active else "archivée"
+                author = row.created_by.email if row.created_by else "console"
+                self.stdout.write(
+                    f"v{row.version} — {row.created_at:%d/%m/%Y %H:%M} — {author} — {state} — {row.comment}"
+                )
+        else:
+            count = RuleSet.objects.deactivate(region)
+            self.stdout.write(
+                "Les règles par défaut s'appliquent de nouveau."
+                if count
+                else "Les règles par défaut s'appliquaient déjà."
+            )
+
+    def read(self, fichier):
+        if not fichier:
+            raise CommandError(
+                "Indiquez le fichier JSON des règles (ou « - » pour l'entrée standard).", returncode=2
+            )
+        try:
+            text = sys.stdin.read() if fichier == "-" else Path(fichier).read_text(encoding="utf-8")
+            return json.loads(text)
+        except OSError as error:
+            raise CommandError(f"Fichier illisible : {error.strerror}.", returncode=2) from error
+        except UnicodeDecodeError as error:
+            raise CommandError("Le fichier n'est pas du texte UTF-8.", returncode=2) from error
+        except json.JSONDecodeError as error:
+            raise CommandError(json_error_message(error), returncode=2) from error
