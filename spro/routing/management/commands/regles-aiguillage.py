@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("fichier", nargs="?", help="Fichier JSON des règles (« - » : entrée standard).")
         parser.add_argument("--region", default=None, help="Code INSEE de la Région (défaut : SPRO_REGION).")
         parser.add_argument("--commentaire", default="", help="Pourquoi ce changement (publier).")
-        parser.add_argument("--numero", dest="numero", type=int, help="Version à exporter (défaut : celle en vigueur).")
+        parser.add_argument(
+            "--numero", dest="numero", type=int, help="Version à exporter (défaut : celle en vigueur)."
+        )
 
     def handle(self, *args, action, fichier, region, commentaire, numero, **options):
         region = region or settings.SPRO_REGION
