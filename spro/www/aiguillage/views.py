@@ -7,6 +7,7 @@ the only write is the contact request the person explicitly asks for, with conse
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,7 +18,8 @@ from spro.routing.places import PlaceFinder
 from spro.www.aiguillage.forms import ContactForm, QuestionsForm
 from spro.www.aiguillage.hours import describe_hours
 
-RETENTION_DAYS = 90
+RETENTION_DAYS = 90  # three months, the default retention of the referrals app
+CONTACT_PURPOSE = "Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)"
 ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "rqth", "cadre", "commune")
 
 
@@ -122,17 +124,21 @@ def contact(request, site_id: int):
             from spro.referrals.contact import create_contact_request
         except ImportError:
             return render(request, "aiguillage/contact_unavailable.html", {"site": site}, status=503)
-        create_contact_request(
-            site=site,
-            name=form.cleaned_data["name"],
-            phone=form.cleaned_data["phone"],
-            email=form.cleaned_data["email"],
-            consent_text=consent_text(site),
-            purpose="Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)",
-            retention_days=RETENTION_DAYS,
-            situation=situation,
-        )
-        return redirect("aiguillage:contact_sent", site_id=site.pk)
+        try:
+            create_contact_request(
+                site=site,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                email=form.cleaned_data["email"],
+                consent_text=consent_text(site),
+                purpose=CONTACT_PURPOSE,
+                retention_days=RETENTION_DAYS,
+                situation=situation,
+            )
+        except ValidationError as error:  # the referrals app checks the request again, in French
+            form.add_error(None, error)
+        else:
+            return redirect("aiguillage:contact_sent", site_id=site.pk)
     context = {
         "site": site,
         "form": form,
