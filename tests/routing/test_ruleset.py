@@ -148,3 +148,19 @@ def test_the_default_rules_are_not_changed_by_compiling():
     before = copy.deepcopy(default_rules())
     compile_rules(default_rules())
     assert default_rules() == before
+
+
+def test_every_reason_is_a_french_sentence_addressed_to_the_person():
+    for rule in default_rules()["rules"]:
+        if rule.get("no_second_door"):
+            continue
+        reason = rule["reason"]
+        assert reason[0].isupper() and reason.endswith("."), rule["id"]
+        assert " vous " in f" {reason.lower()} " or "vous " in reason.lower(), rule["id"]
+
+
+def test_every_network_of_the_rules_says_what_to_bring_or_where_to_read_more():
+    networks = default_rules()["networks"]
+    recommended = {r["network"] for r in default_rules()["rules"] if "network" in r}
+    for code in recommended:
+        assert networks[code]["bring"] or networks[code]["more"], code
