@@ -7,15 +7,12 @@ is given (`places.py`).
 """
 
 import threading
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from spro.routing.ruleset import MAX_NETWORKS, CompiledRuleSet, compile_rules, default_rules
 from spro.routing.situation import SituationError, parse_situation
-
-LABELS_TTL = 60  # seconds: network labels come from the directory and may be renamed there
 
 
 @dataclass
@@ -52,7 +49,6 @@ class Engine:
         self.labels = {code: info["label"] for code, info in compiled.networks.items()}
         self.labels.update(labels)
         self.network_codes = frozenset(self.labels)
-        self.loaded_at = time.monotonic()
 
     # -- reading --------------------------------------------------------------------------------------
     def parse(self, data) -> dict:
@@ -138,10 +134,10 @@ class Engine:
         return answers
 
 
-# --- one compiled engine per process, per rule-set version -----------------------------------------------
+# --- rules compiled once per process and per rule-set version ------------------------------------------
 
 _lock = threading.Lock()
-_engines: dict[str, Engine] = {}
+_compiled: dict[str, CompiledRuleSet] = {}
 
 
 def _network_labels() -> dict[str, str]:
@@ -151,7 +147,11 @@ def _network_labels() -> dict[str, str]:
 
 
 def get_engine(region_code: str | None = None) -> Engine:
-    """The engine of the Région's active rule set, or of the default rules (one query to check)."""
+    """The engine of the Région's active rule set, or of the default rules.
+
+    Two small queries per call (the active version, the network labels of the directory, so that a
+    renamed network shows at once); the rules themselves are compiled once per version.
+    """
     from spro.routing.models import RuleSet
 
     region_code = region_code or settings.SPRO_REGION
@@ -159,19 +159,13 @@ def get_engine(region_code: str | None = None) -> Engine:
         RuleSet.objects.filter(region_code=region_code, is_active=True).values_list("pk", "version").first()
     )
     key = f"{region_code}:v{active[1]}#{active[0]}" if active else "default"
-    engine = _engines.get(key)
-    if engine is not None and time.monotonic() - engine.loaded_at < LABELS_TTL:
-        return engine
-    with _lock:
-        if engine is not None:
-            # Same rules: only refresh the labels.
-            engine = Engine(engine.compiled, _network_labels(), key)
-        else:
+    compiled = _compiled.get(key)
+    if compiled is None:
+        with _lock:
             rules = RuleSet.objects.get(pk=active[0]).rules if active else default_rules()
-            engine = Engine(compile_rules(rules), _network_labels(), key)
-        _engines[key] = engine
-    return engine
+            compiled = _compiled[key] = compile_rules(rules)
+    return Engine(compiled, _network_labels(), key)
 
 
 def clear_cache():
-    _engines.clear()
+    _compiled.clear()

@@ -5,7 +5,7 @@ from spro.routing.engine import clear_cache
 
 @pytest.fixture(autouse=True)
 def fresh_engine():
-    """The engine caches network labels read from the database; each test starts from its own data."""
+    """Compiled rules are cached per process; each test compiles them afresh."""
     clear_cache()
     yield
     clear_cache()
