@@ -156,9 +156,12 @@ def get_engine(region_code: str | None = None) -> Engine:
 
     region_code = region_code or settings.SPRO_REGION
     active = (
-        RuleSet.objects.filter(region_code=region_code, is_active=True).values_list("pk", "version").first()
+        RuleSet.objects.filter(region_code=region_code, is_active=True)
+        .values_list("pk", "version", "created_at")
+        .first()
     )
-    key = f"{region_code}:v{active[1]}#{active[0]}" if active else "default"
+    # The creation time guards against a reused id (SQLite after a rollback) mapping to other rules.
+    key = f"{region_code}:v{active[1]}#{active[0]}@{active[2].timestamp()}" if active else "default"
     compiled = _compiled.get(key)
     if compiled is None:
         with _lock:
