@@ -61,8 +61,9 @@ class Network(Tracked):
         choices=MembershipKind.choices,
         default=MembershipKind.LABELLISE,
     )
-    # Code of the matching data·inclusion "typologie de structure", when one exists.
-    data_inclusion_typology = models.CharField("typologie data·inclusion", max_length=20, blank=True)
+    # Code of the matching data·inclusion v1 "réseau porteur" (`data_inclusion.schema.v1.ReseauPorteur`),
+    # when one exists; networks without an equivalent leave it empty and are exported with their `code`.
+    data_inclusion_typology = models.CharField("réseau porteur data·inclusion", max_length=50, blank=True)
     is_active = models.BooleanField("actif", default=True)
 
     class Meta:
