@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "spro.core",
     "spro.accounts",
     "spro.territories",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "spro.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -122,6 +126,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: failures per (email, IP) within the window before the account is locked for a while.
 SPRO_LOGIN_MAX_FAILURES = int(os.environ.get("SPRO_LOGIN_MAX_FAILURES", "5"))
 SPRO_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("SPRO_LOGIN_LOCKOUT_MINUTES", "15"))
+# Second factor (TOTP, django-otp): mandatory for Région staff and the Django admin, optional for members.
+OTP_TOTP_ISSUER = os.environ.get("SPRO_TOTP_ISSUER", "SPRO")
+# Optional ProConnect (OpenID Connect) login, enabled when the three variables are set.
+SPRO_PROCONNECT_CLIENT_ID = os.environ.get("SPRO_PROCONNECT_CLIENT_ID", "")
+SPRO_PROCONNECT_CLIENT_SECRET = os.environ.get("SPRO_PROCONNECT_CLIENT_SECRET", "")
+SPRO_PROCONNECT_ISSUER = os.environ.get("SPRO_PROCONNECT_ISSUER", "").rstrip("/")
+SPRO_PROCONNECT_SCOPES = os.environ.get("SPRO_PROCONNECT_SCOPES", "openid email given_name usual_name")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -187,6 +198,12 @@ SPRO_CONTACT_EMAIL = os.environ.get("SPRO_CONTACT_EMAIL", "contact-spro@region.l
 # Map tiles: URL template and attribution; the browser alone requests tiles.
 SPRO_TILE_URL = os.environ.get("SPRO_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SPRO_TILE_ATTRIBUTION = os.environ.get("SPRO_TILE_ATTRIBUTION", "&copy; les contributeurs d'OpenStreetMap")
+# Absolute address of the site, for links in emails (no request at hand in cron commands).
+SPRO_BASE_URL = os.environ.get("SPRO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Referrals between structures: reminder and expiry of unanswered referrals, retention of personal data.
+SPRO_REFERRAL_REMINDER_DAYS = int(os.environ.get("SPRO_REFERRAL_REMINDER_DAYS", "5"))
+SPRO_REFERRAL_EXPIRY_DAYS = int(os.environ.get("SPRO_REFERRAL_EXPIRY_DAYS", "15"))
+SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
 
 LOGGING = {
     "version": 1,
