@@ -33,9 +33,11 @@ def search_communes(query: str, limit: int = 10) -> list[Commune]:
     base = Commune.objects.select_related("departement", "region")
     if POSTAL_CODE.match(query):
         matches = base.filter(Q(postal_code_set__code__startswith=query) | Q(code=query)).annotate(
+            # People type postal codes far more often than INSEE codes: "13001" is Marseille 1er before
+            # the INSEE code of Aix-en-Provence.
             rank=Case(
-                When(code=query, then=Value(0)),
-                When(postal_code_set__code=query, then=Value(1)),
+                When(postal_code_set__code=query, then=Value(0)),
+                When(code=query, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             )
