@@ -49,6 +49,21 @@ def point_in_ring(lon: float, lat: float, ring) -> bool:
     return inside
 
 
+def distance_to_ring_km(lon: float, lat: float, ring) -> float:
+    """Shortest distance in km from (lon, lat) to the edges of a ring, in a local flat projection."""
+    kx = KM_PER_DEGREE_LAT * math.cos(math.radians(lat))
+    ky = KM_PER_DEGREE_LAT
+    best = math.inf
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        ax, ay = (x0 - lon) * kx, (y0 - lat) * ky
+        bx, by = (x1 - lon) * kx, (y1 - lat) * ky
+        dx, dy = bx - ax, by - ay
+        length = dx * dx + dy * dy
+        t = 0.0 if length == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / length))
+        best = min(best, math.hypot(ax + t * dx, ay + t * dy))
+    return best
+
+
 def ring_area_centroid(ring) -> tuple[float, float, float]:
     """(signed area, centroid lon, centroid lat) of a ring in degree space (shoelace formula)."""
     area = cx = cy = 0.0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from spro.territories.geo import distance_km, point_in_ring, ring_area_centroid
+from spro.territories.geo import distance_to_ring_km, point_in_ring, ring_area_centroid
 from spro.territories.lookup import normalize
 from spro.territories.models import Commune, Departement, Epci, PostalCode, Region
 from spro.territories.wkb import read_point, read_polygons
@@ -107,9 +107,7 @@ def commune_point(geometry: str, mairie: str) -> tuple[float, float] | None:
             outer, holes = rings[0], rings[1:]
             if point_in_ring(*point, outer) and not any(point_in_ring(*point, hole) for hole in holes):
                 return point[1], point[0]
-        nearest = min(
-            distance_km(point[1], point[0], lat, lon) for rings in polygons for lon, lat in rings[0]
-        )
+        nearest = min(distance_to_ring_km(*point, rings[0]) for rings in polygons)
         if nearest <= MAIRIE_TOLERANCE_KM:
             return point[1], point[0]
     best = max((ring_area_centroid(rings[0]) for rings in polygons), key=lambda item: abs(item[0]))

