@@ -25,6 +25,10 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         ),
     }
 
+    def clean_username(self):
+        # Accounts are stored in lower case; people type their address as they like.
+        return self.cleaned_data["username"].strip().lower()
+
     def clean(self):
         email = (self.data.get("username") or "").strip().lower()
         ip = throttling.client_ip(self.request) if self.request else None
@@ -47,4 +51,50 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
 
 
 class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+    def save(self, commit=True):
+        # The lockout message suggests resetting the password: a new password lifts the lock.
+        user = super().save(commit)
+        throttling.clear(user.email)
+        return user
+
+
+class SecondFactorForm(DsfrBaseForm):
+    code = forms.CharField(
+        label="Code à 6 chiffres ou code de secours",
+        help_text=(
+            "Le code affiché par votre application d'authentification, ou l'un de vos codes de secours."
+        ),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self):
+        return "".join(self.cleaned_data["code"].split())
+
+
+class SecondFactorSetupForm(DsfrBaseForm):
+    code = forms.CharField(
+        label="Code à 6 chiffres affiché par l'application",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}
+        ),
+    )
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not code.isdigit():
+            raise forms.ValidationError("Le code est composé de 6 chiffres.")
+        return code
+
+
+class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
+
+
+class ProfileForm(DsfrBaseForm, forms.Form):
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)

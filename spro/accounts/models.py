@@ -1,9 +1,24 @@
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def region_staff(self):
+        return self.filter(
+            is_active=True, region_role__in=[User.RegionRole.ADMIN, User.RegionRole.INSTRUCTOR]
+        )
+
+    def members_of(self, structure):
+        return self.filter(is_active=True, memberships__structure=structure).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **extra):
@@ -63,9 +78,66 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and self.region_role == self.RegionRole.ADMIN
 
     @property
+    def is_region_instructor(self) -> bool:
+        return self.is_active and self.region_role == self.RegionRole.INSTRUCTOR
+
+    @property
     def is_region_staff(self) -> bool:
         """Administrators and instructors of the Région."""
         return self.is_active and self.region_role in {self.RegionRole.ADMIN, self.RegionRole.INSTRUCTOR}
+
+    # Structures (spro.directory.Membership: administrateur | conseiller).
+
+    def structures(self):
+        """Active structures this person belongs to, whatever the role."""
+        from spro.directory.models import Structure
+
+        return Structure.objects.filter(memberships__user=self, is_active=True).distinct()
+
+    def administered_structures(self):
+        from spro.directory.models import Membership, Structure
+
+        return Structure.objects.filter(
+            memberships__user=self, memberships__role=Membership.Role.ADMIN, is_active=True
+        ).distinct()
+
+    def structure_role(self, structure) -> str | None:
+        """'administrateur', 'conseiller' or None."""
+        if not self.is_active:
+            return None
+        membership = self.memberships.filter(structure=structure).only("role").first()
+        return membership.role if membership else None
+
+    def is_structure_member(self, structure) -> bool:
+        return self.structure_role(structure) is not None
+
+    def is_structure_admin(self, structure) -> bool:
+        from spro.directory.models import Membership
+
+        return self.structure_role(structure) == Membership.Role.ADMIN
+
+    @property
+    def is_structure_member_anywhere(self) -> bool:
+        return self.is_active and self.memberships.exists()
+
+    # Second factor.
+
+    @property
+    def requires_second_factor(self) -> bool:
+        """Région staff and technical staff must use a second factor; members may choose to."""
+        return self.is_region_staff or self.is_staff
+
+    def totp_device(self):
+        """The confirmed TOTP device, if the person has enabled two-factor authentication."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.filter(user=self, confirmed=True).first()
+
+    @property
+    def has_second_factor(self) -> bool:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
 
 
 class LoginAttempt(models.Model):
@@ -81,3 +153,69 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.email} {self.attempted_at:%d/%m/%Y %H:%M}"
+
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to read them back
+
+
+def normalize_recovery_code(code: str) -> str:
+    return "".join(c for c in (code or "").lower() if c.isalnum())
+
+
+def hash_recovery_code(code: str) -> str:
+    # Codes carry about 50 random bits: a fast hash is enough, and no secret key ties them to one deployment.
+    return hashlib.sha256(normalize_recovery_code(code).encode()).hexdigest()
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """Single-use recovery codes (stored hashed), a django-otp device so they verify a session like TOTP."""
+
+    class Meta:
+        verbose_name = "codes de secours"
+        verbose_name_plural = "codes de secours"
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    @transaction.atomic
+    def regenerate(self) -> list[str]:
+        """Replace every code by new ones; returns them in clear, shown once."""
+        self.codes.all().delete()
+        codes = []
+        for _ in range(RECOVERY_CODE_COUNT):
+            raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
+            codes.append(f"{raw[:5]}-{raw[5:]}")
+        RecoveryCode.objects.bulk_create(
+            RecoveryCode(device=self, code_hash=hash_recovery_code(c)) for c in codes
+        )
+        return codes
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+    def verify_token(self, token):
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        # Marking it used in the same UPDATE makes a code usable exactly once, even under concurrent requests.
+        used = self.codes.filter(code_hash=hash_recovery_code(token), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+    used_at = models.DateTimeField("utilisé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "code de secours"
+
+    def __str__(self):
+        return f"{self.device.user} ({'utilisé' if self.used_at else 'disponible'})"

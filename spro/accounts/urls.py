@@ -8,7 +8,19 @@ app_name = "accounts"
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/double-authentification/", views.second_factor_view, name="second_factor"),
+    path("connexion/proconnect/", views.proconnect_login, name="proconnect_login"),
+    path("connexion/proconnect/retour/", views.proconnect_callback, name="proconnect_callback"),
+    path("deconnexion/", views.logout, name="logout"),
+    path("mon-compte/", views.account, name="account"),
+    path("mon-compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("double-authentification/activer/", views.second_factor_setup, name="second_factor_setup"),
+    path("double-authentification/desactiver/", views.second_factor_disable, name="second_factor_disable"),
+    path(
+        "double-authentification/codes-de-secours/",
+        views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
     path(
         "mot-de-passe-oublie/",
         auth_views.PasswordResetView.as_view(
