@@ -97,7 +97,9 @@ def test_an_invalid_rule_set_is_refused_and_nothing_is_written(region):
 def test_network_labels_come_from_the_directory(region):
     from spro.directory.models import Network
 
-    Network.objects.create(code="cio", label="CIO de l'académie (libellé de l'annuaire)")
+    Network.objects.update_or_create(
+        code="cio", defaults={"label": "CIO de l'académie (libellé de l'annuaire)"}
+    )
     from spro.routing.engine import clear_cache
 
     clear_cache()

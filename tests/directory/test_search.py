@@ -1,0 +1,217 @@
+"""search_sites: the proximity search shared by the /annuaire/ page, the API and the aiguillage."""
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from spro.directory.search import SiteQuery, search_sites
+from spro.territories.geo import KM_PER_DEGREE_LAT, bounding_box, distance_km
+from spro.territories.models import Commune
+from tests.directory import factories as f
+
+pytestmark = pytest.mark.django_db
+PARIS_TZ = ZoneInfo("Europe/Paris")
+WEEKDAY_HOURS = "Mo-Fr 09:00-12:00,14:00-17:00; PH off"
+
+
+def toulouse():
+    commune = Commune.objects.get(code=f.TOULOUSE)
+    return commune.latitude, commune.longitude
+
+
+def names(result):
+    return [hit.site.name for hit in result.items]
+
+
+def around_toulouse(**criteria):
+    lat, lon = toulouse()
+    criteria.setdefault("radius_km", 30)
+    return search_sites(SiteQuery(lat=lat, lon=lon, **criteria))
+
+
+def test_it_sorts_sites_by_distance_and_gives_each_distance():
+    f.site("Loin", north_km=12)
+    f.site("Près", north_km=2)
+    f.site("Moyen", east_km=-6)
+    result = around_toulouse()
+    assert names(result) == ["Près", "Moyen", "Loin"]
+    assert [round(hit.distance_km) for hit in result.items] == [2, 6, 12]
+    assert result.total == 3
+
+
+def test_it_keeps_only_sites_within_the_radius():
+    f.site("À 9 km", north_km=9)
+    f.site("À 11 km", north_km=11)
+    assert names(around_toulouse(radius_km=10)) == ["À 9 km"]
+
+
+def test_it_uses_the_exact_distance_not_the_bounding_box_corners():
+    # 8 km north and 8 km east is inside the 10 km box but 11.3 km away.
+    f.site("Coin de la boîte", north_km=8, east_km=8)
+    f.site("Bord est", east_km=9.9)
+    result = around_toulouse(radius_km=10)
+    assert names(result) == ["Bord est"]
+
+
+def test_the_bounding_box_contains_every_point_of_the_circle():
+    lat, lon = 48.0, 2.0
+    min_lat, max_lat, min_lon, max_lon = bounding_box(lat, lon, 50)
+    for bearing in range(0, 360, 5):  # the point 49.99 km away in each direction
+        b = math.radians(bearing)
+        d = 49.99 / 6371.0088
+        p1, l1 = math.radians(lat), math.radians(lon)
+        p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+        y = math.sin(b) * math.sin(d) * math.cos(p1)
+        l2 = l1 + math.atan2(y, math.cos(d) - math.sin(p1) * math.sin(p2))
+        plat, plon = math.degrees(p2), math.degrees(l2)
+        assert distance_km(lat, lon, plat, plon) == pytest.approx(49.99, abs=0.01)
+        assert min_lat <= plat <= max_lat and min_lon <= plon <= max_lon
+
+
+def test_it_finds_a_site_just_inside_the_radius_at_the_box_edge():
+    f.site("Juste dedans", east_km=19.95)
+    f.site("Juste dehors", east_km=20.05)
+    assert names(around_toulouse(radius_km=20)) == ["Juste dedans"]
+
+
+def test_it_filters_by_need():
+    f.site("CIO", needs=["orientation-scolaire"])
+    f.site("VAE", network_code="conseil-vae", needs=["vae"], north_km=1)
+    assert names(around_toulouse(need="vae")) == ["VAE"]
+
+
+def test_it_filters_by_public():
+    f.site("Pour les jeunes", publics=["jeunes-16-25"])
+    f.site("Pour les cadres", network_code="apec", publics=["cadres"], north_km=1)
+    assert names(around_toulouse(public="cadres")) == ["Pour les cadres"]
+
+
+def test_it_filters_by_network():
+    f.site("CIO", network_code="cio")
+    f.site("Mission Locale", network_code="mission-locale", north_km=1)
+    assert names(around_toulouse(network="mission-locale")) == ["Mission Locale"]
+
+
+def test_it_filters_by_reception_mode():
+    f.site("Sans rendez-vous", reception_modes=["sur-place"])
+    f.site("Visio", reception_modes=["visio", "telephone"], north_km=1)
+    assert names(around_toulouse(mode="visio")) == ["Visio"]
+
+
+def test_a_need_code_does_not_match_a_longer_code_that_contains_it():
+    f.site("Choisir", needs=["choisir-un-metier"])
+    assert names(around_toulouse(need="metier")) == []
+
+
+def test_it_ignores_inactive_sites_and_sites_of_inactive_structures():
+    f.site("Actif")
+    f.site("Fermé définitivement", is_active=False, north_km=1)
+    closed = f.structure("cio", name="Structure inactive", is_active=False)
+    f.site("Site d'une structure inactive", structure_obj=closed, north_km=2)
+    assert names(around_toulouse()) == ["Actif"]
+
+
+def test_it_ignores_inactive_services_for_needs():
+    site = f.site("Lieu", needs=["orientation-scolaire"])
+    service = site.services.get()
+    service.is_active = False
+    service.save()
+    site.reindex()
+    assert names(around_toulouse(need="orientation-scolaire")) == []
+
+
+@time_machine.travel(datetime(2026, 11, 25, 10, 30, tzinfo=PARIS_TZ), tick=False)  # a Wednesday
+def test_open_now_keeps_exactly_the_sites_open_at_this_minute():
+    f.site("Ouvert en semaine", opening_hours=WEEKDAY_HOURS)
+    f.site("Ouvert l'après-midi", opening_hours="Mo-Fr 14:00-18:00", north_km=1)
+    f.site("Horaires inconnus", opening_hours="", north_km=2)
+    f.site("Horaires illisibles", opening_hours="n'importe quoi", north_km=3)
+    result = around_toulouse(open_now=True)
+    assert names(result) == ["Ouvert en semaine"]
+    assert result.total == 1
+    assert result.items[0].state.code == "ouvert"
+    assert result.items[0].state.text == "Ouvert maintenant, ferme à 12 h"
+
+
+@time_machine.travel(datetime(2026, 11, 11, 10, 30, tzinfo=PARIS_TZ), tick=False)  # 11 novembre
+def test_open_now_knows_french_public_holidays():
+    f.site("Fermé les jours fériés", opening_hours=WEEKDAY_HOURS)
+    assert names(around_toulouse(open_now=True)) == []
+
+
+@time_machine.travel(datetime(2026, 11, 28, 13, 0, tzinfo=PARIS_TZ), tick=False)  # a Saturday
+def test_each_item_says_when_it_opens_next():
+    f.site("Lieu", opening_hours=WEEKDAY_HOURS)
+    (hit,) = around_toulouse().items
+    assert hit.state.code == "ferme"
+    assert hit.state.text == "Fermé, ouvre lundi à 9 h"
+
+
+def test_text_search_ignores_accents_and_case_over_names_services_and_descriptions():
+    f.site("Cité des métiers de Toulouse")
+    f.site(
+        "Point accueil",
+        north_km=1,
+        services=[{"name": "Atelier découverte des métiers du numérique", "needs": ["information-metiers"]}],
+    )
+    f.site("Antenne", north_km=2, description="Accueil des ÉLÈVES de seconde")
+    f.site("Autre", north_km=3)
+    assert names(around_toulouse(text="CITE DES METIERS")) == ["Cité des métiers de Toulouse"]
+    assert names(around_toulouse(text="numerique")) == ["Point accueil"]
+    assert names(around_toulouse(text="élèves seconde")) == ["Antenne"]
+    assert around_toulouse(text="   ").total == 4
+
+
+def test_text_search_requires_every_word():
+    f.site("Mission Locale de Toulouse", network_code="mission-locale")
+    assert names(around_toulouse(text="mission albi")) == []
+
+
+def test_it_paginates_after_sorting_and_counts_every_match():
+    for km in range(25):
+        f.site(f"Lieu {km:02d}", north_km=km + 0.5)
+    first = around_toulouse(per_page=10, page=1)
+    third = around_toulouse(per_page=10, page=3)
+    assert first.total == third.total == 25
+    assert first.num_pages == 3
+    assert names(first) == [f"Lieu {km:02d}" for km in range(10)]
+    assert names(third) == [f"Lieu {km:02d}" for km in range(20, 25)]
+
+
+def test_a_page_beyond_the_last_is_empty_but_keeps_the_count():
+    f.site("Seul")
+    result = around_toulouse(page=999_999_999)
+    assert result.items == [] and result.total == 1
+
+
+def test_without_a_position_it_lists_matching_sites_by_name():
+    f.site("Zèbre", commune_code=f.ALBI)
+    f.site("Abeille")
+    result = search_sites(SiteQuery(text=""))
+    assert names(result) == ["Abeille", "Zèbre"]
+    assert [hit.distance_km for hit in result.items] == [None, None]
+
+
+def test_it_loads_the_structure_network_and_active_services_of_each_item():
+    f.site(
+        "Lieu",
+        services=[
+            {"name": "Bilan", "needs": ["se-former"]},
+            {"name": "Ancien service", "needs": ["se-former"], "is_active": False},
+        ],
+    )
+    (hit,) = around_toulouse().items
+    assert hit.site.structure.network.code == "cio"
+    assert [s.name for s in hit.site.active_services] == ["Bilan"]
+
+
+def test_distance_is_great_circle_distance():
+    site = f.site("Albi", commune_code=f.ALBI)
+    lat, lon = toulouse()
+    (hit,) = around_toulouse(radius_km=100).items
+    assert hit.distance_km == pytest.approx(distance_km(lat, lon, site.latitude, site.longitude), abs=0.001)
+    assert 60 < hit.distance_km < 80
+    assert KM_PER_DEGREE_LAT == pytest.approx(111.19, abs=0.01)
