@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "spro.www.portal.views.permission_denied"
 handler404 = "spro.www.portal.views.page_not_found"
 handler500 = "spro.www.portal.views.server_error"
