@@ -42,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for email, *_ in DEMO_ACCOUNTS:
             self.stdout.write(f"  - {email}")
+        from spro.directory.demo import pro_account_lines
+
+        for line in pro_account_lines():
+            self.stdout.write(f"  - {line}")

@@ -1,0 +1,855 @@
+"""A fictitious directory: a demonstration for one Région, or a national-scale dataset for the benchmark.
+
+Every network of the catalogue is placed where it plausibly is, from the population of the communes of the
+referential: CIO and Missions Locales in the main towns with antennas and permanences in smaller towns, one
+Cap emploi, CMA, CCI, Chambre d'agriculture, CIDFF, Espace conseil VAE and Centre de gestion per
+département (at its most populated commune, standing for the préfecture), Information Jeunesse (regional
+centre, bureaux, points), SUIO in the largest towns, Apec in the big cities, one regional structure with
+sites for the Région, the CEP operator, Transitions Pro, the E2C, the Cité des métiers… On top of these,
+permanences and points relais are drawn in communes weighted by their population; `scale` multiplies
+their number, which is how the benchmark reaches a national-scale directory with the same code.
+
+Everything is clearly fictitious: structures are flagged `is_demo`, addresses are "rue de l'Exemple",
+phone numbers "0X 00 …", e-mail addresses end in `.invalid`. The output depends only on the referential,
+the network catalogue and the seed (one random generator per Région), never on the clock.
+"""
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+
+from spro.directory.codes import Accessibility, ReceptionMode, SiteKind
+from spro.directory.codes import AccessMode as A
+from spro.directory.codes import Need as N
+from spro.directory.codes import Public as P
+from spro.directory.models import Membership, Network, Service, Site, Structure, code_index
+from spro.territories.lookup import normalize
+from spro.territories.models import Commune, Departement, Region
+
+SEED = 20260325
+ALREADY_LOADED = "Annuaire de démonstration déjà chargé."
+DEMO_NOTICE = "Structure fictive créée pour la démonstration du portail : ses coordonnées n'existent pas."
+
+# Professionals' demo accounts, members of the Mission Locale and the CIO of the Région's largest town.
+PRO_ACCOUNTS = [
+    ("structure@structure.demo", "Sacha", "Responsable", Membership.Role.ADMIN),
+    ("conseiller@structure.demo", "Camille", "Conseillère", Membership.Role.ADVISER),
+]
+PRO_ACCOUNT_NETWORKS = ("mission-locale", "cio")
+
+# First two digits of the fictitious phone numbers, by Région (the French numbering zones).
+PHONE_PREFIX = {"11": "01", "24": "02", "28": "02", "52": "02", "53": "02", "27": "03", "32": "03",
+                "44": "03", "84": "04", "93": "04", "94": "04", "75": "05", "76": "05", "01": "05",
+                "02": "05", "03": "05", "04": "02", "06": "02"}  # fmt: skip
+
+# --- services offered by each network: (name, needs, publics, access modes) ---------------------------
+LIBRE, RDV, ORIENT = A.LIBRE.value, A.RENDEZ_VOUS.value, A.ORIENTATION.value
+SERVICES = {
+    "cio": [
+        ("Information sur les études et les métiers", [N.ORIENTATION_SCOLAIRE, N.INFORMATION_METIERS],
+         [P.ELEVES, P.FAMILLES, P.TOUS], [LIBRE, RDV]),
+        ("Entretien d'orientation avec un psychologue de l'Éducation nationale",
+         [N.ORIENTATION_SCOLAIRE, N.CHOISIR_UN_METIER], [P.ELEVES, P.FAMILLES], [RDV]),
+        ("Droit au retour en formation des jeunes sans diplôme", [N.SE_FORMER, N.REMOBILISATION],
+         [P.JEUNES], [RDV]),
+        ("Changer d'orientation en cours d'études", [N.ORIENTATION_SCOLAIRE], [P.ELEVES, P.ETUDIANTS], [RDV]),
+        ("Documentation en libre accès", [N.INFORMATION_METIERS, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
+    ],
+    "suio": [
+        ("Information sur les formations universitaires", [N.ORIENTATION_SCOLAIRE, N.SE_FORMER],
+         [P.ETUDIANTS, P.ELEVES], [LIBRE, RDV]),
+        ("Entretien de réorientation", [N.ORIENTATION_SCOLAIRE, N.CHOISIR_UN_METIER], [P.ETUDIANTS], [RDV]),
+        ("Insertion professionnelle des diplômés", [N.TROUVER_UN_EMPLOI], [P.ETUDIANTS], [RDV]),
+        ("Ateliers CV, stages et alternance", [N.TROUVER_UN_EMPLOI, N.APPRENTISSAGE], [P.ETUDIANTS], [LIBRE]),
+        ("Découvrir les métiers après l'université", [N.INFORMATION_METIERS], [P.ETUDIANTS], [LIBRE]),
+    ],
+    "mission-locale": [
+        ("Premier accueil et information des jeunes", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
+         [P.JEUNES], [LIBRE, RDV]),
+        ("Contrat d'engagement jeune", [N.TROUVER_UN_EMPLOI, N.REMOBILISATION], [P.JEUNES, P.HANDICAP],
+         [RDV]),
+        ("Conseil en évolution professionnelle des jeunes", [N.CEP], [P.JEUNES], [RDV]),
+        ("Accès à la formation et à l'apprentissage", [N.SE_FORMER, N.APPRENTISSAGE], [P.JEUNES], [RDV]),
+        ("Santé, logement, mobilité : accès aux droits", [N.ACCES_DROITS], [P.JEUNES], [RDV]),
+    ],
+    "france-travail": [
+        ("Inscription et accompagnement des demandeurs d'emploi", [N.TROUVER_UN_EMPLOI],
+         [P.DEMANDEURS], [LIBRE, RDV]),
+        ("Conseil en évolution professionnelle", [N.CEP, N.CHOISIR_UN_METIER], [P.DEMANDEURS], [RDV]),
+        ("Formations pour les demandeurs d'emploi", [N.SE_FORMER], [P.DEMANDEURS], [RDV, ORIENT]),
+        ("Ateliers de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.DEMANDEURS, P.TOUS], [LIBRE]),
+        ("Information sur la création d'entreprise", [N.CREER_UNE_ENTREPRISE], [P.DEMANDEURS], [RDV]),
+    ],
+    "cap-emploi": [
+        ("Accompagnement vers l'emploi", [N.TROUVER_UN_EMPLOI], [P.HANDICAP], [RDV, ORIENT]),
+        ("Maintien dans l'emploi", [N.TROUVER_UN_EMPLOI, N.ACCES_DROITS], [P.HANDICAP, P.SALARIES], [RDV]),
+        ("Conseil en évolution professionnelle", [N.CEP], [P.HANDICAP], [RDV]),
+        ("Accès à la formation", [N.SE_FORMER], [P.HANDICAP], [RDV]),
+        ("Information sur les métiers accessibles", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER],
+         [P.HANDICAP], [RDV]),
+    ],
+    "apec": [
+        ("Conseil en évolution professionnelle des cadres", [N.CEP], [P.CADRES], [RDV]),
+        ("Premier emploi des jeunes diplômés", [N.TROUVER_UN_EMPLOI], [P.ETUDIANTS, P.CADRES], [RDV]),
+        ("Ateliers de recherche d'emploi des cadres", [N.TROUVER_UN_EMPLOI], [P.CADRES], [RDV]),
+        ("Information sur les métiers cadres", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER],
+         [P.CADRES], [LIBRE]),
+        ("Projet de création d'entreprise des cadres", [N.CREER_UNE_ENTREPRISE], [P.CADRES], [RDV]),
+    ],
+    "cep-actifs": [
+        ("Conseil en évolution professionnelle des actifs", [N.CEP, N.CHOISIR_UN_METIER],
+         [P.SALARIES, P.INDEPENDANTS], [RDV]),
+        ("Préparer une reconversion", [N.SE_FORMER, N.CEP], [P.SALARIES], [RDV]),
+        ("Projet de création ou de reprise d'entreprise", [N.CREER_UNE_ENTREPRISE],
+         [P.SALARIES, P.INDEPENDANTS], [RDV]),
+        ("Information sur la VAE", [N.VAE], [P.SALARIES, P.INDEPENDANTS], [RDV]),
+        ("Connaître les métiers qui recrutent", [N.INFORMATION_METIERS], [P.SALARIES], [RDV]),
+    ],
+    "transitions-pro": [
+        ("Projet de transition professionnelle", [N.SE_FORMER, N.CEP], [P.SALARIES], [RDV]),
+        ("Démission-reconversion : attestation du projet", [N.CEP, N.CREER_UNE_ENTREPRISE],
+         [P.SALARIES], [RDV]),
+        ("Financement des formations des salariés", [N.SE_FORMER], [P.SALARIES], [RDV]),
+        ("Transitions collectives", [N.SE_FORMER, N.CHOISIR_UN_METIER], [P.SALARIES], [ORIENT]),
+        ("Accompagnement VAE des salariés", [N.VAE], [P.SALARIES], [RDV]),
+    ],
+    "conseil-vae": [
+        ("Information sur la VAE", [N.VAE], [P.TOUS], [LIBRE, RDV]),
+        ("Étude de la recevabilité du projet de VAE", [N.VAE], [P.TOUS], [RDV]),
+        ("Accompagnement du dossier de VAE", [N.VAE], [P.SALARIES, P.DEMANDEURS], [RDV]),
+        ("Choisir la certification visée", [N.VAE, N.INFORMATION_METIERS], [P.TOUS], [RDV]),
+        ("Financer sa VAE", [N.VAE, N.SE_FORMER], [P.TOUS], [RDV]),
+    ],
+    "cma": [
+        ("Centre d'aide à la décision : métiers de l'artisanat", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
+         [P.JEUNES, P.TOUS], [LIBRE, RDV]),
+        ("Apprentissage dans l'artisanat : trouver un employeur", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
+        ("Créer ou reprendre une entreprise artisanale", [N.CREER_UNE_ENTREPRISE],
+         [P.TOUS, P.INDEPENDANTS], [RDV]),
+        ("Formations des artisans et de leurs salariés", [N.SE_FORMER], [P.INDEPENDANTS, P.SALARIES], [RDV]),
+        ("Stages de découverte des métiers", [N.INFORMATION_METIERS], [P.ELEVES, P.JEUNES], [RDV]),
+    ],
+    "cci": [
+        ("Point A : apprentissage dans le commerce, l'industrie et les services", [N.APPRENTISSAGE],
+         [P.JEUNES], [LIBRE, RDV]),
+        ("Créer ou reprendre une entreprise commerciale", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [RDV]),
+        ("Information sur les métiers du commerce et des services", [N.INFORMATION_METIERS], [P.TOUS],
+         [LIBRE]),
+        ("Formation continue des salariés", [N.SE_FORMER], [P.SALARIES], [RDV]),
+        ("Trouver une entreprise d'accueil", [N.APPRENTISSAGE, N.TROUVER_UN_EMPLOI], [P.JEUNES], [RDV]),
+    ],
+    "chambre-agriculture": [
+        ("Point accueil installation", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [RDV]),
+        ("Apprentissage agricole", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
+        ("Découvrir les métiers de l'agriculture", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.TOUS],
+         [LIBRE]),
+        ("Formations agricoles", [N.SE_FORMER], [P.TOUS], [RDV]),
+        ("Emploi salarié agricole", [N.TROUVER_UN_EMPLOI], [P.DEMANDEURS, P.TOUS], [LIBRE]),
+    ],
+    "information-jeunesse": [
+        ("Accueil anonyme et gratuit des jeunes", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.JEUNES],
+         [LIBRE]),
+        ("Métiers, formations et jobs : documentation", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI],
+         [P.JEUNES, P.ETUDIANTS], [LIBRE]),
+        ("Logement, santé, mobilité : accès aux droits", [N.ACCES_DROITS], [P.JEUNES], [LIBRE]),
+        ("Poursuite d'études et orientation", [N.ORIENTATION_SCOLAIRE, N.SE_FORMER],
+         [P.ELEVES, P.ETUDIANTS], [LIBRE, RDV]),
+        ("Trouver un contrat d'apprentissage", [N.APPRENTISSAGE], [P.JEUNES], [LIBRE]),
+    ],
+    "cidff": [
+        ("Information juridique et accès aux droits", [N.ACCES_DROITS], [P.FEMMES, P.FAMILLES], [RDV]),
+        ("Retour à l'emploi des femmes", [N.TROUVER_UN_EMPLOI], [P.FEMMES], [RDV]),
+        ("Accompagnement vers la formation", [N.SE_FORMER, N.CHOISIR_UN_METIER], [P.FEMMES], [RDV]),
+        ("Créer son activité", [N.CREER_UNE_ENTREPRISE], [P.FEMMES], [RDV]),
+        ("Ateliers métiers non genrés", [N.INFORMATION_METIERS], [P.FEMMES, P.TOUS], [LIBRE]),
+    ],
+    "e2c": [
+        ("Parcours en alternance vers l'emploi", [N.TROUVER_UN_EMPLOI, N.REMOBILISATION], [P.JEUNES],
+         [RDV, ORIENT]),
+        ("Remise à niveau et savoirs de base", [N.SE_FORMER, N.REMOBILISATION], [P.JEUNES], [RDV]),
+        ("Découverte des métiers en entreprise", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS], [P.JEUNES],
+         [RDV]),
+        ("Accès à l'apprentissage", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
+        ("Réunions d'information collectives", [N.REMOBILISATION], [P.JEUNES], [LIBRE]),
+    ],
+    "epide": [
+        ("Programme d'insertion en internat", [N.REMOBILISATION, N.TROUVER_UN_EMPLOI], [P.JEUNES], [RDV]),
+        ("Remise à niveau scolaire", [N.SE_FORMER], [P.JEUNES], [RDV]),
+        ("Construire son projet professionnel", [N.CHOISIR_UN_METIER], [P.JEUNES], [RDV]),
+        ("Citoyenneté et accès aux droits", [N.ACCES_DROITS], [P.JEUNES], [RDV]),
+        ("Permis de conduire et mobilité", [N.REMOBILISATION], [P.JEUNES], [RDV]),
+    ],
+    "maison-emploi": [
+        ("Premier accueil emploi et formation", [N.TROUVER_UN_EMPLOI, N.INFORMATION_METIERS], [P.TOUS],
+         [LIBRE]),
+        ("Les métiers qui recrutent près de chez vous", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER],
+         [P.TOUS], [LIBRE]),
+        ("Aide à la création d'entreprise", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [RDV]),
+        ("Point d'information sur la formation", [N.SE_FORMER], [P.TOUS], [LIBRE]),
+        ("Espace numérique de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.DEMANDEURS], [LIBRE]),
+    ],
+    "cite-des-metiers": [
+        ("Choisir son orientation", [N.CHOISIR_UN_METIER, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
+        ("Trouver un emploi", [N.TROUVER_UN_EMPLOI], [P.TOUS], [LIBRE]),
+        ("Changer de vie professionnelle", [N.CEP, N.VAE, N.SE_FORMER], [P.SALARIES, P.DEMANDEURS], [LIBRE]),
+        ("Créer son activité", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [LIBRE]),
+        ("Espace documentation métiers", [N.INFORMATION_METIERS], [P.TOUS], [LIBRE]),
+    ],
+    "region": [
+        ("Formations financées par la Région", [N.SE_FORMER, N.INFORMATION_METIERS], [P.TOUS], [LIBRE]),
+        ("Premier accueil orientation", [N.CHOISIR_UN_METIER, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
+        ("Aides régionales aux apprentis", [N.APPRENTISSAGE], [P.JEUNES], [LIBRE]),
+        ("Information sur la VAE", [N.VAE], [P.TOUS], [LIBRE]),
+        ("Transport, mobilité et aides aux jeunes", [N.ACCES_DROITS], [P.JEUNES, P.ELEVES], [LIBRE]),
+    ],
+    "employeur-public": [
+        ("Conseil en évolution professionnelle des agents publics", [N.CEP], [P.AGENTS_PUBLICS], [RDV]),
+        ("Mobilité et reconversion des agents", [N.CHOISIR_UN_METIER, N.SE_FORMER], [P.AGENTS_PUBLICS],
+         [RDV]),
+        ("Concours et métiers de la fonction publique", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI],
+         [P.TOUS, P.AGENTS_PUBLICS], [LIBRE]),
+        ("Maintien dans l'emploi des agents", [N.TROUVER_UN_EMPLOI], [P.AGENTS_PUBLICS, P.HANDICAP], [RDV]),
+        ("Bilan de compétences des agents", [N.CEP, N.CHOISIR_UN_METIER], [P.AGENTS_PUBLICS], [ORIENT]),
+    ],
+}  # fmt: skip
+
+# --- how each network is named: (structure name, site name), formatted with town/departement/region ----
+NAMES = {
+    "cio": ("CIO {de_town}", "CIO {de_town}"),
+    "suio": ("Service universitaire d'information et d'orientation {de_town}", "SUIO {de_town}"),
+    "mission-locale": ("Mission Locale {de_town}", "Mission Locale {de_town}"),
+    "france-travail": ("France Travail — {departement}", "France Travail {town}"),
+    "cap-emploi": ("Cap emploi — {departement}", "Cap emploi {town}"),
+    "apec": ("Apec — {region}", "Centre Apec {de_town}"),
+    "cep-actifs": ("Opérateur du conseil en évolution professionnelle des actifs — {region}",
+                   "Espace CEP actifs {de_town}"),
+    "transitions-pro": ("Transitions Pro — {region}", "Transitions Pro {town}"),
+    "conseil-vae": ("Espace conseil VAE — {departement}", "Espace conseil VAE {de_town}"),
+    "cma": ("Chambre de métiers et de l'artisanat — {departement}",
+            "CMA {town} — centre d'aide à la décision"),
+    "cci": ("Chambre de commerce et d'industrie — {departement}", "CCI {town} — Point A"),
+    "chambre-agriculture": ("Chambre d'agriculture — {departement}",
+                            "Chambre d'agriculture {town} — point accueil installation"),
+    "information-jeunesse": ("Bureau information jeunesse {de_town}", "Information jeunesse {de_town}"),
+    "cidff": ("CIDFF — {departement}", "CIDFF {de_town}"),
+    "e2c": ("École de la deuxième chance — {region}", "E2C {de_town}"),
+    "epide": ("EPIDE — {region}", "Centre EPIDE {de_town}"),
+    "maison-emploi": ("Maison de l'emploi {de_town}", "Maison de l'emploi {de_town}"),
+    "cite-des-metiers": ("Cité des métiers — {region}", "Cité des métiers {de_town}"),
+    "region": ("Maisons de la Région — {region}", "Maison de la Région {de_town}"),
+    "employeur-public": ("Centre de gestion de la fonction publique territoriale — {departement}",
+                         "Centre de gestion {de_town}"),
+}  # fmt: skip
+QUARTERS = ["Centre", "Nord", "Sud", "Est", "Ouest", "Nord-Est", "Nord-Ouest", "Sud-Est", "Sud-Ouest"]
+KIND_WORDS = {
+    SiteKind.ANTENNE: "antenne",
+    SiteKind.PERMANENCE: "permanence",
+    SiteKind.POINT_RELAIS: "point relais",
+}
+
+SHORT = {
+    "cio": "CIO", "suio": "SUIO", "mission-locale": "Mission Locale", "france-travail": "France Travail",
+    "cap-emploi": "Cap emploi", "apec": "Apec", "cep-actifs": "CEP actifs",
+    "transitions-pro": "Transitions Pro",
+    "conseil-vae": "conseil VAE", "cma": "CMA", "cci": "CCI", "chambre-agriculture": "Chambre d'agriculture",
+    "information-jeunesse": "Information jeunesse", "cidff": "CIDFF", "e2c": "E2C", "epide": "EPIDE",
+    "maison-emploi": "Maison de l'emploi", "cite-des-metiers": "Cité des métiers", "region": "Région",
+    "employeur-public": "Centre de gestion",
+}  # fmt: skip
+
+# Permanences and points relais drawn per 100,000 inhabitants (times `scale`), and their kind.
+EXTRA_PER_100K = {
+    "mission-locale": (2.0, SiteKind.PERMANENCE),
+    "information-jeunesse": (1.5, SiteKind.POINT_RELAIS),
+    "cio": (0.5, SiteKind.PERMANENCE),
+    "france-travail": (0.5, SiteKind.POINT_RELAIS),
+    "conseil-vae": (0.5, SiteKind.POINT_RELAIS),
+    "cidff": (0.5, SiteKind.PERMANENCE),
+    "cep-actifs": (0.5, SiteKind.PERMANENCE),
+    "region": (0.5, SiteKind.POINT_RELAIS),
+    "cite-des-metiers": (0.4, SiteKind.POINT_RELAIS),
+    "cap-emploi": (0.3, SiteKind.PERMANENCE),
+    "chambre-agriculture": (0.3, SiteKind.PERMANENCE),
+    "maison-emploi": (0.3, SiteKind.ANTENNE),
+    "cma": (0.2, SiteKind.PERMANENCE),
+    "cci": (0.2, SiteKind.PERMANENCE),
+    "apec": (0.1, SiteKind.PERMANENCE),
+    "employeur-public": (0.1, SiteKind.PERMANENCE),
+}
+
+# --- opening hours (OpenStreetMap syntax) ------------------------------------------------------------
+HOURS_OFFICE = [
+    "Mo-Fr 09:00-12:00,14:00-17:00; PH off",
+    "Mo-Fr 08:30-12:30,13:30-17:00; PH off",
+    "Mo-Th 08:30-12:30,13:30-17:30; Fr 08:30-12:30,13:30-16:30; PH off",
+    "Mo-Fr 09:00-17:00; PH off",
+    "Mo 13:30-17:30; Tu-Fr 09:00-12:30,13:30-17:30; PH off",
+    "Mo-Fr 09:00-12:30,13:30-17:00; Aug 01-Aug 21 off; PH off",
+]
+HOURS_YOUTH = [
+    "Mo-Fr 09:00-12:30,13:30-18:00; Sa 09:00-12:00; PH off",
+    "Tu-Fr 10:00-12:30,13:30-18:00; Sa 10:00-13:00; PH off",
+    "Mo-Fr 09:00-12:00,13:30-17:30; We 09:00-18:00; PH off",
+]
+HOURS_FRANCE_TRAVAIL = [
+    "Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30; PH off",
+    "Mo-Th 08:30-12:30,13:30-16:30; Fr 08:30-12:30; PH off",
+]
+HOURS_PART_TIME = [
+    "Tu,Th 14:00-17:00; PH off",
+    "We 09:00-12:00; PH off",
+    "Mo 14:00-17:00; PH off",
+    "Th 09:00-12:00,13:30-16:30; PH off",
+    "Tu 09:00-12:00; Fr 14:00-17:00; PH off",
+    "Mo,We,Fr 09:00-12:00; PH off",
+]
+HOURS_RELAY = [
+    "Mo-Fr 10:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off",
+    "We 14:00-18:00; Sa 10:00-12:00; PH off",
+    "Tu-Sa 10:00-12:30,14:00-18:00; PH off",
+]
+
+
+def de(name: str) -> str:
+    """French "de" before a place name: "de Nîmes", "d'Albi", "du Puy-en-Velay", "des Sables-d'Olonne"."""
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    first = normalize(name)[:1]
+    return f"d'{name}" if first in "aeiouyh" and first else f"de {name}"
+
+
+@dataclass(frozen=True)
+class Town:
+    code: str
+    name: str
+    departement: str
+    population: int
+    postal_code: str
+    latitude: float
+    longitude: float
+
+
+@dataclass
+class Planned:
+    """A structure to create with its sites: (town, kind, name)."""
+
+    network: str
+    name: str
+    departement: str
+    sites: list = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    structures: int = 0
+    sites: int = 0
+    services: int = 0
+    regions: list = field(default_factory=list)
+    already_loaded: bool = False
+
+
+class _RegionPlan:
+    """Where the sites of every network go in one Région (pure computation, no query)."""
+
+    def __init__(self, region: Region, departements: dict, towns: list[Town], networks: set, rng, scale):
+        self.region = region
+        self.departements = departements  # code -> name
+        self.rng = rng
+        self.scale = scale
+        self.towns = towns  # by population, largest first
+        self.by_dept = defaultdict(list)
+        for town in towns:
+            self.by_dept[town.departement].append(town)
+        self.networks = networks
+        self.planned: list[Planned] = []
+        self._keyed: dict = {}
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def structure(self, network: str, key, town: Town) -> Planned:
+        """The structure of `network` identified by `key` (a town, a département or the Région)."""
+        if (network, key) not in self._keyed:
+            pattern = NAMES[network][0]
+            planned = Planned(network, self._format(pattern, town), town.departement)
+            self._keyed[(network, key)] = planned
+            self.planned.append(planned)
+        return self._keyed[(network, key)]
+
+    def _format(self, pattern: str, town: Town) -> str:
+        return pattern.format(
+            town=town.name,
+            de_town=de(town.name),
+            departement=self.departements[town.departement],
+            region=self.region.name,
+        )
+
+    def add_site(self, planned: Planned, town: Town, kind=SiteKind.PRINCIPAL, name=None):
+        structure_pattern, site_pattern = NAMES[planned.network]
+        if name:
+            pass
+        elif kind in (SiteKind.PERMANENCE, SiteKind.POINT_RELAIS):
+            name = f"{KIND_WORDS[kind].capitalize()} {SHORT[planned.network]} — {town.name}"
+        elif kind == SiteKind.ANTENNE and "{de_town}" in structure_pattern:
+            name = f"{planned.name} — antenne {de(town.name)}"
+        else:
+            name = self._format(site_pattern, town)
+        planned.sites.append((town, kind, name))
+
+    def prefecture(self, dept: str) -> Town:
+        return self.by_dept[dept][0]
+
+    def dept_towns(self, dept: str, low: int, high: int = 10**9) -> list[Town]:
+        return [t for t in self.by_dept[dept] if low <= t.population < high]
+
+    def main_towns(self, dept: str, min_population: int, at_least: int) -> list[Town]:
+        towns = self.by_dept[dept]
+        chosen = [t for t in towns if t.population >= min_population]
+        return chosen if len(chosen) >= at_least else towns[:at_least]
+
+    @staticmethod
+    def nearest(town: Town, candidates):
+        return min(candidates, key=lambda c: (town.latitude - c[0].latitude) ** 2 + (
+            (town.longitude - c[0].longitude) * math.cos(math.radians(town.latitude))) ** 2)  # fmt: skip
+
+    # -- per network ----------------------------------------------------------------------------------
+    def per_town(self, network, min_population, at_least, antenna_range=None, antenna_kind=SiteKind.ANTENNE):
+        """One structure per main town of each département, antennas in smaller towns nearby."""
+        for dept in self.by_dept:
+            mains = [
+                (t, self.structure(network, t.code, t))
+                for t in self.main_towns(dept, min_population, at_least)
+            ]
+            for town, planned in mains:
+                self.add_site(planned, town)
+            if antenna_range:
+                main_codes = {t.code for t, _ in mains}
+                for town in self.dept_towns(dept, *antenna_range):
+                    if town.code not in main_codes:
+                        self.add_site(self.nearest(town, mains)[1], town, antenna_kind)
+
+    def per_departement(self, network, antenna_min=None, antenna_count=0):
+        """One structure per département at its préfecture, antennas in its other large towns."""
+        for dept in self.by_dept:
+            prefecture = self.prefecture(dept)
+            planned = self.structure(network, dept, prefecture)
+            self.add_site(planned, prefecture)
+            others = self.by_dept[dept][1:]
+            if antenna_min:
+                others = [t for t in others if t.population >= antenna_min]
+            for town in others[:antenna_count] if antenna_count else (others if antenna_min else []):
+                self.add_site(planned, town, SiteKind.ANTENNE)
+
+    def per_region(self, network, towns: list[Town], kind_after_first=SiteKind.ANTENNE):
+        if not towns:
+            return
+        planned = self.structure(network, "region", towns[0])
+        for i, town in enumerate(towns):
+            self.add_site(planned, town, SiteKind.PRINCIPAL if i == 0 else kind_after_first)
+
+    def plan(self):
+        largest = self.towns
+        prefectures = [self.prefecture(d) for d in self.by_dept]
+        prefecture_codes = {t.code for t in prefectures}
+        steps = {
+            "cio": lambda: self.per_town("cio", 20_000, 2, (8_000, 20_000), SiteKind.PERMANENCE),
+            "mission-locale": lambda: self.per_town("mission-locale", 15_000, 2, (4_000, 15_000)),
+            "suio": lambda: self._suio(largest, prefectures),
+            "france-travail": self._france_travail,
+            "cap-emploi": lambda: self.per_departement("cap-emploi", antenna_min=60_000, antenna_count=1),
+            "apec": lambda: self.per_region(
+                "apec", [t for t in largest if t.population >= 100_000] or largest[:1], SiteKind.PRINCIPAL
+            ),
+            "cep-actifs": lambda: self.per_region(
+                "cep-actifs",
+                largest[:1]
+                + [t for t in largest[1:] if t.code in prefecture_codes or t.population >= 40_000],
+                SiteKind.PRINCIPAL,
+            ),
+            "transitions-pro": lambda: self.per_region("transitions-pro", largest[:2]),
+            "conseil-vae": lambda: self.per_departement("conseil-vae", antenna_min=30_000),
+            "cma": lambda: self.per_departement("cma", antenna_min=50_000),
+            "cci": lambda: self.per_departement("cci", antenna_min=50_000),
+            "chambre-agriculture": self._chambre_agriculture,
+            "information-jeunesse": self._information_jeunesse,
+            "cidff": lambda: self.per_departement("cidff"),
+            "e2c": lambda: self.per_region(
+                "e2c",
+                [t for t in prefectures if t.population >= 30_000] or largest[:1],
+                SiteKind.PRINCIPAL,
+            ),
+            "epide": self._epide,
+            "maison-emploi": self._maison_emploi,
+            "cite-des-metiers": lambda: self.per_region(
+                "cite-des-metiers", self._unique(largest[:1] + prefectures)
+            ),
+            "region": lambda: self.per_region(
+                "region",
+                self._unique(largest[:1] + prefectures + [t for t in largest if t.population >= 50_000]),
+                SiteKind.PRINCIPAL,
+            ),
+            "employeur-public": lambda: self.per_departement("employeur-public"),
+        }
+        for network, step in steps.items():
+            if network in self.networks:
+                step()
+        self._extras()
+        return self.planned
+
+    @staticmethod
+    def _unique(towns):
+        seen, out = set(), []
+        for town in towns:
+            if town.code not in seen:
+                seen.add(town.code)
+                out.append(town)
+        return out
+
+    def _suio(self, largest, prefectures):
+        universities = [t for t in largest if t.population >= 80_000] or largest[:1]
+        for town in universities:
+            self.add_site(self.structure("suio", town.code, town), town)
+        # Antennes universitaires in the other préfectures of 40,000 inhabitants or more.
+        mains = [(t, self.structure("suio", t.code, t)) for t in universities]
+        for town in prefectures:
+            if town.population >= 40_000 and town not in universities:
+                self.add_site(self.nearest(town, mains)[1], town, SiteKind.ANTENNE)
+
+    def _france_travail(self):
+        for dept, towns in self.by_dept.items():
+            planned = self.structure("france-travail", dept, towns[0])
+            for town in self.main_towns(dept, 10_000, 1):
+                agencies = max(1, town.population // 70_000)
+                for i in range(agencies):
+                    name = f"France Travail {town.name}"
+                    if agencies > 1:
+                        name += f" {QUARTERS[i]}" if i < len(QUARTERS) else f" {i + 1}"
+                    self.add_site(planned, town, name=name)
+
+    def _chambre_agriculture(self):
+        self.per_departement("chambre-agriculture")
+        for dept in self.by_dept:
+            rural = self.dept_towns(dept, 2_000, 10_000)
+            if rural:
+                planned = self.structure("chambre-agriculture", dept, self.prefecture(dept))
+                self.add_site(planned, self.rng.choice(rural), SiteKind.ANTENNE)
+
+    def _information_jeunesse(self):
+        capital = self.towns[0]
+        crij = self.structure("information-jeunesse", "crij", capital)
+        crij.name = f"Centre régional information jeunesse — {self.region.name}"
+        self.add_site(crij, capital)
+        for dept in self.by_dept:
+            bureaux = []
+            for town in self.main_towns(dept, 30_000, 1):
+                if town.code != capital.code:
+                    planned = self.structure("information-jeunesse", town.code, town)
+                    self.add_site(planned, town)
+                    bureaux.append((town, planned))
+            bureaux = bureaux or [(capital, crij)]
+            for town in self.dept_towns(dept, 3_000, 30_000):
+                if self.rng.random() < 0.35:
+                    self.add_site(self.nearest(town, bureaux)[1], town, SiteKind.POINT_RELAIS)
+
+    def _epide(self):
+        candidates = [t for t in self.towns if 3_000 <= t.population < 20_000] or self.towns[-1:]
+        count = 2 if sum(t.population for t in self.towns) > 5_000_000 else 1
+        centres = sorted(self.rng.sample(candidates, min(count, len(candidates))), key=self.towns.index)
+        self.per_region("epide", centres, SiteKind.PRINCIPAL)
+
+    def _maison_emploi(self):
+        for towns in self.by_dept.values():
+            # Maisons de l'emploi cover a bassin: the second town of the département when it is large enough.
+            for town in towns[1:3]:
+                if town.population >= 10_000:
+                    self.add_site(self.structure("maison-emploi", town.code, town), town)
+
+    def _extras(self):
+        """Permanences and points relais in communes drawn by population (their number times `scale`)."""
+        population = sum(t.population for t in self.towns)
+        weights = []
+        total = 0
+        for town in self.towns:
+            total += town.population or 1
+            weights.append(total)
+        by_network_dept = defaultdict(list)
+        for planned in self.planned:
+            town = planned.sites[0][0] if planned.sites else None
+            if town:
+                by_network_dept[(planned.network, planned.departement)].append((town, planned))
+        by_network = defaultdict(list)
+        for (network, _), items in by_network_dept.items():
+            by_network[network].extend(items)
+        for network, (per_100k, kind) in EXTRA_PER_100K.items():
+            if network not in self.networks or not by_network[network]:
+                continue
+            count = round(per_100k * self.scale * population / 100_000)
+            seen = set()
+            for town in self.rng.choices(self.towns, cum_weights=weights, k=count):
+                if self.scale <= 1 and town.code in seen:
+                    continue  # a demo shows one permanence of a network per commune
+                seen.add(town.code)
+                candidates = by_network_dept.get((network, town.departement)) or by_network[network]
+                self.add_site(self.nearest(town, candidates)[1], town, kind)
+
+
+def _services_for(network: Network) -> list[tuple]:
+    """The network's service templates, restricted to the needs and publics of its catalogue entry."""
+    known_needs = set(network.needs or [])
+    known_publics = set(network.publics or [])
+    templates = []
+    for name, needs, publics, access in SERVICES.get(network.code, []):
+        needs = [str(n) for n in needs]
+        publics = [str(p) for p in publics]
+        if known_needs:
+            needs = [n for n in needs if n in known_needs]
+        if known_publics:
+            publics = [p for p in publics if p in known_publics] or sorted(known_publics)
+        if needs:
+            templates.append((name, needs, publics, access))
+    if not templates and network.needs:
+        templates.append(
+            ("Premier accueil et information", list(network.needs), list(network.publics), [LIBRE])
+        )
+    return templates
+
+
+def _hours(network: str, kind: str, rng) -> str:
+    if kind == SiteKind.PERMANENCE:
+        return rng.choice(HOURS_PART_TIME)
+    if kind == SiteKind.POINT_RELAIS:
+        return rng.choice(HOURS_RELAY)
+    if network == "france-travail":
+        return rng.choice(HOURS_FRANCE_TRAVAIL)
+    if network in ("information-jeunesse", "cite-des-metiers", "region") and rng.random() < 0.6:
+        return rng.choice(HOURS_YOUTH)
+    if kind == SiteKind.ANTENNE and rng.random() < 0.3:
+        return rng.choice(HOURS_PART_TIME)
+    if rng.random() < 0.08:
+        return ""  # hours not given: shown as unknown
+    return rng.choice(HOURS_OFFICE)
+
+
+def _modes(kind: str, rng) -> list[str]:
+    if kind == SiteKind.PRINCIPAL:
+        modes = [ReceptionMode.SUR_PLACE, ReceptionMode.RENDEZ_VOUS, ReceptionMode.TELEPHONE]
+        modes += [ReceptionMode.VISIO] if rng.random() < 0.4 else []
+        modes += [ReceptionMode.COURRIEL] if rng.random() < 0.6 else []
+    elif kind == SiteKind.ANTENNE:
+        modes = [ReceptionMode.RENDEZ_VOUS, ReceptionMode.TELEPHONE]
+        modes += [ReceptionMode.SUR_PLACE] if rng.random() < 0.5 else []
+    elif kind == SiteKind.PERMANENCE:
+        modes = [ReceptionMode.RENDEZ_VOUS]
+        modes += [ReceptionMode.TELEPHONE] if rng.random() < 0.5 else []
+    else:
+        modes = [ReceptionMode.SUR_PLACE]
+        modes += [ReceptionMode.COURRIEL] if rng.random() < 0.5 else []
+    return [str(m) for m in modes]
+
+
+def _accessibility(kind: str, rng) -> list[str]:
+    values = []
+    if rng.random() < (0.85 if kind == SiteKind.PRINCIPAL else 0.6):
+        values.append(Accessibility.PMR)
+    if rng.random() < 0.25:
+        values.append(Accessibility.BOUCLE)
+    if rng.random() < 0.08:
+        values.append(Accessibility.LSF)
+    if rng.random() < 0.2:
+        values.append(Accessibility.FALC)
+    return [str(v) for v in values]
+
+
+STREETS = ["rue de l'Exemple", "avenue de la Démonstration", "place Fictive", "boulevard de l'Essai",
+           "allée du Modèle"]  # fmt: skip
+
+
+def _slug(text: str, length: int = 30) -> str:
+    return normalize(text).replace(" ", "-")[:length].strip("-") or "lieu"
+
+
+def _towns(region_codes) -> dict[str, list[Town]]:
+    rows = Commune.objects.exclude(latitude=None).exclude(longitude=None)
+    if region_codes is not None:
+        rows = rows.filter(region_id__in=region_codes)
+    by_region = defaultdict(list)
+    for code, name, dept, region, population, postal_codes, lat, lon in rows.order_by(
+        "-population", "code"
+    ).values_list(
+        "code", "name", "departement_id", "region_id", "population", "postal_codes", "latitude", "longitude"
+    ):
+        postal = postal_codes.split()[0] if postal_codes else ""
+        by_region[region].append(Town(code, name, dept, population, postal or f"{dept[:2]}000", lat, lon))
+    return by_region
+
+
+def generate(region_codes=None, scale: float = 1.0, seed: int = SEED, batch_size: int = 2000) -> Result:
+    """Create the fictitious directory of the Régions (all when None) in one transaction.
+
+    Does nothing and says so when demo structures already exist. Returns the counts created.
+    """
+    result = Result()
+    if Structure.objects.filter(is_demo=True).exists():
+        result.already_loaded = True
+        return result
+    networks = {n.code: n for n in Network.objects.filter(is_active=True)}
+    if not networks:
+        raise ValueError("Le catalogue des réseaux est vide : lancez d'abord « spro migrate ».")
+    regions = Region.objects.all() if region_codes is None else Region.objects.filter(code__in=region_codes)
+    regions = {r.code: r for r in regions}
+    unknown = sorted(set(region_codes or []) - set(regions))
+    if unknown:
+        raise ValueError(f"Région inconnue du référentiel : {', '.join(unknown)}.")
+    towns = _towns(None if region_codes is None else list(regions))
+    departements = dict(Departement.objects.values_list("code", "name"))
+    services_by_network = {code: _services_for(n) for code, n in networks.items()}
+    now = timezone.now()
+
+    with transaction.atomic():
+        for region_code in sorted(regions):
+            if not towns.get(region_code):
+                continue
+            rng = random.Random(f"{seed}-{region_code}")
+            plan = _RegionPlan(
+                regions[region_code], departements, towns[region_code], set(networks), rng, scale
+            )
+            planned = plan.plan()
+            _write(planned, networks, services_by_network, region_code, rng, now, result, batch_size)
+            result.regions.append(region_code)
+    return result
+
+
+def _write(planned, networks, services_by_network, region_code, rng, now, result, batch_size):
+    structures = [
+        Structure(
+            name=p.name,
+            network=networks[p.network],
+            membership_kind=networks[p.network].membership_kind,
+            description=DEMO_NOTICE,
+            is_demo=True,
+        )
+        for p in planned
+    ]
+    Structure.objects.bulk_create(structures, batch_size=batch_size)
+    result.structures += len(structures)
+    prefix = PHONE_PREFIX.get(region_code, "09")
+    site_objects, site_services = [], []
+    names_seen = defaultdict(int)
+    for planned_structure, structure in zip(planned, structures, strict=True):
+        network = networks[planned_structure.network]
+        templates = services_by_network[network.code]
+        for town, kind, name in planned_structure.sites:
+            names_seen[name] += 1
+            if names_seen[name] > 1:
+                name = f"{name} ({names_seen[name]})"
+            # A few hundred metres around the town centre, more in large towns.
+            radius_km = 0.3 + min(3.0, math.sqrt(town.population) / 150)
+            lat = town.latitude + rng.uniform(-radius_km, radius_km) / 111.2
+            lon = town.longitude + rng.uniform(-radius_km, radius_km) / (111.2 * math.cos(math.radians(lat)))
+            modes = _modes(kind, rng)
+            keep = (
+                templates if kind in (SiteKind.PRINCIPAL, SiteKind.ANTENNE) else templates[:-1] or templates
+            )
+            site_kind_services = keep
+            updated = now - timedelta(
+                days=rng.randint(200, 320) if rng.random() < 0.05 else rng.randint(0, 150)
+            )
+            description = "Lieu fictif de démonstration."
+            site = Site(
+                structure=structure,
+                name=name[:200],
+                kind=kind,
+                address=f"{rng.randint(1, 60)} {rng.choice(STREETS)}",
+                postal_code=town.postal_code,
+                commune_id=town.code,
+                latitude=round(lat, 6),
+                longitude=round(lon, 6),
+                phone=f"{prefix} 00 " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(3)),
+                email=f"{_slug(network.code, 20)}.{_slug(town.name)}@exemple.invalid",
+                opening_hours=_hours(network.code, kind, rng),
+                reception_modes=modes,
+                accessibility=_accessibility(kind, rng),
+                description=description,
+                created_at=updated,
+                updated_at=updated,
+                network_code=network.code,
+                needs_index=code_index(n for t in site_kind_services for n in t[1]),
+                publics_index=code_index(p for t in site_kind_services for p in t[2]),
+                modes_index=code_index(modes),
+                search_text=normalize(
+                    " ".join(
+                        filter(
+                            None,
+                            [name, structure.name, network.label, network.short_label, town.name, description]
+                            + [t[0] for t in site_kind_services],
+                        )
+                    )
+                ),
+            )
+            site_objects.append(site)
+            site_services.append((site_kind_services, updated))
+    for start in range(0, len(site_objects), batch_size):
+        Site.objects.bulk_create(site_objects[start : start + batch_size])
+    result.sites += len(site_objects)
+    services = [
+        Service(
+            site=site,
+            name=name,
+            needs=needs,
+            publics=publics,
+            access_modes=access,
+            created_at=updated,
+            updated_at=updated,
+        )
+        for site, (templates, updated) in zip(site_objects, site_services, strict=True)
+        for name, needs, publics, access in templates
+    ]
+    for start in range(0, len(services), batch_size * 2):
+        Service.objects.bulk_create(services[start : start + batch_size * 2])
+    result.services += len(services)
+
+
+def ensure_pro_accounts() -> list:
+    """The professionals' demo accounts, members of the demo Mission Locale and CIO of the largest town."""
+    from spro.accounts.models import User
+
+    password = import_module("spro.core.management.commands.setup-demo").DEMO_PASSWORD
+    structures = []
+    for code in PRO_ACCOUNT_NETWORKS:
+        structure = Structure.objects.filter(is_demo=True, network__code=code).order_by("pk").first()
+        if structure:
+            structures.append(structure)
+    users = []
+    for email, first, last, role in PRO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first, "last_name": last}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        for structure in structures:
+            Membership.objects.get_or_create(user=user, structure=structure, defaults={"role": role})
+        users.append(user)
+    return users
+
+
+def pro_account_lines() -> list[str]:
+    """ "email (role: structures)" of the professionals' demo accounts that exist, for setup-demo."""
+    lines = []
+    memberships = Membership.objects.filter(
+        user__email__in=[a[0] for a in PRO_ACCOUNTS], structure__is_demo=True
+    )
+    by_email = defaultdict(list)
+    for m in memberships.select_related("user", "structure").order_by("structure__pk"):
+        by_email[m.user.email].append(m)
+    for email, *_ in PRO_ACCOUNTS:
+        if by_email[email]:
+            role = by_email[email][0].get_role_display().lower()
+            lines.append(f"{email} ({role} : {', '.join(m.structure.name for m in by_email[email])})")
+    return lines

@@ -1,0 +1,54 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from spro.directory import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge un annuaire fictif de démonstration pour la Région configurée (SPRO_REGION) et les comptes "
+        "de démonstration des professionnels ; ne fait rien s'il est déjà chargé."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--region",
+            action="append",
+            dest="regions",
+            metavar="CODE",
+            help="code INSEE de la Région (répétable) ; par défaut SPRO_REGION",
+        )
+        parser.add_argument(
+            "--toutes-regions",
+            action="store_true",
+            dest="all_regions",
+            help="toutes les Régions du référentiel (annuaire national)",
+        )
+        parser.add_argument(
+            "--echelle",
+            type=float,
+            default=1.0,
+            dest="scale",
+            help="multiplie le nombre de permanences et points relais (1 par défaut)",
+        )
+
+    def handle(self, *args, regions=None, all_regions=False, scale=1.0, **options):
+        if scale <= 0:
+            raise CommandError("L'échelle doit être un nombre positif, par exemple 1 ou 10.")
+        region_codes = None if all_regions else (regions or [settings.SPRO_REGION])
+        started = time.perf_counter()
+        try:
+            result = demo.generate(region_codes, scale=scale)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if result.already_loaded:
+            self.stdout.write(demo.ALREADY_LOADED)
+        else:
+            self.stdout.write(
+                f"Annuaire de démonstration chargé en {time.perf_counter() - started:.1f} s : "
+                f"{result.structures} structures, {result.sites} lieux, {result.services} services "
+                "(données fictives)."
+            )
+        demo.ensure_pro_accounts()
