@@ -1,0 +1,132 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real spro server.
+
+The server is `spro runserver` in a separate process, on its own SQLite database prepared once per
+session (migrations, referential, demo directory and accounts through `spro setup-demo`), so browser
+tests never touch the database of the other tests. Every request leaving 127.0.0.1 is aborted and
+recorded: map tiles point to a local URL and the tests assert that no external request was attempted.
+Tests marked `browser` are skipped, with a message, when /usr/bin/chromium is absent.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SPRO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def chromium_missing() -> bool:
+    return not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory):
+    if chromium_missing():
+        pytest.skip(f"Chromium absent ({CHROMIUM}) : installez le paquet Debian « chromium ».")
+    var_dir = tmp_path_factory.mktemp("browser-var")
+    env = {
+        **os.environ,
+        "SPRO_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
+        "DEBUG": "0",
+        "SPRO_HTTPS": "0",
+        "SPRO_TILE_URL": "/tuiles-de-test/{z}/{x}/{y}.png",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
+    }
+    spro = [sys.executable, "-m", "spro"]
+    for command in (["migrate", "--noinput", "-v", "0"], ["setup-demo"]):
+        subprocess.run(spro + command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=600)
+    port = free_port()
+    log = open(var_dir / "server.log", "wb")  # noqa: SIM115 (closed at teardown)
+    process = subprocess.Popen(
+        spro + ["runserver", "--noreload", "--nothreading", f"127.0.0.1:{port}"],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/mentions-legales/", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError((var_dir / "server.log").read_text()[-3000:]) from None
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser(server_url):
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+class Visit:
+    """A browser page on the test server that records console errors and attempted external requests."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        self.external_requests: list[str] = []
+        page.on("console", self._on_console)
+        page.route("**/*", self._route)
+
+    def _on_console(self, message):
+        # A missing tile image (local 404 by design) is not an error of the page.
+        if message.type == "error" and "tuiles-de-test" not in (message.location or {}).get("url", ""):
+            if "Failed to load resource" not in message.text:
+                self.console_errors.append(message.text)
+
+    def _route(self, route):
+        if route.request.url.startswith(self.base_url):
+            route.continue_()
+        else:
+            self.external_requests.append(route.request.url)
+            route.abort()
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        self.page.wait_for_load_state("networkidle")
+        return response
+
+
+@pytest.fixture
+def visit(browser, server_url):
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Visit(page, server_url)
+    context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last (Playwright's event loop must not precede database tests in this process)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -1,0 +1,58 @@
+"""The home page and the commune autocomplete, with a keyboard, as a visitor meets them."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_home_page_shows_the_region_and_its_two_entries(visit):
+    visit.goto("/")
+    page = visit.page
+    assert page.title().endswith("Orientation Occitanie")
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Trouver le bon interlocuteur pour votre orientation"
+    )
+    assert page.get_by_role("link", name="Trouver mon interlocuteur").first.is_visible()
+    assert page.get_by_role("contentinfo").is_visible()
+    assert visit.external_requests == []
+
+
+def test_typing_a_commune_suggests_it_and_the_keyboard_reaches_the_suggestion(visit):
+    visit.goto("/")
+    page = visit.page
+    field = page.get_by_label("Commune ou code postal")
+    field.focus()
+    page.keyboard.type("saint etienne", delay=20)
+    first = page.locator("#commune-accueil-suggestions a").first
+    first.wait_for()
+    assert first.inner_text().startswith("Saint-Étienne (42000")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.dataset.code") == "42218"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/annuaire/?commune=42218*")
+
+
+def test_a_postal_code_suggests_toulouse_first(visit):
+    visit.goto("/")
+    field = visit.page.get_by_label("Commune ou code postal")
+    field.fill("31000")
+    first = visit.page.locator("#commune-accueil-suggestions a").first
+    first.wait_for()
+    assert first.inner_text().startswith("Toulouse")
+
+
+def test_an_unknown_commune_is_said_in_french(visit):
+    visit.goto("/")
+    visit.page.get_by_label("Commune ou code postal").fill("qqqqzz")
+    message = visit.page.get_by_role("status")
+    message.wait_for()
+    assert "Aucune commune ne correspond" in message.inner_text()
+
+
+def test_the_skip_link_is_the_first_stop_of_the_keyboard(visit):
+    visit.goto("/")
+    visit.page.keyboard.press("Tab")
+    assert visit.page.evaluate("document.activeElement.textContent.trim()") == "Contenu"
+    visit.page.keyboard.press("Enter")
+    assert visit.page.evaluate("location.hash") == "#contenu"

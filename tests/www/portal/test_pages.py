@@ -1,0 +1,59 @@
+"""The portal's pages: DSFR layout in French with the Région's name and colours."""
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("/", "Trouver le bon interlocuteur pour votre orientation"),
+        ("/accessibilite/", "Déclaration d'accessibilité"),
+        ("/donnees-personnelles/", "Données personnelles"),
+        ("/mentions-legales/", "Mentions légales"),
+    ],
+)
+def test_each_page_has_the_layout_header_footer_and_its_title(client, url, title):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="fr"' in html
+    assert "dsfr.min.css" in html
+    assert 'class="fr-header"' in html and 'class="fr-footer"' in html
+    assert title in html
+    assert "Orientation Occitanie" in html
+    assert "République française" not in html  # the State's brand block is not the Région's
+
+
+def test_the_region_name_and_colours_are_configurable(client):
+    with override_settings(SPRO_REGION_NAME="Bretagne", SPRO_PRIMARY_COLOR="#123456"):
+        html = client.get("/").content.decode()
+    assert "Orientation Bretagne" in html
+    assert "--blue-france-sun-113-625: #123456" in html
+
+
+def test_the_region_name_comes_from_the_referential(client):
+    with override_settings(SPRO_REGION="52", SPRO_REGION_NAME=""):
+        assert "Orientation Pays de la Loire" in client.get("/").content.decode()
+
+
+def test_the_accessibility_statement_gives_the_rgaa_status_and_a_contact(client):
+    html = client.get("/accessibilite/").content.decode()
+    assert "RGAA" in html
+    assert "contact-spro@region.localhost" in html
+
+
+def test_pages_are_protected_by_security_headers(client):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_page_is_a_french_404(client):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
