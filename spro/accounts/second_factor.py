@@ -1,6 +1,7 @@
 """Two-step login: the password opens a *pending* login kept in the session; the session becomes a real
 login only once the second factor is given (or enrolled, for Région staff who have none yet)."""
 
+import math
 import time
 
 from django.contrib import auth
@@ -77,7 +78,7 @@ def throttled_seconds(user) -> int:
             allowed, data = device.verify_is_allowed()
             if not allowed and data and data.get("locked_until"):
                 waits.append((data["locked_until"] - timezone.now()).total_seconds())
-    return max([0, *[int(w) + 1 for w in waits]])
+    return max([0, *[math.ceil(w) for w in waits]])
 
 
 @transaction.atomic

@@ -86,11 +86,9 @@ def second_factor_view(request):
                     f"Il vous en reste {device.remaining()} : régénérez-les depuis « Mon compte » si besoin.",
                 )
             return redirect(target)
-        wait = wait or second_factor.throttled_seconds(user)
-        if wait > 1:
+        if wait:
             form.add_error(
-                "code",
-                f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai.",
+                "code", f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai."
             )
         else:
             form.add_error("code", "Ce code n'est pas valide ou a déjà été utilisé.")
