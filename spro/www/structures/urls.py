@@ -1,3 +1,20 @@
+from django.urls import path
+
+from spro.www.structures import views
+
 app_name = "structures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.structure_list, name="list"),
+    path("<int:pk>/", views.structure_detail, name="detail"),
+    path("<int:pk>/modifier/", views.structure_edit, name="edit"),
+    path("<int:pk>/historique/", views.structure_history, name="history"),
+    path("<int:pk>/lieux/nouveau/", views.site_create, name="site_create"),
+    path("lieux/<int:pk>/modifier/", views.site_edit, name="site_edit"),
+    path("lieux/<int:pk>/activation/", views.site_toggle, name="site_toggle"),
+    path("lieux/<int:pk>/services/nouveau/", views.service_create, name="service_create"),
+    path("services/<int:pk>/modifier/", views.service_edit, name="service_edit"),
+    path("services/<int:pk>/activation/", views.service_toggle, name="service_toggle"),
+    path("<str:kind>/<int:pk>/toujours-exact/", views.confirm, name="confirm"),
+    path("apercu-horaires/", views.hours_preview_view, name="hours_preview"),
+]

@@ -1,0 +1,294 @@
+"""Forms of the professional space: structure, site (lieu d'accueil), service. Messages in French."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+from opening_hours import OpeningHours
+
+from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
+from spro.directory.models import Network, Service, Site, Structure
+from spro.directory.validators import normalize_phone, normalize_siret, validate_phone, validate_siret
+from spro.territories.lookup import normalize, search_communes
+
+try:  # the helper may have moved to the domain package
+    from spro.directory.hours import describe_hours
+except ImportError:  # pragma: no cover
+    from spro.www.aiguillage.hours import describe_hours
+
+HOURS_EXAMPLE = "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"
+HOURS_HELP = (
+    "Format OpenStreetMap : jours en anglais abrégés (Mo, Tu, We, Th, Fr, Sa, Su, PH pour les jours "
+    f"fériés), heures sur 24 h. Par exemple : {HOURS_EXAMPLE}"
+)
+
+
+class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+    def get_context(self):
+        # DSFR now marks optional fields rather than required ones.
+        context = forms.BaseForm.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+def https_urls(db_field, **kwargs):
+    """Web addresses typed without a scheme are read as https (Django 6's default)."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+def checkboxes(choices, label, required=False, help_text=""):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=choices,
+        required=required,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
+def parse_opening_hours(value: str) -> OpeningHours:
+    """The parsed expression, or a French ValidationError explaining the format."""
+    try:
+        return OpeningHours(value)
+    except Exception as exc:  # the parser raises its own SyntaxError subclasses
+        raise ValidationError(
+            "Ces horaires ne sont pas au format attendu. " + HOURS_HELP, code="opening_hours"
+        ) from exc
+
+
+def hours_preview(value: str, now=None) -> dict:
+    """What the preview fragment shows: the hours in words and the state at `now`, or the error."""
+    value = (value or "").strip()
+    if not value:
+        return {"empty": True}
+    try:
+        parsed = parse_opening_hours(value)
+    except ValidationError as error:
+        return {"error": error.messages[0]}
+    now = timezone.localtime(now).replace(tzinfo=None)
+    state = str(parsed.state(now)).lower()
+    next_change = parsed.next_change(now)
+    if "open" in state and "unknown" not in state:
+        status = "Ouvert en ce moment"
+        if next_change:
+            status += f", ferme à {_time(next_change)}"
+    else:
+        status = "Fermé en ce moment"
+        if next_change:
+            status += f", ouvre {_day_time(next_change, now)}"
+    return {"text": describe_hours(value), "status": status}
+
+
+def _time(moment) -> str:
+    return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
+
+
+DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def _day_time(moment, now) -> str:
+    if moment.date() == now.date():
+        return f"aujourd'hui à {_time(moment)}"
+    if (moment.date() - now.date()).days == 1:
+        return f"demain à {_time(moment)}"
+    return f"{DAY_NAMES[moment.weekday()]} {moment.day:d}/{moment.month:02d} à {_time(moment)}"
+
+
+class StructureForm(DsfrModelForm):
+    class Meta:
+        model = Structure
+        formfield_callback = https_urls
+        fields = ["name", "siret", "network", "membership_kind", "parent", "website", "description"]
+        labels = {"name": "Nom de la structure"}
+        help_texts = {
+            "siret": "14 chiffres, sans espace ou avec espaces.",
+            "website": "Adresse complète, par exemple https://www.exemple.fr",
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = Network.objects.filter(is_active=True) | Network.objects.filter(
+            pk=self.instance.network_id or 0
+        )
+        parents = Structure.objects.filter(is_active=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].help_text = "Pour une antenne : la structure dont elle dépend."
+        # The kind of membership is a Région decision (labelling); others see it read-only.
+        if not (user and user.is_region_admin):
+            del self.fields["membership_kind"]
+
+    def clean_siret(self):
+        value = self.cleaned_data.get("siret", "")
+        validate_siret(value)
+        return normalize_siret(value)
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = parent
+        while node is not None and self.instance.pk:
+            if node.pk == self.instance.pk:
+                raise ValidationError("Une structure ne peut pas dépendre d'une de ses propres antennes.")
+            node = node.parent
+        return parent
+
+    def save(self, commit=True):
+        structure = super().save(commit=False)
+        if not structure.membership_kind:
+            structure.membership_kind = structure.network.membership_kind
+        return structure
+
+
+class SiteForm(DsfrModelForm):
+    commune_name = forms.CharField(
+        label="Commune",
+        max_length=150,
+        required=False,
+        help_text="Facultatif si le code postal ne correspond qu'à une commune.",
+    )
+    reception_modes = checkboxes(ReceptionMode.choices, "Modes d'accueil")
+    accessibility = checkboxes(Accessibility.choices, "Accessibilité")
+    latitude = forms.FloatField(
+        label="Latitude",
+        required=False,
+        min_value=-90,
+        max_value=90,
+        help_text="Facultatif : sans coordonnées, le lieu est placé au centre de la commune.",
+    )
+    longitude = forms.FloatField(label="Longitude", required=False, min_value=-180, max_value=180)
+
+    class Meta:
+        model = Site
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "address_complement",
+            "postal_code",
+            "commune_name",
+            "latitude",
+            "longitude",
+            "phone",
+            "email",
+            "opening_hours",
+            "reception_modes",
+            "accessibility",
+            "description",
+        ]
+        help_texts = {"opening_hours": HOURS_HELP, "email": "Par exemple accueil@structure.fr"}
+        error_messages = {
+            "email": {"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SiteKind.choices
+        if self.instance.pk and self.instance.commune_id:
+            self.fields["commune_name"].initial = self.instance.commune.name
+        hours = self.fields["opening_hours"]
+        hours.widget.attrs.update(
+            {
+                "hx-get": reverse("structures:hours_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#apercu-horaires",
+                "aria-describedby": "apercu-horaires",
+            }
+        )
+
+    def clean_postal_code(self):
+        value = self.cleaned_data["postal_code"].strip().replace(" ", "")
+        if not (len(value) == 5 and value.isdigit()):
+            raise ValidationError("Le code postal compte 5 chiffres, par exemple 31000.")
+        return value
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        validate_phone(value)
+        return normalize_phone(value)
+
+    def clean_opening_hours(self):
+        value = " ".join(self.cleaned_data.get("opening_hours", "").split())
+        if value:
+            parse_opening_hours(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        postal_code = data.get("postal_code")
+        if postal_code:
+            data["commune"] = self._resolve_commune(postal_code, data.get("commune_name", ""))
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if (lat is None) != (lon is None):
+            self.add_error(
+                "longitude" if lon is None else "latitude", "Indiquez la latitude et la longitude."
+            )
+        return data
+
+    def _resolve_commune(self, postal_code, name):
+        communes = [c for c in search_communes(postal_code, limit=60) if postal_code in c.postal_code_list]
+        if not communes:
+            self.add_error("postal_code", f"Aucune commune n'a le code postal {postal_code}.")
+            return None
+        wanted = normalize(name)
+        if wanted:
+            matching = [c for c in communes if c.search_name == wanted] or [
+                c for c in communes if c.search_name.startswith(wanted)
+            ]
+            if len(matching) == 1 or (matching and matching[0].search_name == wanted):
+                return matching[0]
+            self.add_error(
+                "commune_name",
+                f"« {name} » ne correspond à aucune commune du code postal {postal_code}. "
+                f"Communes possibles : {', '.join(c.name for c in communes[:10])}.",
+            )
+            return None
+        if len(communes) > 1:
+            self.add_error(
+                "commune_name",
+                f"Le code postal {postal_code} couvre plusieurs communes : précisez laquelle "
+                f"({', '.join(c.name for c in communes[:10])}).",
+            )
+            return None
+        return communes[0]
+
+    def save(self, commit=True):
+        site = super().save(commit=False)
+        commune = self.cleaned_data["commune"]
+        commune_changed = site.commune_id != commune.code
+        site.commune = commune
+        lat, lon = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        typed = lat is not None and ("latitude" in self.changed_data or "longitude" in self.changed_data)
+        if typed or (lat is not None and not commune_changed):
+            site.latitude, site.longitude = lat, lon
+        else:
+            # No point given, or the commune moved while the old point stayed: the commune's point.
+            site.latitude, site.longitude = commune.latitude, commune.longitude
+        return site
+
+
+class ServiceForm(DsfrModelForm):
+    needs = checkboxes(Need.choices, "Besoins auxquels le service répond", required=True)
+    publics = checkboxes(Public.choices, "Publics")
+    access_modes = checkboxes(AccessMode.choices, "Modalités d'accès")
+
+    class Meta:
+        model = Service
+        formfield_callback = https_urls
+        fields = ["name", "description", "needs", "publics", "is_free", "access_modes", "appointment_url"]
+        labels = {"is_free": "Service gratuit"}
+        help_texts = {"appointment_url": "Adresse complète, par exemple https://rdv.exemple.fr"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].error_messages["required"] = "Cochez au moins un besoin."
+
+    def clean_publics(self):
+        publics = self.cleaned_data.get("publics") or []
+        if Public.TOUS in publics and len(publics) > 1:
+            raise ValidationError("« Tous publics » ne se combine pas avec d'autres publics.")
+        return publics

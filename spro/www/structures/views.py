@@ -1,0 +1,237 @@
+"""Professional editing of a structure, its sites (lieux d'accueil) and their services.
+
+Permission rules live in `spro.directory.permissions`; every write goes through
+`spro.directory.history` so that the record and its history are saved together.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from spro.directory import history, permissions
+from spro.directory.models import Service, Site, Structure
+from spro.directory.stale import stale_records
+from spro.www.structures.forms import ServiceForm, SiteForm, StructureForm, hours_preview
+
+
+def _structure_for(request, pk, need="view") -> Structure:
+    """The structure if the user may `need` ("view", "content", "structure") it; else 404 or 403."""
+    structure = get_object_or_404(Structure.objects.select_related("network", "parent"), pk=pk)
+    user = request.user
+    if not permissions.can_view_structure(user, structure):
+        raise Http404("Structure inconnue")
+    allowed = {
+        "view": True,
+        "content": permissions.can_edit_content(user, structure),
+        "structure": permissions.can_edit_structure(user, structure),
+    }[need]
+    if not allowed:
+        raise PermissionDenied
+    return structure
+
+
+def _site_for(request, pk, need="content") -> Site:
+    site = get_object_or_404(Site.objects.select_related("structure__network", "commune"), pk=pk)
+    _structure_for(request, site.structure_id, need)
+    return site
+
+
+def _service_for(request, pk, need="content") -> Service:
+    service = get_object_or_404(Service.objects.select_related("site__structure", "site__commune"), pk=pk)
+    _structure_for(request, service.site.structure_id, need)
+    return service
+
+
+@login_required
+@require_GET
+def structure_list(request):
+    structures = (
+        Structure.objects.filter(memberships__user=request.user).select_related("network").order_by("name")
+    )
+    stale = stale_records(structures)
+    return render(
+        request,
+        "structures/list.html",
+        {"structures": structures, "stale": stale},
+    )
+
+
+@login_required
+@require_GET
+def structure_detail(request, pk):
+    structure = _structure_for(request, pk)
+    sites = (
+        structure.sites.select_related("commune").prefetch_related("services").order_by("-is_active", "name")
+    )
+    return render(
+        request,
+        "structures/detail.html",
+        {
+            "structure": structure,
+            "sites": sites,
+            "stale": stale_records(Structure.objects.filter(pk=structure.pk)),
+            "can_edit_content": permissions.can_edit_content(request.user, structure),
+            "can_edit_structure": permissions.can_edit_structure(request.user, structure),
+        },
+    )
+
+
+@login_required
+def structure_edit(request, pk):
+    structure = _structure_for(request, pk, "structure")
+    before = history.snapshot(structure)
+    form = StructureForm(request.POST or None, instance=structure, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        record = history.save_with_history(form.save(commit=False), before, request.user)
+        messages.success(
+            request, "La structure a été mise à jour." if record else "Aucune modification à enregistrer."
+        )
+        return redirect("structures:detail", pk=structure.pk)
+    return render(request, "structures/structure_form.html", {"structure": structure, "form": form})
+
+
+@login_required
+@require_GET
+def structure_history(request, pk):
+    structure = _structure_for(request, pk)
+    records = list(history.structure_history(structure)[:200])
+    for record in records:
+        record.lines = history.change_lines(record)
+        record.type_label = history.OBJECT_TYPE_LABELS.get(record.object_type, record.object_type)
+    return render(
+        request,
+        "structures/history.html",
+        {"structure": structure, "records": records},
+    )
+
+
+@login_required
+def site_create(request, pk):
+    structure = _structure_for(request, pk, "content")
+    form = SiteForm(request.POST or None, instance=Site(structure=structure))
+    if request.method == "POST" and form.is_valid():
+        site = form.save(commit=False)
+        history.create_with_history(site, request.user)
+        messages.success(request, f"Le lieu « {site.name} » a été créé. Ajoutez-lui ses services.")
+        return redirect("structures:service_create", pk=site.pk)
+    return _site_form(request, structure, form, None)
+
+
+@login_required
+def site_edit(request, pk):
+    site = _site_for(request, pk)
+    before = history.snapshot(site)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        record = history.save_with_history(form.save(commit=False), before, request.user)
+        messages.success(
+            request, "Le lieu a été mis à jour." if record else "Aucune modification à enregistrer."
+        )
+        return redirect("structures:detail", pk=site.structure_id)
+    return _site_form(request, site.structure, form, site)
+
+
+def _site_form(request, structure, form, site):
+    preview = hours_preview(form["opening_hours"].value() or "")
+    return render(
+        request,
+        "structures/site_form.html",
+        {"structure": structure, "form": form, "site": site, "preview": preview},
+    )
+
+
+@login_required
+@require_POST
+def site_toggle(request, pk):
+    """Deactivate a site (it leaves the public directory) or reactivate it."""
+    site = _site_for(request, pk)
+    before = history.snapshot(site)
+    site.is_active = not site.is_active
+    history.save_with_history(site, before, request.user)
+    if site.is_active:
+        messages.success(request, f"Le lieu « {site.name} » est de nouveau visible dans l'annuaire.")
+    else:
+        messages.success(
+            request, f"Le lieu « {site.name} » a été désactivé : il n'apparaît plus dans l'annuaire."
+        )
+    return redirect("structures:detail", pk=site.structure_id)
+
+
+@login_required
+def service_create(request, pk):
+    site = _site_for(request, pk)
+    form = ServiceForm(request.POST or None, instance=Service(site=site))
+    if request.method == "POST" and form.is_valid():
+        service = form.save(commit=False)
+        history.create_with_history(service, request.user)
+        messages.success(request, f"Le service « {service.name} » a été ajouté au lieu « {site.name} ».")
+        return redirect("structures:detail", pk=site.structure_id)
+    return render(
+        request,
+        "structures/service_form.html",
+        {"structure": site.structure, "site": site, "form": form, "service": None},
+    )
+
+
+@login_required
+def service_edit(request, pk):
+    service = _service_for(request, pk)
+    before = history.snapshot(service)
+    form = ServiceForm(request.POST or None, instance=service)
+    if request.method == "POST" and form.is_valid():
+        record = history.save_with_history(form.save(commit=False), before, request.user)
+        messages.success(
+            request, "Le service a été mis à jour." if record else "Aucune modification à enregistrer."
+        )
+        return redirect("structures:detail", pk=service.site.structure_id)
+    return render(
+        request,
+        "structures/service_form.html",
+        {"structure": service.site.structure, "site": service.site, "form": form, "service": service},
+    )
+
+
+@login_required
+@require_POST
+def service_toggle(request, pk):
+    service = _service_for(request, pk)
+    before = history.snapshot(service)
+    service.is_active = not service.is_active
+    history.save_with_history(service, before, request.user)
+    state = "réactivé" if service.is_active else "désactivé"
+    messages.success(request, f"Le service « {service.name} » a été {state}.")
+    return redirect("structures:detail", pk=service.site.structure_id)
+
+
+CONFIRMABLE = {"structure": Structure, "lieu": Site, "service": Service}
+
+
+@login_required
+@require_POST
+def confirm(request, kind, pk):
+    """ "Toujours exact": one click records that the information was checked today."""
+    model = CONFIRMABLE.get(kind)
+    if model is None:
+        raise Http404
+    obj = get_object_or_404(model, pk=pk)
+    structure = permissions.structure_of(obj)
+    _structure_for(request, structure.pk, "content")
+    with transaction.atomic():
+        history.confirm(obj, request.user)
+    messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("structures:detail", pk=structure.pk)
+
+
+@login_required
+@require_GET
+def hours_preview_view(request):
+    """htmx fragment: the opening hours typed so far, in words, or what is wrong with them."""
+    value = request.GET.get("opening_hours", "")[:500]
+    return render(request, "structures/_hours_preview.html", {"preview": hours_preview(value)})
