@@ -11,17 +11,10 @@ import math
 from django.utils import timezone
 
 from spro.routing.situation import UnknownCommune
+from spro.territories.geo import distance_km
 
 RADII_KM = (30, 100)  # widen once when nothing is near
 PER_NETWORK = 3
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1, lon1, lat2, lon2) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def opening_state(opening_hours: str, now=None) -> str:
