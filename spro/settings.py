@@ -182,11 +182,13 @@ CSRF_COOKIE_HTTPONLY = True
 _https = env_bool("SPRO_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_https)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SPRO_BEHIND_PROXY") else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if _https else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Preloading HSTS binds the whole domain and its subdomains for years: the Région's decision, not a default.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Région running this deployment: its INSEE code picks its name; colours and logo are configurable.
 SPRO_REGION = os.environ.get("SPRO_REGION", "76")

@@ -17,3 +17,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Commune.objects.exists():  # with --reuse-db it is already there
             call_command("import-territories", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    """The test client speaks plain HTTP; outside DEBUG, spro redirects it to HTTPS (SECURE_SSL_REDIRECT)."""
+    settings.SECURE_SSL_REDIRECT = False
