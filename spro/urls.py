@@ -14,6 +14,7 @@ urlpatterns = [
     path("espace-pro/structures/", include("spro.www.structures.urls")),
     path("espace-pro/orientations/", include("spro.www.orientations.urls")),
     path("espace-pro/", include("spro.www.pro.urls")),
+    path("region/orientations/", include("spro.www.orientations.region_urls")),
     path("region/", include("spro.www.region.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from spro.referrals.contact import create_contact_request
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
@@ -120,10 +121,6 @@ def contact(request, site_id: int):
     situation = questions.situation() if questions.is_valid() else {}
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            from spro.referrals.contact import create_contact_request
-        except ImportError:
-            return render(request, "aiguillage/contact_unavailable.html", {"site": site}, status=503)
         try:
             create_contact_request(
                 site=site,

@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 
+from spro.referrals import contact
 from tests.routing.factories import site
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,6 @@ def test_an_inactive_or_unknown_site_cannot_be_asked(client):
 
 
 def test_a_complete_request_records_the_consent_through_the_referrals_app(client, place):
-    contact = pytest.importorskip("spro.referrals.contact", reason="spro.referrals.contact not there yet")
     response = client.post(url(place), {"name": "Camille", "email": "camille@example.org", "consent": "on"})
     assert response.status_code == 302
     assert response["Location"] == f"/trouver-mon-interlocuteur/contact/{place.pk}/envoye/"

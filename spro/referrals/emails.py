@@ -1,0 +1,96 @@
+"""Emails of the referrals app, in French, sent after the transaction commits.
+
+No email carries a person's name, phone, email or free text: only that something is waiting, the
+networks and need, and a link to the professional space where reading the details is logged.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from spro.routing.codes import BESOINS
+
+
+def on_commit(function, *args):
+    transaction.on_commit(lambda: function(*args))
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SPRO_BASE_URL}{path}"
+
+
+def _addresses(structure_ids) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__structure_id__in=list(structure_ids))
+        .distinct()
+    )
+    return sorted({u.email for u in users if u.email})
+
+
+def render_email(template: str, context: dict) -> tuple[str, str]:
+    subject = render_to_string(f"referrals/emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"referrals/emails/{template}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def send(template: str, context: dict, recipients: list[str]) -> int:
+    """One message per recipient, so that nobody sees the others' addresses."""
+    if not recipients:
+        return 0
+    subject, body = render_email(template, context)
+    messages = [EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
+    return get_connection().send_messages(messages) or 0
+
+
+def referral_context(referral) -> dict:
+    from spro.directory.models import Network
+
+    labels = dict(
+        Network.objects.filter(code__in=[referral.from_network, referral.to_network]).values_list(
+            "code", "label"
+        )
+    )
+    return {
+        "referral": referral,
+        "from_label": labels.get(referral.from_network, referral.from_network),
+        "to_label": labels.get(referral.to_network, referral.to_network),
+        "need_label": BESOINS.get(referral.need, referral.need),
+        "url": absolute(reverse("orientations:detail", args=[referral.pk])),
+        "reminder_days": settings.SPRO_REFERRAL_REMINDER_DAYS,
+        "expiry_days": settings.SPRO_REFERRAL_EXPIRY_DAYS,
+    }
+
+
+# Who is told of what: the receiving side of new referrals and reminders, the sending side of answers.
+RECEIVING_SIDE = {"envoyee", "relance"}
+
+
+def referral_email(referral_id: int, template: str) -> int:
+    from spro.referrals.models import Referral
+
+    referral = Referral.objects.select_related("to_site", "to_structure", "sender_structure").get(
+        pk=referral_id
+    )
+    if template in RECEIVING_SIDE:
+        recipients = _addresses([referral.to_structure_id])
+    else:
+        recipients = _addresses([referral.sender_structure_id])
+        if referral.sender_user_id and referral.sender_user.is_active:
+            recipients = sorted(set(recipients) | {referral.sender_user.email})
+    return send(template, referral_context(referral), recipients)
+
+
+def contact_request_email(contact_request_id: int) -> int:
+    from spro.referrals.models import ContactRequest
+
+    request = ContactRequest.objects.select_related("site__structure").get(pk=contact_request_id)
+    context = {
+        "contact_request": request,
+        "site": request.site,
+        "url": absolute(reverse("orientations:contact_request", args=[request.pk])),
+    }
+    return send("demande_contact", context, _addresses([request.site.structure_id]))

@@ -1,0 +1,22 @@
+"""Cron: erase the personal data of closed referrals and contact requests past the retention period."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from spro.referrals.actions import purge_personal_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Efface les noms, téléphones, courriels et textes libres des orientations closes et des demandes de "
+        "contact au-delà de la durée de conservation (SPRO_RETENTION_DAYS jours), en gardant les "
+        "statistiques anonymes. Idempotente : à lancer par cron."
+    )
+
+    def handle(self, *args, **options):
+        report = purge_personal_data()
+        self.stdout.write(
+            f"Données personnelles effacées : {report.referrals} orientation(s), "
+            f"{report.contact_requests} demande(s) de contact "
+            f"(conservation : {settings.SPRO_RETENTION_DAYS} jours)."
+        )

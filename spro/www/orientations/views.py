@@ -1,0 +1,247 @@
+"""Professional pages of referrals and contact requests. State changes go through `process()` only."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from spro.referrals.actions import create_referral, is_third_door
+from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
+from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
+from spro.routing.codes import BESOINS
+from spro.routing.engine import get_engine
+from spro.routing.places import PlaceFinder, site_dict
+from spro.www.orientations.access import member_required
+from spro.www.orientations.forms import ReferralForm, SituationForm, TransitionForm
+
+PER_PAGE = 25
+READ_PURPOSE_REFERRAL = "Traiter l'orientation reçue (page de l'orientation)"
+READ_PURPOSE_CONTACT = "Recontacter la personne (page de la demande de contact)"
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _state_filter(request, queryset, choices):
+    state = request.GET.get("etat", "")
+    if state in dict(choices):
+        queryset = queryset.filter(**{"state" if choices is ReferralState.choices else "status": state})
+    return queryset, state
+
+
+@require_GET
+@member_required
+def received(request):
+    queryset = Referral.objects.received_by(request.user).select_related("sender_structure", "to_site")
+    queryset, state = _state_filter(request, queryset, ReferralState.choices)
+    context = {
+        "page": _page(request, queryset),
+        "state": state,
+        "states": ReferralState.choices,
+        "tab": "recues",
+    }
+    return render(request, "orientations/received.html", context)
+
+
+@require_GET
+@member_required
+def sent(request):
+    queryset = Referral.objects.sent_by(request.user).select_related("to_structure", "to_site")
+    queryset, state = _state_filter(request, queryset, ReferralState.choices)
+    context = {
+        "page": _page(request, queryset),
+        "state": state,
+        "states": ReferralState.choices,
+        "tab": "envoyees",
+    }
+    return render(request, "orientations/sent.html", context)
+
+
+@require_GET
+@member_required
+def contact_requests(request):
+    queryset = ContactRequest.objects.visible_to(request.user).select_related("site__structure")
+    queryset, state = _state_filter(request, queryset, ContactStatus.choices)
+    context = {
+        "page": _page(request, queryset),
+        "state": state,
+        "states": ContactStatus.choices,
+        "tab": "demandes",
+    }
+    return render(request, "orientations/contact_requests.html", context)
+
+
+def _suggestions(form) -> dict:
+    """Engine suggestions for the situation, with the nearest sites (other structures only)."""
+    engine = get_engine()
+    situation = form.situation()
+    answer = engine.route(situation, PlaceFinder())
+    sender = form.sender_structure
+    networks = [n.code for n in answer.networks]
+    extra = form.cleaned_data.get("reseau")
+    places = list(answer.places)
+    if extra and extra not in networks and situation.get("commune"):
+        places += PlaceFinder().find(
+            situation["commune"], [extra], situation.get("besoin"), engine.compiled.need_map
+        )
+        networks.append(extra)
+    own_sites = set(sender.sites.values_list("pk", flat=True))
+    places = [p for p in places if p["id"] not in own_sites]
+    return {
+        "situation": situation,
+        "recommendations": answer.networks,
+        "places": places,
+        "networks": networks,
+        "third_door": is_third_door(sender, form.cleaned_data.get("premiere_porte"), form.previous_referral),
+    }
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def new(request):
+    situation_form = SituationForm(request.GET if "besoin" in request.GET else None, user=request.user)
+    editing = request.method == "GET" and "modifier" in request.GET
+    if editing or not situation_form.is_bound or not situation_form.is_valid():
+        if request.method == "POST":
+            messages.error(
+                request, "La situation de la personne est à compléter avant d'envoyer l'orientation."
+            )
+        return render(request, "orientations/new_situation.html", {"form": situation_form})
+    suggestions = _suggestions(situation_form)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = create_referral(
+                sender_structure=situation_form.sender_structure,
+                user=request.user,
+                to_site=data["to_site"],
+                situation=suggestions["situation"],
+                need=situation_form.cleaned_data["besoin"],
+                mode=data["mode"],
+                consent_kind=data["consent_kind"],
+                person_name=data["person_name"],
+                person_phone=data["person_phone"],
+                person_email=data["person_email"],
+                message=data["message"],
+                previous_door=situation_form.cleaned_data.get("premiere_porte") or "",
+                previous_referral=situation_form.previous_referral,
+                third_door_reason=data["third_door_reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Orientation n° {referral.pk} envoyée à {referral.to_structure.name}.")
+            return redirect("orientations:detail", pk=referral.pk)
+    chosen = form.data.get("to_site") if form.is_bound else None
+    context = {
+        "situation_form": situation_form,
+        "form": form,
+        "query": urlencode([(k, v) for k, v in request.GET.items() if v]),
+        "besoin_label": BESOINS[situation_form.cleaned_data["besoin"]],
+        "chosen": str(chosen or ""),
+        **suggestions,
+    }
+    return render(request, "orientations/new_referral.html", context)
+
+
+def _referral_or_404(request, pk):
+    queryset = Referral.objects.visible_to(request.user).select_related(
+        "sender_structure",
+        "sender_user",
+        "to_site__commune",
+        "to_structure",
+        "refusal_reason",
+        "consent_recorded_by",
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+@require_GET
+@member_required
+def detail(request, pk: int):
+    referral = _referral_or_404(request, pk)
+    show_contact = referral.contact_visible_to(request.user)
+    if show_contact:
+        PersonalDataAccess.record(
+            request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, READ_PURPOSE_REFERRAL
+        )
+    context = {
+        "referral": referral,
+        "side": referral.side_of(request.user),
+        "show_contact": show_contact,
+        "transitions": referral.transitions_for(request.user),
+        "history": referral.transitions.select_related("user", "refusal_reason"),
+        "transition_form": TransitionForm(),
+        "besoin_label": BESOINS.get(referral.need, referral.need),
+        "here_place": site_dict(referral.to_site, 0, None, referral.to_network),
+    }
+    return render(request, "orientations/detail.html", context)
+
+
+@require_POST
+@member_required
+def transition(request, pk: int, name: str):
+    referral = _referral_or_404(request, pk)
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    try:
+        referral.process(
+            name, user=request.user, reason=data.get("comment", ""), refusal_reason=data.get("refusal_reason")
+        )
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Orientation n° {referral.pk} : {referral.get_state_display().lower()}.")
+    return redirect("orientations:detail", pk=referral.pk)
+
+
+def _contact_request_or_404(request, pk):
+    return get_object_or_404(
+        ContactRequest.objects.visible_to(request.user).select_related("site__structure"), pk=pk
+    )
+
+
+@require_GET
+@member_required
+def contact_request(request, pk: int):
+    item = _contact_request_or_404(request, pk)
+    show_contact = item.contact_visible_to(request.user)
+    if show_contact:
+        PersonalDataAccess.record(
+            request.user, PersonalDataAccess.RecordType.CONTACT_REQUEST, item.pk, READ_PURPOSE_CONTACT
+        )
+    context = {
+        "item": item,
+        "show_contact": show_contact,
+        "transitions": item.transitions_for(request.user),
+        "history": item.events.select_related("user"),
+        "besoin_label": BESOINS.get(item.situation.get("besoin", ""), ""),
+    }
+    return render(request, "orientations/contact_request.html", context)
+
+
+@require_POST
+@member_required
+def contact_request_transition(request, pk: int, name: str):
+    item = _contact_request_or_404(request, pk)
+    try:
+        item.process(name, user=request.user, note=request.POST.get("note", "")[:2000])
+    except InvalidTransition as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Demande de contact n° {item.pk} : {item.get_status_display().lower()}.")
+    return redirect("orientations:contact_request", pk=item.pk)
