@@ -161,6 +161,7 @@ def read_referential(source: Path | None = None) -> Referential:
         ref.epcis.append(epci)
 
     communes_by_id: dict[str, Commune] = {}
+    seen_codes: set[str] = set()
     parents: dict[str, str] = {}  # id of an arrondissement or commune déléguée → id of its commune
     for number, row in enumerate(tables["communes"], start=2):
         where = f"communes.csv, ligne {number} ({row['code']})"
@@ -170,6 +171,9 @@ def read_referential(source: Path | None = None) -> Referential:
             continue
         if not COMMUNE_CODE.match(row["code"]):
             raise ReferentialError(f"{where} : code INSEE invalide.")
+        if row["code"] in seen_codes:
+            raise ReferentialError(f"{where} : commune en double.")
+        seen_codes.add(row["code"])
         departement = departements.get(row["departement_id"])
         if departement is None:
             raise ReferentialError(f"{where} : département « {row['departement_id']} » inconnu.")

@@ -140,6 +140,18 @@ def damaged(source, name, content: bytes, compressed=True):
             ),
             "polygone tronqué",
         ),
+        (
+            lambda s: damaged(
+                s,
+                "communes",
+                lzma.compress(
+                    b"id,code,type,nom,population_municipale,departement_id,commune_parent_id,epci_id,"
+                    b"geometry,mairie_localisation\n0,31555,COM,Toulouse,1,30,\\N,\\N,\\N,\\N\n"
+                    b"1,31555,COM,Toulouse,1,30,\\N,\\N,\\N,\\N\n"
+                ),
+            ),
+            "ligne 3 (31555) : commune en double",
+        ),
     ],
     ids=[
         "missing",
@@ -149,6 +161,7 @@ def damaged(source, name, content: bytes, compressed=True):
         "wrong-encoding",
         "wrong-type",
         "bad-geometry",
+        "duplicate",
     ],
 )
 def test_a_missing_or_corrupt_file_stops_the_import_in_french_and_writes_nothing(source, damage, message):
