@@ -16,9 +16,10 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from spro.directory import hours
+from spro.directory.codes import Public
 from spro.directory.models import Service, Site, Structure
 from spro.territories.geo import EARTH_RADIUS_KM, bounding_box
 from spro.territories.lookup import normalize
@@ -82,8 +83,10 @@ def _candidates(query: SiteQuery, text_words: list[str]):
             rows = rows.filter(longitude__gte=min_lon, longitude__lte=max_lon)
     if query.need:
         rows = rows.filter(needs_index__contains=f"|{query.need}|")
-    if query.public:
-        rows = rows.filter(publics_index__contains=f"|{query.public}|")
+    if query.public:  # a service open to everyone serves every public
+        rows = rows.filter(
+            Q(publics_index__contains=f"|{query.public}|") | Q(publics_index__contains=f"|{Public.TOUS}|")
+        )
     if query.network:
         rows = rows.filter(network_code=query.network)
     if query.mode:

@@ -89,6 +89,12 @@ def test_it_filters_by_public():
     assert names(around_toulouse(public="cadres")) == ["Pour les cadres"]
 
 
+def test_a_site_open_to_everyone_matches_every_public():
+    f.site("Cité des métiers", network_code="cite-des-metiers", publics=["tous-publics"])
+    f.site("Pour les jeunes", network_code="mission-locale", publics=["jeunes-16-25"], north_km=1)
+    assert names(around_toulouse(public="salaries")) == ["Cité des métiers"]
+
+
 def test_it_filters_by_network():
     f.site("CIO", network_code="cio")
     f.site("Mission Locale", network_code="mission-locale", north_km=1)

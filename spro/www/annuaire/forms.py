@@ -1,0 +1,101 @@
+"""The /annuaire/ search form (GET): where, how far, and optional filters."""
+
+from django import forms
+
+from spro.directory.codes import Need, Public, ReceptionMode
+from spro.directory.models import Network
+from spro.directory.search import MAX_RADIUS_KM
+from spro.territories.lookup import INSEE_CODE, get_commune, search_communes
+
+RADII_KM = (5, 10, 20, 30, 50, 100)
+DEFAULT_RADIUS_KM = 20
+# Query parameters a person can drop from an empty result, with the label of the filter.
+FILTERS = {"besoin": "Besoin", "public": "Public", "reseau": "Réseau", "mode": "Mode d'accueil", "q": "Texte"}
+
+
+def _choices(empty_label, choices):
+    return [("", empty_label), *choices]
+
+
+class SearchForm(forms.Form):
+    commune = forms.CharField(label="Commune ou code postal", required=False, max_length=100)
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    rayon = forms.IntegerField(
+        label="Distance maximale",
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        error_messages={
+            "invalid": "La distance doit être un nombre de kilomètres.",
+            "min_value": "La distance doit être d'au moins 1 km.",
+            "max_value": f"La distance ne peut pas dépasser {MAX_RADIUS_KM} km.",
+        },
+    )
+    besoin = forms.ChoiceField(
+        label="Votre besoin",
+        required=False,
+        choices=_choices("Tous les besoins", Need.choices),
+        error_messages={"invalid_choice": "Ce besoin n'existe pas : choisissez-en un dans la liste."},
+    )
+    public = forms.ChoiceField(
+        label="Vous êtes",
+        required=False,
+        choices=_choices("Tous les publics", [c for c in Public.choices if c[0] != Public.TOUS]),
+        error_messages={"invalid_choice": "Ce public n'existe pas : choisissez-en un dans la liste."},
+    )
+    reseau = forms.ChoiceField(
+        label="Réseau",
+        required=False,
+        error_messages={"invalid_choice": "Ce réseau n'existe pas : choisissez-en un dans la liste."},
+    )
+    mode = forms.ChoiceField(
+        label="Mode d'accueil",
+        required=False,
+        choices=_choices("Tous les modes d'accueil", ReceptionMode.choices),
+        error_messages={"invalid_choice": "Ce mode d'accueil n'existe pas : choisissez-en un dans la liste."},
+    )
+    ouvert = forms.BooleanField(label="Ouvert maintenant", required=False)
+    q = forms.CharField(label="Mots-clés", required=False, max_length=100)
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        networks = Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
+        self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
+        for name in ("besoin", "public", "reseau", "mode"):
+            self.fields[name].widget.attrs["class"] = "fr-select"
+
+    def clean_page(self):
+        return self.cleaned_data.get("page") or 1
+
+    def clean_rayon(self):
+        return self.cleaned_data.get("rayon") or DEFAULT_RADIUS_KM
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None):
+            data["lat"] = data["lon"] = None
+        return data
+
+    @property
+    def has_position(self) -> bool:
+        return self.cleaned_data.get("lat") is not None and self.cleaned_data.get("lon") is not None
+
+    def found_commune(self):
+        """The commune typed (INSEE code, postal code or name), or None."""
+        text = (self.cleaned_data.get("commune") or "").strip()
+        if len(text) < 2:
+            return None
+        if INSEE_CODE.match(text):
+            commune = get_commune(text)
+            if commune is not None:
+                return commune
+        found = search_communes(text, limit=1)
+        return found[0] if found else None
+
+    def label_of(self, name: str) -> str:
+        value = self.cleaned_data.get(name)
+        if name == "q":
+            return f"« {value} »"
+        return dict(self.fields[name].choices).get(value, value)

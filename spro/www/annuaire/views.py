@@ -1,0 +1,231 @@
+"""Public directory: /annuaire/ (proximity search, list and map) and /lieux/<id>/ (a site's page)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from spro.directory import hours
+from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
+from spro.directory.models import Service, Site
+from spro.directory.search import MAX_RADIUS_KM, SiteQuery, search_sites
+from spro.www.annuaire.forms import FILTERS, RADII_KM, SearchForm
+
+PER_PAGE = 20
+MAIN_SERVICES = 3
+
+
+def _url(params: dict, **changes) -> str:
+    """The search URL with `params` updated by `changes` (None removes a parameter)."""
+    merged = {k: v for k, v in params.items() if v not in (None, "", False)}
+    for key, value in changes.items():
+        if value in (None, "", False):
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return "?" + urlencode(merged)
+
+
+def _params(form) -> dict:
+    data = form.cleaned_data
+    params = {
+        "commune": data.get("commune") or "",
+        "lat": data.get("lat"),
+        "lon": data.get("lon"),
+        "rayon": data.get("rayon"),
+        "besoin": data.get("besoin"),
+        "public": data.get("public"),
+        "reseau": data.get("reseau"),
+        "mode": data.get("mode"),
+        "ouvert": "1" if data.get("ouvert") else None,
+        "q": data.get("q"),
+    }
+    if params["lat"] is not None:
+        params["lat"], params["lon"] = f"{params['lat']:.5f}", f"{params['lon']:.5f}"
+    return params
+
+
+def _suggestions(form, params) -> list[dict]:
+    """Ways out of an empty result: a wider radius, then each active filter removed."""
+    data = form.cleaned_data
+    options = []
+    radius = data["rayon"]
+    wider = next((r for r in (*RADII_KM, MAX_RADIUS_KM) if r > radius), None)
+    if wider:
+        options.append({"label": f"Élargir la recherche à {wider} km", "url": _url(params, rayon=wider)})
+    if data.get("ouvert"):
+        label = "Voir aussi les lieux fermés en ce moment"
+        options.append({"label": label, "url": _url(params, ouvert=None)})
+    for name, title in FILTERS.items():
+        if data.get(name):
+            options.append(
+                {
+                    "label": f"Retirer le filtre « {title} : {form.label_of(name)} »",
+                    "url": _url(params, **{name: None}),
+                }
+            )
+    return options
+
+
+def _pages(result, params) -> list[dict]:
+    """Page links for the DSFR pagination: first, last, and the pages around the current one."""
+    current, last = result.page, result.num_pages
+    shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    pages, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            pages.append({"ellipsis": True})
+        pages.append({"number": number, "url": _url(params, page=number), "current": number == current})
+        previous = number
+    return pages
+
+
+def _map_places(items) -> list[dict]:
+    return [
+        {
+            "id": hit.site.pk,
+            "nom": hit.site.name,
+            "adresse": f"{hit.site.address}, {hit.site.postal_code} {hit.site.commune.name}",
+            "lat": hit.site.latitude,
+            "lon": hit.site.longitude,
+            "url": f"/lieux/{hit.site.pk}/",
+        }
+        for hit in items
+    ]
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    context = {
+        "form": form,
+        "radii": RADII_KM,
+        "searched": False,
+        "tile_url": settings.SPRO_TILE_URL,
+        "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
+    }
+    if not request.GET or not form.is_valid():
+        context["radius"] = form.cleaned_data.get("rayon") if form.is_bound and form.is_valid() else None
+        return render(request, "annuaire/search.html", context)
+    data = form.cleaned_data
+    params = _params(form)
+    context.update(radius=data["rayon"], params=params)
+    lat = lon = None
+    if form.has_position:
+        lat, lon = data["lat"], data["lon"]
+        context["place_label"] = "votre position"
+    elif data.get("commune"):
+        commune = form.found_commune()
+        if commune is None or commune.latitude is None:
+            context["unknown_commune"] = data["commune"]
+            return render(request, "annuaire/search.html", context)
+        lat, lon = commune.latitude, commune.longitude
+        context["commune"] = commune
+        context["place_label"] = commune.name
+    elif not data.get("q"):
+        context["missing_place"] = True
+        return render(request, "annuaire/search.html", context)
+    query = SiteQuery(
+        lat=lat,
+        lon=lon,
+        radius_km=data["rayon"],
+        need=data.get("besoin") or None,
+        public=data.get("public") or None,
+        network=data.get("reseau") or None,
+        mode=data.get("mode") or None,
+        open_now=bool(data.get("ouvert")),
+        text=data.get("q") or "",
+        page=data["page"],
+        per_page=PER_PAGE,
+    )
+    result = search_sites(query)
+    if not result.items and result.total:  # a page number past the end: show the last page
+        query.page = result.num_pages
+        result = search_sites(query)
+    for hit in result.items:
+        hit.main_services = hit.site.active_services[:MAIN_SERVICES]
+        hit.more_services = max(0, len(hit.site.active_services) - MAIN_SERVICES)
+        hit.modes = [ReceptionMode(m).label for m in hit.site.reception_modes if m in ReceptionMode.values]
+    context.update(
+        searched=True,
+        result=result,
+        first_rank=(result.page - 1) * result.per_page + 1,
+        pages=_pages(result, params) if result.num_pages > 1 else [],
+        previous_url=_url(params, page=result.page - 1) if result.page > 1 else None,
+        next_url=_url(params, page=result.page + 1) if result.page < result.num_pages else None,
+        first_url=_url(params, page=1),
+        last_url=_url(params, page=result.num_pages),
+        suggestions=[] if result.total else _suggestions(form, params),
+        map_places=_map_places(result.items),
+        has_position=lat is not None,
+    )
+    return render(request, "annuaire/search.html", context)
+
+
+def _labels(codes, choices) -> list[str]:
+    known = dict(choices)
+    return [known[c] for c in codes or [] if c in known]
+
+
+@require_GET
+def site_detail(request, site_id: int):
+    site = (
+        Site.objects.filter(pk=site_id, is_active=True, structure__is_active=True)
+        .select_related("structure__network", "structure__parent", "commune__departement")
+        .prefetch_related(
+            Prefetch("services", Service.objects.filter(is_active=True).order_by("name"), "active_services")
+        )
+        .first()
+    )
+    if site is None:
+        raise Http404("Lieu introuvable")
+    services = [
+        {
+            "service": service,
+            "needs": _labels(service.needs, Need.choices),
+            "publics": _labels(service.publics, Public.choices),
+            "access": _labels(service.access_modes, AccessMode.choices),
+        }
+        for service in site.active_services
+    ]
+    now = timezone.now()
+    return render(
+        request,
+        "annuaire/site.html",
+        {
+            "site": site,
+            "structure": site.structure,
+            "network": site.structure.network,
+            "kind": dict(SiteKind.choices).get(site.kind, ""),
+            "state": hours.opening_state(site.opening_hours, now),
+            "week": hours.week_schedule(site.opening_hours, now),
+            "hours_text": hours.describe_hours(site.opening_hours),
+            "modes": _labels(site.reception_modes, ReceptionMode.choices),
+            "accessibility": _labels(site.accessibility, Accessibility.choices),
+            "services": services,
+            "itinerary_url": (
+                "https://www.openstreetmap.org/directions?"
+                + urlencode({"route": f";{site.latitude:.6f},{site.longitude:.6f}"})
+            ),
+            "osm_url": (
+                f"https://www.openstreetmap.org/?mlat={site.latitude:.6f}&mlon={site.longitude:.6f}"
+                f"#map=17/{site.latitude:.6f}/{site.longitude:.6f}"
+            ),
+            "map_places": [
+                {
+                    "id": site.pk,
+                    "nom": site.name,
+                    "adresse": f"{site.address}, {site.postal_code} {site.commune.name}",
+                    "lat": site.latitude,
+                    "lon": site.longitude,
+                    "url": "",
+                }
+            ],
+            "tile_url": settings.SPRO_TILE_URL,
+            "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
+        },
+    )
