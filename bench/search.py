@@ -1,0 +1,370 @@
+"""Benchmark of the directory's proximity search at national scale, on SQLite and on PostgreSQL.
+
+For each database, in a throwaway database (SQLite: `var/bench/search.sqlite3`; PostgreSQL, when
+DATABASE_URL points to one: `spro_bench_search` on the same server, created then dropped):
+1. a child process migrates, imports the territorial referential (`spro import-territories`) and
+   generates a national directory with the demo generator (`spro.directory.demo.generate`, every Région,
+   `scale` times the demo's permanences and points relais): at least 60,000 sites and 240,000 services;
+2. a fresh child process (so that its memory is the one of a server, not of the generator) runs 1,000
+   varied proximity searches through `search_sites` (the code path of the API and of the page: commune
+   drawn by population, radius in {5, 10, 20, 30, 50} km, need, public, sometimes a network, a reception
+   mode, "ouvert maintenant" or words), timing each one, then 300 varied `/annuaire/` pages through
+   Django's test client (full middleware and template), and reads its RSS high-water mark.
+
+Writes var/bench/search.json. Run: `python -m bench` (all benchmarks) or `python -m bench.search`.
+Environment: SPRO_BENCH_SCALE (default 10), SPRO_BENCH_SEARCHES (1000), SPRO_BENCH_PAGES (300),
+SPRO_BENCH_KEEP=1 keeps the SQLite database of a previous run (to profile without regenerating).
+"""
+
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+SQLITE_PATH = OUT / "search.sqlite3"
+PG_NAME = "spro_bench_search"
+SCALE = float(os.environ.get("SPRO_BENCH_SCALE", "10"))
+SEARCHES = int(os.environ.get("SPRO_BENCH_SEARCHES", "1000"))
+PAGES = int(os.environ.get("SPRO_BENCH_PAGES", "300"))
+SEED = 20260325
+RADII_KM = (5, 10, 20, 30, 50)
+WORDS = ["emploi", "apprentissage", "metiers", "jeunes", "vae", "entreprise", "formation", "orientation"]
+MIN_SITES, MIN_SERVICES = 60_000, 240_000
+TARGETS = {"search_p95_ms": 15, "page_p95_ms": 60}
+WARM_UP = 10
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spro.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q / 100 * (len(values) - 1)))] if values else None
+
+
+# --- what is searched ---------------------------------------------------------------------------------
+def search_params(communes: list[tuple], count: int, seed: int = SEED) -> list[dict]:
+    """Varied searches as people make them: `communes` are (code, latitude, longitude, population)."""
+    from spro.directory.codes import Need, Public, ReceptionMode
+    from spro.directory.models import Network
+
+    rng = random.Random(seed)
+    networks = sorted(Network.objects.filter(is_active=True).values_list("code", flat=True))
+    weights, total = [], 0
+    for commune in communes:
+        total += max(commune[3], 1)
+        weights.append(total)
+    picked = rng.choices(communes, cum_weights=weights, k=count)
+    items = []
+    for code, lat, lon, _ in picked:
+        p = {"commune": code, "lat": lat, "lon": lon, "rayon": rng.choice(RADII_KM)}
+        if rng.random() < 0.85:
+            p["besoin"] = rng.choice(Need.values)
+        if rng.random() < 0.6:
+            p["public"] = rng.choice(Public.values)
+        if rng.random() < 0.2:
+            p["reseau"] = rng.choice(networks)
+        if rng.random() < 0.1:
+            p["mode"] = rng.choice(ReceptionMode.values)
+        if rng.random() < 0.2:
+            p["ouvert"] = True
+        if rng.random() < 0.1:
+            p["q"] = rng.choice(WORDS)
+        if rng.random() < 0.1:
+            p["page"] = 2
+        items.append(p)
+    return items
+
+
+def _query(p: dict):
+    from spro.directory.search import SiteQuery
+
+    return SiteQuery(
+        lat=p["lat"],
+        lon=p["lon"],
+        radius_km=p["rayon"],
+        need=p.get("besoin"),
+        public=p.get("public"),
+        network=p.get("reseau"),
+        mode=p.get("mode"),
+        open_now=p.get("ouvert", False),
+        text=p.get("q", ""),
+        page=p.get("page", 1),
+        per_page=20,
+    )
+
+
+def _page_url(p: dict) -> str:
+    params = {k: v for k, v in p.items() if k not in ("lat", "lon")}
+    if params.pop("ouvert", False):
+        params["ouvert"] = "1"
+    return "/annuaire/?" + urlencode(params)
+
+
+def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED) -> dict:
+    """Time `searches` calls of `search_sites` and `pages` /annuaire/ pages on the current database."""
+    from django.db import connection
+    from django.test import Client
+
+    from spro.directory.models import Service, Site
+    from spro.directory.search import search_sites
+    from spro.territories.models import Commune
+
+    communes = list(
+        Commune.objects.exclude(latitude=None).values_list("code", "latitude", "longitude", "population")
+    )
+    params = search_params(communes, searches + pages + 2 * WARM_UP, seed)
+    warm, params = params[: 2 * WARM_UP], params[2 * WARM_UP :]
+    for p in warm[:WARM_UP]:
+        search_sites(_query(p))
+    timings, totals, slowest = [], [], []
+    for p in params[:searches]:
+        query = _query(p)
+        started = time.perf_counter_ns()
+        result = search_sites(query)
+        elapsed = (time.perf_counter_ns() - started) / 1e6
+        timings.append(elapsed)
+        totals.append(result.total)
+        slowest.append((elapsed, result.total, p))
+
+    client = Client()
+    for p in warm[WARM_UP:]:
+        client.get(_page_url(p))
+    page_timings, errors = [], []
+    for p in params[searches : searches + pages]:
+        url = _page_url(p)
+        started = time.perf_counter_ns()
+        response = client.get(url)
+        page_timings.append((time.perf_counter_ns() - started) / 1e6)
+        if response.status_code != 200:
+            errors.append(f"{url}: HTTP {response.status_code}")
+
+    slowest.sort(key=lambda s: -s[0])
+    return {
+        "sites": Site.objects.count(),
+        "services": Service.objects.count(),
+        "database": connection.vendor,
+        "searches": len(timings),
+        "p50_ms": _round(percentile(timings, 50)),
+        "p95_ms": _round(percentile(timings, 95)),
+        "p99_ms": _round(percentile(timings, 99)),
+        "max_ms": _round(max(timings, default=None)),
+        "mean_results": round(sum(totals) / len(totals), 1) if totals else None,
+        "empty_results": sum(1 for t in totals if t == 0),
+        "pages": len(page_timings),
+        "page_p50_ms": _round(percentile(page_timings, 50)),
+        "page_p95_ms": _round(percentile(page_timings, 95)),
+        "page_p99_ms": _round(percentile(page_timings, 99)),
+        "page_errors": len(errors),
+        "page_error_samples": errors[:5],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "slowest_searches": [
+            {"ms": _round(ms), "results": total, **{k: v for k, v in p.items() if k not in ("lat", "lon")}}
+            for ms, total, p in slowest[:5]
+        ],
+    }
+
+
+def _round(value):
+    return None if value is None else round(value, 2)
+
+
+def prepare(scale: float = SCALE, regions=None) -> dict:
+    """Migrate, import the referential and generate the directory in the (empty) current database."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from spro.directory import demo
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("import-territories", stdout=io.StringIO())
+    imported = time.perf_counter()
+    result = demo.generate(regions, scale=scale)
+    generated = time.perf_counter()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the statistics autovacuum would gather after a bulk load
+            cursor.execute("ANALYZE")
+    return {
+        "scale": scale,
+        "sites": result.sites,
+        "services": result.services,
+        "structures": result.structures,
+        "migrate_and_import_s": round(imported - started, 1),
+        "generate_s": round(generated - imported, 1),
+    }
+
+
+# --- orchestration (parent process) ------------------------------------------------------------------
+def _child_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DEBUG="",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="testserver",
+        SPRO_HTTPS="0",
+    )
+    return env
+
+
+def _child(step: str, database_url: str, *args) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.search", step, *map(str, args)],
+        cwd=ROOT,
+        env=_child_env(database_url),
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.search {step} a échoué :\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _postgres(url: str, sql: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    with psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql)
+
+
+def _postgres_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+def _one_database(database_url: str, scale: float, searches: int, pages: int, fresh: bool) -> dict:
+    prepared = _child("prepare", database_url, scale) if fresh else {}
+    measured = _child("measure", database_url, searches, pages)
+    if measured["sites"] < MIN_SITES or measured["services"] < MIN_SERVICES:
+        raise RuntimeError(
+            f"Jeu de données trop petit : {measured['sites']} lieux, {measured['services']} services "
+            f"(il en faut au moins {MIN_SITES} et {MIN_SERVICES}) ; augmentez SPRO_BENCH_SCALE."
+        )
+    return {**prepared, **measured}
+
+
+def machine() -> dict:
+    import sqlite3
+
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) // 1024} MB"
+    except OSError:
+        pass
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "system": platform.platform(),
+    }
+
+
+def run(scale: float = SCALE, searches: int = SEARCHES, pages: int = PAGES) -> dict:
+    OUT.mkdir(parents=True, exist_ok=True)
+    keep = os.environ.get("SPRO_BENCH_KEEP") == "1" and SQLITE_PATH.exists()
+    if not keep:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    sqlite = _one_database(f"sqlite:///{SQLITE_PATH}", scale, searches, pages, fresh=not keep)
+
+    postgresql = None
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        bench_url = urlunparse(urlparse(url)._replace(path=f"/{PG_NAME}"))
+        _postgres(url, f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+        _postgres(url, f'CREATE DATABASE "{PG_NAME}"')
+        try:
+            postgresql = _one_database(bench_url, scale, searches, pages, fresh=True)
+            postgresql["server_version"] = _postgres_version(bench_url)
+        finally:
+            _postgres(url, f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
+
+    result = {
+        "sites": sqlite["sites"],
+        "services": sqlite["services"],
+        "searches": searches,
+        "pages": pages,
+        "sqlite": sqlite,
+        "postgresql": postgresql,
+        "targets": TARGETS,
+        "meets_targets": all(
+            db["p95_ms"] <= TARGETS["search_p95_ms"] and db["page_p95_ms"] <= TARGETS["page_p95_ms"]
+            for db in (sqlite, postgresql)
+            if db
+        ),
+        "machine": machine(),
+    }
+    text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    (OUT / "search.json").write_text(text, encoding="utf-8")
+    return result
+
+
+def summary(result: dict) -> str:
+    lines = [f"Annuaire national : {result['sites']} lieux, {result['services']} services."]
+    for name in ("sqlite", "postgresql"):
+        db = result.get(name)
+        if not db:
+            continue
+        lines.append(
+            f"  {name} : recherche p50 {db['p50_ms']} ms, p95 {db['p95_ms']} ms, p99 {db['p99_ms']} ms "
+            f"(cible p95 ≤ {TARGETS['search_p95_ms']} ms) ; page /annuaire/ p50 {db['page_p50_ms']} ms, "
+            f"p95 {db['page_p95_ms']} ms (cible ≤ {TARGETS['page_p95_ms']} ms) ; "
+            f"mémoire max {db['peak_rss_mb']} Mo."
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] in ("prepare", "measure"):
+        _setup_django()
+        if argv[0] == "prepare":
+            out = prepare(float(argv[1]) if len(argv) > 1 else SCALE)
+        else:
+            out = measure(*(int(a) for a in argv[1:3]))
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    result = run()
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    print(summary(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
