@@ -10,6 +10,7 @@ from typing import Literal
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from spro.api.errors import ErrorOut
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
@@ -80,17 +81,6 @@ class PlaceOut(Schema):
 class AnswerOut(Schema):
     reseaux: list[NetworkOut] = Field(description="Deuxièmes portes, la meilleure d'abord ; vide si aucune")
     lieux: list[PlaceOut] = Field(description="Lieux proches des réseaux recommandés (si commune donnée)")
-
-
-class ErrorItem(Schema):
-    champ: str
-    message: str
-    indice: int | None = None
-
-
-class ErrorOut(Schema):
-    detail: str
-    erreurs: list[ErrorItem]
 
 
 _situation_schema = SituationIn.model_json_schema()

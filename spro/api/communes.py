@@ -1,5 +1,6 @@
 from ninja import Field, Query, Router, Schema
 
+from spro.api.errors import ErrorOut
 from spro.territories.lookup import search_communes
 
 router = Router()
@@ -29,7 +30,11 @@ def commune_out(commune) -> dict:
     }
 
 
-@router.get("", response=list[CommuneOut], summary="Rechercher une commune par nom ou code postal")
+@router.get(
+    "",
+    response={200: list[CommuneOut], 422: ErrorOut},
+    summary="Rechercher une commune par nom ou code postal",
+)
 def list_communes(
     request,
     q: str = Query(..., min_length=1, max_length=100, description="Nom, code postal ou code INSEE"),

@@ -1,6 +1,21 @@
 """French error bodies for the API: validation problems answer 422 naming the field."""
 
+from ninja import Schema
 from ninja.errors import ValidationError
+
+
+class ErrorItem(Schema):
+    champ: str
+    message: str
+    indice: int | None = None
+
+
+class ErrorOut(Schema):
+    """Body of every 4xx answer of the API: a French sentence and, per field, what is wrong."""
+
+    detail: str
+    erreurs: list[ErrorItem] = []
+
 
 FIELD_MESSAGES = {
     "missing": "ce champ est obligatoire",
