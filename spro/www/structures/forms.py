@@ -99,13 +99,16 @@ def _day_time(moment, now) -> str:
 
 
 class StructureForm(DsfrModelForm):
+    siret = forms.CharField(
+        label="SIRET", max_length=20, required=False, help_text="14 chiffres, sans espace ou avec espaces."
+    )
+
     class Meta:
         model = Structure
         formfield_callback = https_urls
         fields = ["name", "siret", "network", "membership_kind", "parent", "website", "description"]
         labels = {"name": "Nom de la structure"}
         help_texts = {
-            "siret": "14 chiffres, sans espace ou avec espaces.",
             "website": "Adresse complète, par exemple https://www.exemple.fr",
         }
 
@@ -122,6 +125,9 @@ class StructureForm(DsfrModelForm):
         # The kind of membership is a Région decision (labelling); others see it read-only.
         if not (user and user.is_region_admin):
             del self.fields["membership_kind"]
+        else:
+            self.fields["membership_kind"].required = False
+            self.fields["membership_kind"].help_text = "Laissez vide pour reprendre celui du réseau."
 
     def clean_siret(self):
         value = self.cleaned_data.get("siret", "")

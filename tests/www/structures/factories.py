@@ -14,7 +14,6 @@ from spro.accounts.models import User
 from spro.directory.models import Membership, Network, Service, Site, Structure
 from spro.territories.models import Commune
 
-PASSWORD = "un mot de passe assez long"
 TOULOUSE = "31555"
 ALBI = "81004"
 
@@ -49,7 +48,8 @@ def service(where: Site, name: str = "Premier accueil", **fields) -> Service:
 
 
 def user(email: str, **fields) -> User:
-    return User.objects.create_user(email, PASSWORD, **fields)
+    """Sessions are opened with `login`: no password, so no slow hashing."""
+    return User.objects.create_user(email, None, **fields)
 
 
 def member(of: Structure, email: str, role=Membership.Role.ADVISER) -> User:
