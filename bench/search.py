@@ -114,8 +114,9 @@ def _page_url(p: dict) -> str:
     return "/annuaire/?" + urlencode(params)
 
 
-def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED) -> dict:
-    """Time `searches` calls of `search_sites` and `pages` /annuaire/ pages on the current database."""
+def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED, regions=None) -> dict:
+    """Time `searches` calls of `search_sites` and `pages` /annuaire/ pages on the current database,
+    around communes of the `regions` (all when None)."""
     from django.db import connection
     from django.test import Client
 
@@ -123,9 +124,10 @@ def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED) -> d
     from spro.directory.search import search_sites
     from spro.territories.models import Commune
 
-    communes = list(
-        Commune.objects.exclude(latitude=None).values_list("code", "latitude", "longitude", "population")
-    )
+    communes = Commune.objects.exclude(latitude=None)
+    if regions is not None:
+        communes = communes.filter(region__in=regions)
+    communes = list(communes.values_list("code", "latitude", "longitude", "population"))
     params = search_params(communes, searches + pages + 2 * WARM_UP, seed)
     warm, params = params[: 2 * WARM_UP], params[2 * WARM_UP :]
     for p in warm[:WARM_UP]:
