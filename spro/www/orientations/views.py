@@ -26,10 +26,10 @@ def _page(request, queryset):
     return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def _state_filter(request, queryset, choices):
+def _state_filter(request, queryset, field: str, choices):
     state = request.GET.get("etat", "")
     if state in dict(choices):
-        queryset = queryset.filter(**{"state" if choices is ReferralState.choices else "status": state})
+        queryset = queryset.filter(**{field: state})
     return queryset, state
 
 
@@ -37,7 +37,7 @@ def _state_filter(request, queryset, choices):
 @member_required
 def received(request):
     queryset = Referral.objects.received_by(request.user).select_related("sender_structure", "to_site")
-    queryset, state = _state_filter(request, queryset, ReferralState.choices)
+    queryset, state = _state_filter(request, queryset, "state", ReferralState.choices)
     context = {
         "page": _page(request, queryset),
         "state": state,
@@ -51,7 +51,7 @@ def received(request):
 @member_required
 def sent(request):
     queryset = Referral.objects.sent_by(request.user).select_related("to_structure", "to_site")
-    queryset, state = _state_filter(request, queryset, ReferralState.choices)
+    queryset, state = _state_filter(request, queryset, "state", ReferralState.choices)
     context = {
         "page": _page(request, queryset),
         "state": state,
@@ -65,7 +65,7 @@ def sent(request):
 @member_required
 def contact_requests(request):
     queryset = ContactRequest.objects.visible_to(request.user).select_related("site__structure")
-    queryset, state = _state_filter(request, queryset, ContactStatus.choices)
+    queryset, state = _state_filter(request, queryset, "status", ContactStatus.choices)
     context = {
         "page": _page(request, queryset),
         "state": state,
@@ -85,9 +85,8 @@ def _suggestions(form) -> dict:
     extra = form.cleaned_data.get("reseau")
     places = list(answer.places)
     if extra and extra not in networks and situation.get("commune"):
-        places += PlaceFinder().find(
-            situation["commune"], [extra], situation.get("besoin"), engine.compiled.need_map
-        )
+        # A network the professional chose: its nearest sites, whatever services they list.
+        places += PlaceFinder().find(situation["commune"], [extra], None, engine.compiled.need_map)
         networks.append(extra)
     own_sites = set(sender.sites.values_list("pk", flat=True))
     places = [p for p in places if p["id"] not in own_sites]

@@ -1,0 +1,63 @@
+"""Answering a referral with the buttons of its page (POST): the view only calls `process()`."""
+
+import pytest
+
+from spro.referrals.models import Referral
+from tests.referrals.factories import login, referral, refusal_reason
+
+pytestmark = pytest.mark.django_db
+
+
+def url(r, name) -> str:
+    return f"/espace-pro/orientations/{r.pk}/{name}/"
+
+
+def test_it_accepts(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    response = client.post(url(r, "accepter"), {"comment": "Rendez-vous mardi"})
+    assert response.status_code == 302 and response["Location"] == f"/espace-pro/orientations/{r.pk}/"
+    assert Referral.objects.get().state == "acceptee"
+    assert r.transitions.last().reason == "Rendez-vous mardi"
+
+
+def test_it_refuses_with_a_reason(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    client.post(url(r, "refuser"), {"refusal_reason": refusal_reason().pk})
+    assert Referral.objects.get().refusal_reason == refusal_reason()
+
+
+def test_a_refusal_without_reason_shows_a_french_message(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    response = client.post(url(r, "refuser"), follow=True)
+    assert "Choisissez un motif de refus dans la liste." in response.content.decode()
+    assert Referral.objects.get().state == "envoyee"
+
+
+def test_an_invalid_transition_shows_a_french_message(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    html = client.post(url(r, "personne-recue"), follow=True).content.decode()
+    assert "n&#x27;est plus possible" in html
+    assert Referral.objects.get().state == "envoyee"
+
+
+def test_the_sender_cannot_answer(client, w):
+    r = referral(w)
+    login(client, w.alice)
+    client.post(url(r, "accepter"))
+    assert Referral.objects.get().state == "envoyee"
+
+
+def test_another_structure_gets_404(client, w):
+    r = referral(w)
+    login(client, w.carole)
+    assert client.post(url(r, "accepter")).status_code == 404
+
+
+def test_it_rejects_get(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    assert client.get(url(r, "accepter")).status_code == 405
