@@ -315,7 +315,7 @@ def export_geojson(request):
 
 
 @router.get(
-    "/{int:id}",
+    "/{id}",
     response={200: LieuDetailOut, 404: ErrorOut, 422: ErrorOut},
     summary="Un lieu d'accueil",
 )
