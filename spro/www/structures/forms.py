@@ -4,19 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 from opening_hours import OpeningHours
 
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
+from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Network, Service, Site, Structure
 from spro.directory.validators import normalize_phone, normalize_siret, validate_phone, validate_siret
 from spro.territories.lookup import normalize, search_communes
-
-try:  # the helper may have moved to the domain package
-    from spro.directory.hours import describe_hours
-except ImportError:  # pragma: no cover
-    from spro.www.aiguillage.hours import describe_hours
 
 HOURS_EXAMPLE = "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"
 HOURS_HELP = (
@@ -53,7 +48,7 @@ def checkboxes(choices, label, required=False, help_text=""):
 def parse_opening_hours(value: str) -> OpeningHours:
     """The parsed expression, or a French ValidationError explaining the format."""
     try:
-        return OpeningHours(value)
+        return OpeningHours(value, country="FR")
     except Exception as exc:  # the parser raises its own SyntaxError subclasses
         raise ValidationError(
             "Ces horaires ne sont pas au format attendu. " + HOURS_HELP, code="opening_hours"
@@ -62,40 +57,14 @@ def parse_opening_hours(value: str) -> OpeningHours:
 
 def hours_preview(value: str, now=None) -> dict:
     """What the preview fragment shows: the hours in words and the state at `now`, or the error."""
-    value = (value or "").strip()
+    value = " ".join((value or "").split())
     if not value:
         return {"empty": True}
     try:
-        parsed = parse_opening_hours(value)
+        parse_opening_hours(value)
     except ValidationError as error:
         return {"error": error.messages[0]}
-    now = timezone.localtime(now).replace(tzinfo=None)
-    state = str(parsed.state(now)).lower()
-    next_change = parsed.next_change(now)
-    if "open" in state and "unknown" not in state:
-        status = "Ouvert en ce moment"
-        if next_change:
-            status += f", ferme à {_time(next_change)}"
-    else:
-        status = "Fermé en ce moment"
-        if next_change:
-            status += f", ouvre {_day_time(next_change, now)}"
-    return {"text": describe_hours(value), "status": status}
-
-
-def _time(moment) -> str:
-    return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
-
-
-DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def _day_time(moment, now) -> str:
-    if moment.date() == now.date():
-        return f"aujourd'hui à {_time(moment)}"
-    if (moment.date() - now.date()).days == 1:
-        return f"demain à {_time(moment)}"
-    return f"{DAY_NAMES[moment.weekday()]} {moment.day:d}/{moment.month:02d} à {_time(moment)}"
+    return {"text": describe_hours(value), "status": opening_state(value, now).text}
 
 
 class StructureForm(DsfrModelForm):
