@@ -1,0 +1,162 @@
+"""/annuaire/: search by commune or position, filters, list, map data, pagination, empty state."""
+
+import html
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tests.directory import factories as f
+
+pytestmark = pytest.mark.django_db
+URL = "/annuaire/"
+
+
+def page(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return response
+
+
+def text(response) -> str:
+    """The page as a person reads it (entities decoded)."""
+    return html.unescape(response.content.decode())
+
+
+def test_the_page_is_named_annuaire_search_and_shows_the_form_first(client):
+    assert reverse("annuaire:search") == URL
+    response = page(client)
+    content = text(response)
+    assert "<h1>Annuaire des lieux d'accueil</h1>" in content
+    assert 'method="get"' in content and 'name="commune"' in content
+    assert "territories/_commune_field.html" in [t.name for t in response.templates]
+    assert "lieux-carte" not in content
+
+
+@time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/Paris")), tick=False)
+def test_it_lists_sites_by_distance_with_opening_state_and_services(client):
+    f.site("CIO Loin", north_km=12)
+    f.site(
+        "Mission Locale Près",
+        network_code="mission-locale",
+        north_km=2,
+        opening_hours="Mo-Fr 09:00-17:00",
+        services=[{"name": "Garantie jeunes", "needs": ["trouver-un-emploi"]}],
+    )
+    content = text(page(client, commune="31555", rayon=20))
+    assert "2 lieux d'accueil" in content and "à moins de 20 km de Toulouse" in content
+    assert content.index("Mission Locale Près") < content.index("CIO Loin")
+    assert "à 2,0 km" in content
+    assert "Ouvert maintenant, ferme à 17 h" in content
+    assert "Garantie jeunes" in content
+
+
+def test_it_accepts_a_commune_name_or_a_postal_code(client):
+    f.site("Lieu toulousain")
+    assert "Lieu toulousain" in text(page(client, commune="toulouse"))
+    assert "Lieu toulousain" in text(page(client, commune="31000"))
+
+
+def test_it_searches_around_the_position_given_by_the_browser(client):
+    site = f.site("Lieu", commune_code=f.ALBI)
+    content = text(page(client, lat=site.latitude, lon=site.longitude, rayon=5))
+    assert "à moins de 5 km de votre position" in content
+    assert "Lieu" in content
+
+
+def test_it_passes_the_page_items_to_the_map(client):
+    site = f.site("Lieu sur la carte")
+    response = page(client, commune="31555")
+    data = response.content.decode().split('id="lieux-carte" type="application/json">')[1]
+    places = json.loads(data.split("</script>")[0])
+    assert places == [
+        {
+            "id": site.pk,
+            "nom": "Lieu sur la carte",
+            "adresse": "1 rue de la République, 31000 Toulouse",
+            "lat": site.latitude,
+            "lon": site.longitude,
+            "url": f"/lieux/{site.pk}/",
+        }
+    ]
+    assert 'data-tiles="https://' in text(response)
+
+
+def test_filters_narrow_the_results(client):
+    f.site("CIO", needs=["orientation-scolaire"])
+    f.site("Espace VAE", network_code="conseil-vae", needs=["vae"], north_km=1)
+    content = text(page(client, commune="31555", besoin="vae"))
+    assert "Espace VAE" in content and ">CIO<" not in content
+    content = text(page(client, commune="31555", reseau="cio"))
+    assert ">CIO<" in content and "Espace VAE" not in content
+
+
+def test_when_nothing_matches_it_says_so_and_offers_to_widen_or_drop_filters(client):
+    f.site("CIO", needs=["orientation-scolaire"], north_km=40)
+    response = page(client, commune="31555", rayon=30, besoin="vae", ouvert="1")
+    content = text(response)
+    assert "Aucun lieu d'accueil" in content
+    assert "Aucun lieu ne correspond à tous vos critères." in content
+    options = {o["label"]: o["url"] for o in response.context["suggestions"]}
+    assert options["Élargir la recherche à 50 km"] == "?commune=31555&rayon=50&besoin=vae&ouvert=1"
+    assert options["Voir aussi les lieux fermés en ce moment"] == "?commune=31555&rayon=30&besoin=vae"
+    label = "Retirer le filtre « Besoin : Validation des acquis de l'expérience (VAE) »"
+    assert options[label] == "?commune=31555&rayon=30&ouvert=1"
+    assert "Retirer le filtre « Besoin" in content
+
+
+def test_an_unknown_commune_is_explained_in_french(client):
+    content = text(page(client, commune="Zzyzxville"))
+    assert "Nous n'avons pas trouvé la commune « Zzyzxville »" in content
+
+
+def test_bad_parameters_are_explained_in_french_without_error(client):
+    content = text(page(client, commune="31555", rayon=500, besoin="danse", reseau="inconnu"))
+    assert "La recherche n'a pas pu être faite" in content
+    assert "La distance ne peut pas dépasser 200 km." in content
+    assert "Ce besoin n'existe pas : choisissez-en un dans la liste." in content
+    assert "Ce réseau n'existe pas : choisissez-en un dans la liste." in content
+
+
+def test_without_a_place_it_asks_for_one(client):
+    assert "Où cherchez-vous ?" in text(page(client, rayon=20))
+
+
+def test_a_text_alone_searches_every_site_by_name(client):
+    f.site("Cité des métiers", commune_code=f.ALBI)
+    f.site("Autre lieu")
+    content = text(page(client, q="cite metiers"))
+    assert "Cité des métiers" in content and "Autre lieu" not in content
+
+
+def test_results_are_paginated_with_links_keeping_the_search(client):
+    for km in range(23):
+        f.site(f"Lieu {km:02d}", north_km=km * 0.5)
+    first = page(client, commune="31555")
+    assert "23 lieux d'accueil" in text(first)
+    assert "Lieu 19" in text(first) and "Lieu 20" not in text(first)
+    assert 'href="?commune=31555&rayon=20&page=2"' in text(first)
+    second = page(client, commune="31555", page=2)
+    assert "Lieu 20" in text(second) and "Lieu 19" not in text(second)
+    assert 'aria-current="page" title="Page 2"' in text(second)
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    f.site("Seul")
+    assert "Seul" in text(page(client, commune="31555", page=50))
+
+
+def test_demo_data_is_announced(client):
+    demo = f.structure("cio", name="CIO fictif", is_demo=True)
+    f.site("Lieu fictif", structure_obj=demo)
+    assert "Données de démonstration" in text(page(client, commune="31555"))
+    assert "Données de démonstration" not in text(page(client, commune="31555", q="aucun"))
+
+
+def test_the_geolocation_script_is_a_static_file(client):
+    content = text(page(client))
+    assert "annuaire/annuaire.js" in content
+    assert 'id="autour-de-moi" hidden' in content
