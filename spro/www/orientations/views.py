@@ -90,11 +90,14 @@ def _suggestions(form) -> dict:
         networks.append(extra)
     own_sites = set(sender.sites.values_list("pk", flat=True))
     places = [p for p in places if p["id"] not in own_sites]
+    for place in places:
+        place["reseau_libelle"] = engine.labels.get(place["reseau"], place["reseau"])
     return {
         "situation": situation,
         "recommendations": answer.networks,
         "places": places,
         "networks": networks,
+        "own_network_first": bool(answer.networks) and answer.networks[0].code == sender.network.code,
         "third_door": is_third_door(sender, form.cleaned_data.get("premiere_porte"), form.previous_referral),
     }
 

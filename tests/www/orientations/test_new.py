@@ -107,3 +107,11 @@ def test_a_structure_the_user_does_not_belong_to_cannot_be_the_sender(client, w)
     login(client, w.alice)
     html = client.get(situation(w, structure=w.structure_b.pk)).content.decode()
     assert "Étape 1 sur 2" in html
+
+
+def test_it_says_when_the_sending_structures_network_is_the_best_door(client, w):
+    login(client, w.alice)
+    html = client.get(situation(w, age=20, statut="sans-activite")).content.decode()
+    assert "Votre réseau est le plus adapté à cette situation" in html
+    html = client.get(situation(w, age=40, statut="demandeur-emploi")).content.decode()
+    assert "Votre réseau est le plus adapté" not in html
