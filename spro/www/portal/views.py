@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -29,6 +30,10 @@ def commune_suggestions(request):
 
 
 def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        # API clients get the API's JSON error body, whatever path they tried.
+        message = "Ressource introuvable : vérifiez l'adresse (documentation : /api/v1/docs)."
+        return JsonResponse({"detail": message, "erreurs": []}, status=404)
     return render(request, "portal/404.html", status=404)
 
 

@@ -21,7 +21,7 @@ def test_each_page_has_the_layout_header_footer_and_its_title(client, url, title
     html = response.content.decode()
     assert '<html lang="fr"' in html
     assert "dsfr.min.css" in html
-    assert 'class="fr-header"' in html and 'class="fr-footer"' in html
+    assert 'class="fr-header"' in html and 'class="fr-footer' in html
     assert title in html
     assert "Orientation Occitanie" in html
     assert "République française" not in html  # the State's brand block is not the Région's
@@ -57,3 +57,9 @@ def test_an_unknown_page_is_a_french_404(client):
     response = client.get("/nulle-part/")
     assert response.status_code == 404
     assert "Page introuvable" in response.content.decode()
+
+
+def test_an_unknown_api_address_is_a_json_404_in_french(client):
+    response = client.get("/api/v1/nulle-part")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("Ressource introuvable")
