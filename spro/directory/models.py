@@ -157,7 +157,24 @@ class Site(Tracked):
         ordering = ["name"]
         verbose_name = "lieu d'accueil"
         verbose_name_plural = "lieux d'accueil"
-        indexes = [models.Index(fields=["latitude", "longitude"], name="site_lat_lon")]
+        # Covering index of the proximity search (spro.directory.search): the bounding box, then every
+        # filter column, so that scanning the candidates never reads the table.
+        indexes = [
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "is_active",
+                    "structure",
+                    "network_code",
+                    "needs_index",
+                    "publics_index",
+                    "modes_index",
+                    "opening_hours",
+                ],
+                name="site_search",
+            )
+        ]
 
     def __str__(self):
         return self.name
