@@ -33,6 +33,7 @@ IGNORED_FIELDS = {
     "publics_index",
     "modes_index",
     "search_text",
+    "stale_notified_on",
 }
 
 

@@ -9,7 +9,7 @@ from opening_hours import OpeningHours
 
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
-from spro.directory.models import Network, Service, Site, Structure
+from spro.directory.models import Membership, Network, Service, Site, Structure
 from spro.directory.validators import normalize_phone, normalize_siret, validate_phone, validate_siret
 from spro.territories.lookup import normalize, search_communes
 
@@ -267,3 +267,17 @@ class ServiceForm(DsfrModelForm):
         if Public.TOUS in publics and len(publics) > 1:
             raise ValidationError("« Tous publics » ne se combine pas avec d'autres publics.")
         return publics
+
+
+class MemberForm(DsfrBaseForm):
+    email = forms.EmailField(
+        label="Adresse électronique du compte",
+        max_length=254,
+        error_messages={"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."},
+    )
+    role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.ADVISER)
+
+    def get_context(self):
+        context = forms.BaseForm.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from spro.directory import history, permissions
-from spro.directory.models import Service, Site, Structure
+from spro.directory import members as members_domain
+from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
-from spro.www.structures.forms import ServiceForm, SiteForm, StructureForm, hours_preview
+from spro.www.structures.forms import MemberForm, ServiceForm, SiteForm, StructureForm, hours_preview
 
 
 def _structure_for(request, pk, need="view") -> Structure:
@@ -235,3 +236,57 @@ def hours_preview_view(request):
     """htmx fragment: the opening hours typed so far, in words, or what is wrong with them."""
     value = request.GET.get("opening_hours", "")[:500]
     return render(request, "structures/_hours_preview.html", {"preview": hours_preview(value)})
+
+
+@login_required
+def members(request, pk):
+    """Members of the structure; its administrators (and the Région's) add, change and remove them."""
+    structure = _structure_for(request, pk)
+    can_manage = permissions.can_edit_structure(request.user, structure)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                membership = members_domain.add_member(
+                    structure, form.cleaned_data["email"], form.cleaned_data["role"], request.user
+                )
+            except members_domain.MembershipError as error:
+                form.add_error("email", str(error))
+            else:
+                messages.success(request, f"{membership.user.email} est maintenant membre de la structure.")
+                return redirect("structures:members", pk=structure.pk)
+    memberships = structure.memberships.select_related("user").order_by("user__email")
+    return render(
+        request,
+        "structures/members.html",
+        {
+            "structure": structure,
+            "memberships": memberships,
+            "form": form,
+            "can_manage": can_manage,
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_change(request, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user", "structure"), pk=pk)
+    _structure_for(request, membership.structure_id, "structure")
+    try:
+        if request.POST.get("action") == "retirer":
+            members_domain.remove_member(membership, request.user)
+            messages.success(request, f"{membership.user.email} ne fait plus partie de la structure.")
+        else:
+            role = request.POST.get("role", "")
+            if role not in Membership.Role.values:
+                messages.error(request, "Rôle inconnu.")
+            else:
+                members_domain.change_role(membership, role, request.user)
+                messages.success(request, f"Le rôle de {membership.user.email} a été mis à jour.")
+    except members_domain.MembershipError as error:
+        messages.error(request, str(error))
+    return redirect("structures:members", pk=membership.structure_id)
