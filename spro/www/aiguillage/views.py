@@ -19,7 +19,12 @@ from spro.routing.places import PlaceFinder
 from spro.www.aiguillage.forms import ContactForm, QuestionsForm
 from spro.www.aiguillage.hours import describe_hours
 
-RETENTION_DAYS = 90  # three months, the default retention of the referrals app
+
+def retention_days() -> int:
+    """Days a contact request is kept: the referrals app's retention setting (default 90)."""
+    return settings.SPRO_RETENTION_DAYS
+
+
 CONTACT_PURPOSE = "Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)"
 ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "rqth", "cadre", "commune")
 
@@ -110,7 +115,7 @@ def consent_text(site) -> str:
         f"J'accepte que mon nom, mes coordonnées et les réponses que j'ai données soient transmis à "
         f"« {site.name} » ({site.structure.name}) pour que ce lieu me recontacte au sujet de mon "
         f"orientation. "
-        f"Ces informations seront effacées au plus tard {RETENTION_DAYS} jours après ma demande."
+        f"Ces informations seront effacées au plus tard {retention_days()} jours après ma demande."
     )
 
 
@@ -129,7 +134,7 @@ def contact(request, site_id: int):
                 email=form.cleaned_data["email"],
                 consent_text=consent_text(site),
                 purpose=CONTACT_PURPOSE,
-                retention_days=RETENTION_DAYS,
+                retention_days=retention_days(),
                 situation=situation,
             )
         except ValidationError as error:  # the referrals app checks the request again, in French
@@ -141,7 +146,7 @@ def contact(request, site_id: int):
         "form": form,
         "consent_text": consent_text(site),
         "query": _answers_query(request),
-        "retention_days": RETENTION_DAYS,
+        "retention_days": retention_days(),
     }
     return render(request, "aiguillage/contact.html", context)
 

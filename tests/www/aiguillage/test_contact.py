@@ -68,3 +68,11 @@ def test_a_complete_request_records_the_consent_through_the_referrals_app(client
     assert request.site == place
     assert "J'accepte que mon nom" in request.consent_text
     assert request.situation == {"age": 20, "statut": "sans-activite", "besoin": "trouver-emploi"}
+
+
+def test_the_retention_period_follows_the_setting(client, place, settings):
+    settings.SPRO_RETENTION_DAYS = 30
+    assert "effacées au plus tard 30 jours" in client.get(url(place)).content.decode()
+    client.post(url(place), {"name": "Camille", "phone": "06 12 34 56 78", "consent": "on"})
+    request = contact.ContactRequest.objects.get()
+    assert request.retention_days == 30 and "30 jours" in request.consent_text
