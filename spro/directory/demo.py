@@ -400,13 +400,11 @@ class _RegionPlan:
 
     def add_site(self, planned: Planned, town: Town, kind=SiteKind.PRINCIPAL, name=None):
         structure_pattern, site_pattern = NAMES[planned.network]
-        if name:
-            pass
-        elif kind in (SiteKind.PERMANENCE, SiteKind.POINT_RELAIS):
+        if name is None and kind in (SiteKind.PERMANENCE, SiteKind.POINT_RELAIS):
             name = f"{KIND_WORDS[kind].capitalize()} {SHORT[planned.network]} — {town.name}"
-        elif kind == SiteKind.ANTENNE and "{de_town}" in structure_pattern:
-            name = f"{planned.name} — antenne {de(town.name)}"
-        else:
+        elif name is None and kind == SiteKind.ANTENNE and "{de_town}" in structure_pattern:
+            name = f"{planned.name} — antenne {de(town.name)}"  # "Mission Locale de Nîmes — antenne d'Alès"
+        elif name is None:
             name = self._format(site_pattern, town)
         planned.sites.append((town, kind, name))
 
