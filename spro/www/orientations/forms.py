@@ -215,7 +215,10 @@ class PersonSearchForm(forms.Form):
     reason = forms.CharField(
         label="Motif de la demande",
         max_length=255,
-        help_text="Par exemple : demande écrite de la personne reçue le 12/11/2026",
+        help_text=(
+            "Par exemple : demande écrite reçue le 12/11/2026. Sans le nom ni les coordonnées de la "
+            "personne : ce motif est gardé au journal des accès."
+        ),
         error_messages={"required": "Indiquez le motif de la demande : il est inscrit au journal des accès."},
     )
 

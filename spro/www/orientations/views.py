@@ -13,7 +13,7 @@ from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
 from spro.routing.codes import BESOINS
 from spro.routing.engine import get_engine
-from spro.routing.places import PlaceFinder, site_dict
+from spro.routing.places import PlaceFinder
 from spro.www.orientations.access import member_required
 from spro.www.orientations.forms import ReferralForm, SituationForm, TransitionForm
 
@@ -171,6 +171,15 @@ def _referral_or_404(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
+def _reorient_query(referral) -> str:
+    """The situation of a closed referral, to propose another site from step 1 (anonymous fields only)."""
+    params = {k: v for k, v in referral.situation.items() if k != "premiere_porte"}
+    params = {k: ("on" if v is True else v) for k, v in params.items() if v is not False}
+    params["structure"] = referral.sender_structure_id
+    params["modifier"] = 1
+    return urlencode(params)
+
+
 @require_GET
 @member_required
 def detail(request, pk: int):
@@ -188,7 +197,7 @@ def detail(request, pk: int):
         "history": referral.transitions.select_related("user", "refusal_reason"),
         "transition_form": TransitionForm(),
         "besoin_label": BESOINS.get(referral.need, referral.need),
-        "here_place": site_dict(referral.to_site, 0, None, referral.to_network),
+        "reorient_query": _reorient_query(referral),
     }
     return render(request, "orientations/detail.html", context)
 

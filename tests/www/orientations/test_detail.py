@@ -70,3 +70,21 @@ def test_a_referral_with_details_given_shows_no_person(client, w):
     login(client, w.bob)
     assert "Aucune donnée personnelle n'est conservée" in client.get(url(r)).content.decode()
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_sender_may_propose_another_site_once_the_referral_is_closed(client, w):
+    r = referral(w)
+    r.process("refuser", user=w.bob, refusal_reason=refusal_reason())
+    login(client, w.alice)
+    html = client.get(url(r)).content.decode()
+    assert "Orienter la personne vers un autre lieu" in html
+    assert (
+        f"structure={w.structure_a.pk}" in html
+        and "besoin=trouver-emploi" in html
+        and "commune=31555" in html
+    )
+    step1 = client.get(
+        f"/espace-pro/orientations/nouvelle/?structure={w.structure_a.pk}&besoin=trouver-emploi"
+        "&commune=31555&modifier=1"
+    ).content.decode()
+    assert "Étape 1 sur 2" in step1 and 'value="31555"' in step1
