@@ -93,6 +93,10 @@ class Structure(Tracked):
     description = models.TextField("présentation", blank=True)
     is_demo = models.BooleanField("donnée fictive de démonstration", default=False)
     is_active = models.BooleanField("active", default=True)
+    # data·inclusion id of an imported record (spro.directory.interop), kept so re-imports update it.
+    external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
+    # Day the members were last told about the structure's stale records (spro.directory.notifications).
+    stale_notified_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -146,6 +150,7 @@ class Site(Tracked):
     accessibility = models.JSONField("accessibilité", default=list, blank=True)
     description = models.TextField("informations pratiques", blank=True)
     is_active = models.BooleanField("actif", default=True)
+    external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
     # Denormalised for search (see module docstring); kept in sync by `Site.reindex()`.
     network_code = models.CharField(max_length=50, db_index=True, editable=False, default="")
     needs_index = models.CharField(max_length=500, editable=False, default="")
@@ -219,6 +224,7 @@ class Service(Tracked):
     access_modes = models.JSONField("modalités d'accès", default=list, blank=True)
     appointment_url = models.URLField("lien de prise de rendez-vous", blank=True)
     is_active = models.BooleanField("actif", default=True)
+    external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
