@@ -1,0 +1,401 @@
+"""Authorisation matrix: every URL of the project × every persona → the expected HTTP status.
+
+URLs are discovered from the URL resolver, so a page added without an entry in MATRIX fails
+`test_every_url_has_an_entry`. Path parameters are filled with objects of structure A (its structure,
+site, service, a referral it received, a contact request to its site): the adviser of structure B must
+never reach them. Région staff have a verified second factor, as the middleware requires.
+
+Statuses: an int, LOGIN (302 to the login page), DENIED (403 or 404: the object is hidden either way)
+or ADMIN_LOGIN (302 to the Django admin's login). Every URL is requested with GET; pages that act on a
+POST are also posted to, without data: refused before anything is written, or, for someone allowed,
+answered with a form error (200) or a redirect (302).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.contrib import admin
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from spro.directory.models import Membership, Network
+from tests.accounts import factories as accounts
+from tests.directory import factories as directory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "302 vers la connexion"
+ADMIN_LOGIN = "302 vers la connexion de l'administration"
+DENIED = "403 ou 404"
+SECOND_FACTOR = "302 vers la double authentification"
+
+PERSONAS = ["anonyme", "admin_a", "conseiller_a", "conseiller_b", "instructeur", "admin_region"]
+
+
+@dataclass
+class Entry:
+    statuses: dict  # for a GET
+    post: dict | None = None  # for a POST without data, when the page acts on POST
+    kwargs: dict = field(default_factory=dict)  # values that are not object ids (slugs…)
+    query: str = ""  # a query string the page needs to answer
+
+
+def statuses(values) -> dict:
+    return dict(zip(PERSONAS, values, strict=True))
+
+
+def row(
+    anonyme, admin_a, conseiller_a, conseiller_b, instructeur, admin_region, post=None, query="", **kwargs
+):
+    values = [anonyme, admin_a, conseiller_a, conseiller_b, instructeur, admin_region]
+    return Entry(statuses(values), post=statuses(post) if post else None, kwargs=kwargs, query=query)
+
+
+def everyone(status, **kwargs):
+    return row(*[status] * len(PERSONAS), **kwargs)
+
+
+PUBLIC = everyone(200)
+LOGGED_IN = row(LOGIN, 200, 200, 200, 200, 200)
+REGION_STAFF = row(LOGIN, 403, 403, 403, 200, 200)
+REGION_ADMIN = row(LOGIN, 403, 403, 403, 403, 200)
+
+MATRIX: dict[str, Entry] = {
+    # Public portal
+    "portal:home": PUBLIC,
+    "portal:commune_suggestions": PUBLIC,
+    "portal:accessibility": PUBLIC,
+    "portal:privacy": PUBLIC,
+    "portal:legal": PUBLIC,
+    "annuaire:search": PUBLIC,
+    "annuaire:site": PUBLIC,
+    "aiguillage:start": PUBLIC,
+    "aiguillage:answer": PUBLIC,
+    "aiguillage:contact": PUBLIC,
+    "aiguillage:contact_sent": PUBLIC,
+    # Accounts: logged-in people are sent on from the login page.
+    "accounts:login": row(200, 302, 302, 302, 302, 302),
+    "accounts:second_factor": row(302, 302, 302, 302, 302, 302),  # nothing pending: back to login / home
+    "accounts:proconnect_login": everyone(404),  # ProConnect is not configured in the tests
+    "accounts:proconnect_callback": everyone(404),
+    "accounts:logout": everyone(405),
+    "accounts:account": LOGGED_IN,
+    "accounts:password_change": LOGGED_IN,
+    # Members without a device may enrol; people who have one are sent to the account page.
+    "accounts:second_factor_setup": row(302, 200, 200, 200, 302, 302),
+    "accounts:second_factor_disable": row(LOGIN, 405, 405, 405, 405, 405),
+    "accounts:recovery_codes_regenerate": row(LOGIN, 405, 405, 405, 405, 405),
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,  # an invalid link says so
+    "accounts:password_reset_complete": PUBLIC,
+    # Professional space
+    "pro:home": LOGGED_IN,
+    # Open-data API
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:api-root": everyone(404),
+    "api:list_communes": everyone(200, query="q=toulouse"),
+    "api:list_lieux": everyone(200, query="commune=31555"),
+    "api:export_csv": PUBLIC,
+    "api:export_geojson": PUBLIC,
+    "api:get_lieu": PUBLIC,
+    "api:aiguiller": everyone(405),
+    # Directory records of a structure (espace-pro/structures): members of the structure; the Région
+    # reads every structure, its administrators edit them; the structure's administrator alone edits
+    # the structure itself, advisers edit its sites and services.
+    "structures:list": LOGGED_IN,
+    "structures:detail": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "structures:history": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "structures:edit": row(LOGIN, 200, 403, DENIED, 403, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
+    "structures:site_create": row(
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
+    ),
+    "structures:site_edit": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)),
+    "structures:service_create": row(
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
+    ),
+    "structures:service_edit": row(
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
+    ),
+    "structures:site_toggle": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 302)),
+    "structures:service_toggle": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 302)
+    ),
+    "structures:confirm": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 302), kind="structure"
+    ),
+    "structures:hours_preview": LOGGED_IN,
+    "structures:members": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
+    "structures:member_change": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)),
+    # Referrals and contact requests: members of the structures concerned only; the Région sees
+    # indicators and the access log, never the people's files.
+    "orientations:received": row(LOGIN, 200, 200, 200, 403, 403),
+    "orientations:sent": row(LOGIN, 200, 200, 200, 403, 403),
+    "orientations:new": row(LOGIN, 200, 200, 200, 403, 403),
+    "orientations:detail": row(LOGIN, 200, 200, DENIED, 403, 403),
+    "orientations:transition": row(
+        405, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 403), name="accepter"
+    ),
+    "orientations:contact_requests": row(LOGIN, 200, 200, 200, 403, 403),
+    "orientations:contact_request": row(LOGIN, 200, 200, DENIED, 403, 403),
+    "orientations:contact_request_transition": row(
+        405, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 403), name="traiter"
+    ),
+    # Région back office: instructors read, administrators also create and edit.
+    "region:home": REGION_STAFF,
+    "region:networks": REGION_STAFF,
+    "region:structures": REGION_STAFF,
+    "region:stale": REGION_STAFF,
+    "region:network_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
+    "region:network_edit": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
+    "region:structure_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
+    "region_orientations:indicators": REGION_STAFF,
+    "region_orientations:audit_log": REGION_ADMIN,
+    "region_orientations:person_requests": REGION_ADMIN,
+}
+
+
+# Fixtures: structure A (and what belongs to it), structure B, and the personas.
+
+
+@pytest.fixture
+def world(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    a = directory.structure("cio", name="CIO A")
+    b = directory.structure("mission-locale", name="Mission locale B")
+    c = directory.structure("france-travail", name="Agence C")
+    site_a = directory.site("Lieu A", structure_obj=a)
+    directory.site("Lieu B", structure_obj=b)
+    objects = {
+        "structure": a,
+        "site": site_a,
+        "service": site_a.services.first(),
+        "network": Network.objects.get(pk=a.network_id),
+        "referral": _referral(sender=c, site=site_a),
+        "contact_request": _contact_request(site_a),
+    }
+    personas = {
+        "anonyme": None,
+        "admin_a": accounts.member(a, "admin@a.test", role=Membership.Role.ADMIN),
+        "conseiller_a": accounts.member(a, "conseiller@a.test"),
+        "conseiller_b": accounts.member(b, "conseiller@b.test"),
+        "instructeur": accounts.region_instructor(),
+        "admin_region": accounts.region_admin(),
+    }
+    objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
+    return objects, personas
+
+
+def _referral(sender, site):
+    from spro.referrals.models import Referral
+
+    return Referral.objects.create(
+        sender_structure=sender,
+        from_network=sender.network.code,
+        to_site=site,
+        to_structure=site.structure,
+        to_network=site.structure.network.code,
+        need="orientation-scolaire",
+        mode=Referral.Mode.APPOINTMENT,
+        consent_kind=Referral.Consent.ORAL,
+        consent_at=timezone.now(),
+        person_name="Personne Test",
+        person_phone="06 00 00 00 00",
+    )
+
+
+def _contact_request(site):
+    from spro.referrals.models import ContactRequest
+
+    now = timezone.now()
+    return ContactRequest.objects.create(
+        site=site,
+        network=site.structure.network.code,
+        name="Personne Test",
+        phone="06 00 00 00 00",
+        consent_at=now,
+        consent_text="J'accepte d'être recontacté.",
+        purpose="être recontacté",
+        retention_days=90,
+        erase_after=now + timedelta(days=90),
+    )
+
+
+# Which object fills `pk` (or another id) in each namespace/name.
+OBJECT_FOR = {
+    "annuaire:site": {"site_id": "site"},
+    "aiguillage:contact": {"site_id": "site"},
+    "aiguillage:contact_sent": {"site_id": "site"},
+    "api:get_lieu": {"id": "site"},
+    "structures:member_change": {"pk": "membership"},
+}
+
+
+def object_for(name: str, param: str, objects: dict):
+    explicit = OBJECT_FOR.get(name, {})
+    if param in explicit:
+        return objects[explicit[param]].pk
+    namespace, _, view = name.partition(":")
+    if namespace == "structures":
+        if view.startswith("site_"):
+            return objects["site"].pk
+        if view.startswith("service_"):
+            return objects["service"].pk
+        return objects["structure"].pk
+    if namespace == "orientations":
+        return objects["contact_request" if view.startswith("contact_request") else "referral"].pk
+    if namespace == "region":
+        return objects["network" if view.startswith("network") else "structure"].pk
+    if param in {"site_id", "lieu_id"}:
+        return objects["site"].pk
+    raise KeyError(f"No fixture for the parameter {param!r} of {name}: add it to OBJECT_FOR.")
+
+
+# Discovery
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name, list(pattern.pattern.regex.groupindex)
+
+
+def project_urls():
+    """(route, name, parameters) of every URL of the project, the Django admin apart."""
+    return [u for u in walk(get_resolver().url_patterns) if not u[0].startswith("admin/")]
+
+
+def admin_urls():
+    return [u for u in walk(get_resolver().url_patterns) if u[0].startswith("admin/")]
+
+
+def url_for(name: str, params: list[str], entry: Entry, objects: dict) -> str:
+    if name == "accounts:password_reset_confirm":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "jeton-invalide"})
+    kwargs = {}
+    for param in params:
+        kwargs[param] = entry.kwargs[param] if param in entry.kwargs else object_for(name, param, objects)
+    url = reverse(name, kwargs=kwargs)
+    return f"{url}?{entry.query}" if entry.query else url
+
+
+def client_for(person) -> Client:
+    client = Client()
+    if person is not None:
+        accounts.login_verified(client, person)
+    return client
+
+
+def matches(expected, response) -> bool:
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        return response.status_code == 302 and location.startswith(reverse("accounts:login"))
+    if expected == ADMIN_LOGIN:
+        return response.status_code == 302 and location.startswith("/admin/login/")
+    if expected == SECOND_FACTOR:
+        return response.status_code == 302 and "/double-authentification/" in location
+    if expected == DENIED:
+        return response.status_code in {403, 404}
+    return response.status_code == expected
+
+
+def describe(response) -> str:
+    location = response.headers.get("Location")
+    return f"{response.status_code}" + (f" → {location}" if location else "")
+
+
+# Tests
+
+
+def test_every_url_has_an_entry():
+    names = {name for _, name, _ in project_urls()}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, (
+        "Pages sans entrée dans la matrice d'autorisations : ajoutez-les à MATRIX dans "
+        f"tests/test_authorization_matrix.py avec le statut attendu pour chaque persona : {missing}"
+    )
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"Entrées de MATRIX qui ne correspondent plus à aucune URL : {stale}"
+
+
+@pytest.mark.parametrize("route,name,params", project_urls(), ids=[u[1] or u[0] for u in project_urls()])
+def test_each_persona_gets_the_expected_status(world, route, name, params):
+    objects, personas = world
+    entry = MATRIX.get(name)
+    if entry is None:
+        pytest.fail(f"{name} ({route}) n'a pas d'entrée dans MATRIX : ajoutez-la.")
+    url = url_for(name, params, entry, objects)
+    wrong = []
+    for method, expectations in (("GET", entry.statuses), ("POST", entry.post)):
+        for persona, expected in (expectations or {}).items():
+            client = client_for(personas[persona])
+            response = client.post(url) if method == "POST" else client.get(url)
+            if not matches(expected, response):
+                wrong.append(f"{method} {persona}: attendu {expected}, obtenu {describe(response)}")
+    assert not wrong, f"{url}\n" + "\n".join(wrong)
+
+
+# The Django admin: technical staff only, with a verified second factor.
+
+ADMIN_SAMPLE_PARAMS = {"app_label": "accounts"}
+
+
+def admin_sample():
+    """Every admin page without parameters (index, change lists, add forms…) and the app indexes."""
+    sample = []
+    for _route, name, params in admin_urls():
+        if name in {
+            "admin:logout",
+            "admin:login",
+            "admin:view_on_site",
+            "admin:jsi18n",
+            "admin:autocomplete",
+        }:
+            continue
+        if all(p in ADMIN_SAMPLE_PARAMS for p in params):
+            sample.append((name, reverse(name, kwargs={p: ADMIN_SAMPLE_PARAMS[p] for p in params})))
+    return sample
+
+
+def _addable(name: str) -> bool:
+    """Add pages of read-only models (audit logs, rule sets…) answer 403 even to a superuser."""
+    if not name.endswith("_add"):
+        return True
+    for model, model_admin in admin.site._registry.items():
+        if name == f"admin:{model._meta.app_label}_{model._meta.model_name}_add":
+            request = RequestFactory().get("/admin/")
+            request.user = SimpleNamespace(is_active=True, is_staff=True, has_perm=lambda perm: True)
+            return model_admin.has_add_permission(request)
+    return True
+
+
+def test_the_admin_is_for_verified_staff_only(world):
+    _, personas = world
+    staff = accounts.user("tech@region.test", is_staff=True, is_superuser=True)
+    sample = admin_sample()
+    assert len(sample) >= 15
+    wrong = []
+    for name, url in sample:
+        for persona in PERSONAS:
+            response = client_for(personas[persona]).get(url)
+            if not matches(ADMIN_LOGIN, response):
+                wrong.append(f"{url} {persona}: attendu {ADMIN_LOGIN}, obtenu {describe(response)}")
+        response = client_for(staff).get(url)
+        expected = 200 if _addable(name) else 403
+        if response.status_code != expected:
+            wrong.append(f"{url} staff: attendu {expected}, obtenu {describe(response)}")
+        unverified = Client()
+        unverified.force_login(staff)
+        if not matches(SECOND_FACTOR, unverified.get(url)):
+            wrong.append(f"{url} staff sans double authentification : attendu {SECOND_FACTOR}")
+    assert not wrong, "\n".join(wrong)
