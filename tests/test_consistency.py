@@ -1,0 +1,94 @@
+"""Project conventions, checked so that they hold as the project grows."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = sorted(p for p in (ROOT / "spro").rglob("templates/**/*.html") if "dsfr" not in p.parts)
+
+
+def page_templates():
+    return [p for p in TEMPLATES if re.search(r'{%\s*extends\s+"base.html"\s*%}', p.read_text())]
+
+
+@pytest.mark.django_db
+def test_no_migration_is_missing():
+    out = StringIO()
+    try:
+        call_command("makemigrations", check=True, dry_run=True, stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail(
+            f"Migrations manquantes (lancez `spro makemigrations <app> --name …`) :\n{out.getvalue()}"
+        )
+
+
+def test_every_page_has_one_h1_and_a_title():
+    assert len(page_templates()) > 20
+    wrong = []
+    for path in page_templates():
+        text = path.read_text()
+        if not re.search(r"{%\s*block title\s*%}", text):
+            wrong.append(f"{path.relative_to(ROOT)}: pas de {{% block title %}}")
+        # Several <h1> are allowed only in exclusive {% if %} branches; none is never allowed.
+        if "<h1" not in text:
+            wrong.append(f"{path.relative_to(ROOT)}: pas de <h1>")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_post_form_has_a_csrf_token():
+    wrong = []
+    for path in TEMPLATES:
+        text = path.read_text()
+        forms = len(re.findall(r'<form[^>]*method="post"', text, flags=re.IGNORECASE))
+        if forms > text.count("{% csrf_token %}"):
+            wrong.append(str(path.relative_to(ROOT)))
+    assert not wrong, f"Formulaires POST sans {{% csrf_token %}} : {wrong}"
+
+
+def test_no_empty_link_in_templates():
+    wrong = []
+    for path in TEMPLATES:
+        for match in re.finditer(r'<a\s[^>]*href="(#?)"', path.read_text()):
+            wrong.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not wrong, "Liens vides (RGAA) :\n" + "\n".join(wrong)
+
+
+def test_pages_are_in_french():
+    wrong = [
+        str(p.relative_to(ROOT)) for p in TEMPLATES if re.search(r'<html(?![^>]*lang="fr")', p.read_text())
+    ]
+    assert not wrong, f'<html> sans lang="fr" : {wrong}'
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern.name
+
+
+def test_every_url_is_named():
+    """The authorisation matrix is keyed by URL names."""
+    routes = _walk(get_resolver().url_patterns)
+    unnamed = [route for route, name in routes if not name and not route.startswith("admin/")]
+    assert not unnamed, f"URL sans nom (ajoutez name=…) : {unnamed}"
+
+
+def test_stored_codes_of_choices_are_ascii_slugs():
+    from django.apps import apps
+
+    wrong = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("spro."):
+            continue
+        for field in model._meta.get_fields():
+            for value, _label in getattr(field, "flatchoices", None) or []:
+                if isinstance(value, str) and value and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
+                    wrong.append(f"{model._meta.label}.{field.name}: {value!r}")
+    assert not wrong, "Codes stockés non ASCII ou pas en slug :\n" + "\n".join(wrong)
