@@ -1,14 +1,20 @@
 """Proximity search over the directory: the one code path of the /annuaire/ page, the API and the
 aiguillage (`spro.routing.places`).
 
-How it stays fast at national scale (60,000 sites) without a GIS extension:
-1. one query on the Site table only, narrowed by a bounding box on the indexed latitude/longitude and
-   by the denormalised `|code|` columns (need, public, network, reception mode) and the normalised
-   `search_text`; it reads only (id, latitude, longitude[, opening_hours]) tuples;
-2. the exact great-circle distance is computed in Python, points outside the radius are dropped, the
-   rest is sorted by distance (then id, for a stable order) and counted;
-3. "ouvert maintenant" evaluates each distinct schedule once;
-4. only the requested page is loaded as full objects (site, structure, network, commune, active
+How it stays fast at national scale (60,000 sites) without a GIS extension, on SQLite as on PostgreSQL:
+1. one SQL query on the Site table, answered from one covering index (`site_search`): a bounding box on
+   latitude/longitude, the denormalised `|code|` columns (need, public, network, reception mode) and,
+   for words, the normalised `search_text`;
+2. in the same query, a planar distance (arithmetic only, no function call per row) keeps the points
+   surely inside the circle; only the few points within a hair of the circle's edge get the exact
+   great-circle (haversine) test. The planar distance differs from the great-circle distance by less
+   than 0.5·(d/R)² relative (0.003 % at 50 km), hence the margin `EDGE`;
+3. the query counts the matches (window function) and returns only the first rows in distance order;
+   Python then computes their exact great-circle distance and checks that the planar order cannot have
+   left out a nearer site (else it fetches more);
+4. "ouvert maintenant" evaluates each distinct schedule of the candidates once, then filters on the
+   schedules open now;
+5. only the requested page is loaded as full objects (site, structure, network, commune, active
    services), and only its items get their opening state sentence.
 """
 
@@ -16,17 +22,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import Prefetch
 
 from spro.directory import hours
 from spro.directory.codes import Public
 from spro.directory.models import Service, Site, Structure
-from spro.territories.geo import EARTH_RADIUS_KM, bounding_box
+from spro.territories.geo import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT, bounding_box, distance_km
 from spro.territories.lookup import normalize
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
 MAX_PER_PAGE = 100
+EXTRA_ROWS = 20  # fetched beyond the page to re-sort by exact distance
+DEGREE = math.pi / 180
 
 
 @dataclass
@@ -72,59 +81,207 @@ class SearchResult:
         return any(hit.site.structure.is_demo for hit in self.items)
 
 
-def _candidates(query: SiteQuery, text_words: list[str]):
-    rows = Site.objects.filter(is_active=True).exclude(
-        structure__in=Structure.objects.filter(is_active=False).values("pk")
-    )
-    if query.has_position:
-        min_lat, max_lat, min_lon, max_lon = bounding_box(query.lat, query.lon, query.radius_km)
-        rows = rows.filter(latitude__gte=min_lat, latitude__lte=max_lat)
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _ensure_math_functions():
+    """SQLite builds without the math functions get Python ones (used only at the circle's edge)."""
+    if connection.vendor != "sqlite":
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "_spro_math_checked", None) is raw:
+        return
+    try:
+        raw.execute("SELECT asin(sqrt(power(sin(0.5), 2) + cos(0.5)))").fetchone()
+    except Exception:
+        for name, arity, function in (
+            ("sin", 1, math.sin),
+            ("cos", 1, math.cos),
+            ("asin", 1, math.asin),
+            ("sqrt", 1, math.sqrt),
+            ("power", 2, math.pow),
+        ):
+            raw.create_function(name, arity, function, deterministic=True)
+    connection._spro_math_checked = raw
+
+
+class _Sql:
+    """The WHERE clause of a query and its parameters."""
+
+    def __init__(self, query: SiteQuery, words: list[str]):
+        site, structure = Site._meta.db_table, Structure._meta.db_table
+        self.table = connection.ops.quote_name(site)
+        inactive = f"SELECT id FROM {connection.ops.quote_name(structure)} WHERE NOT is_active"
+        self.where = ["s.is_active", f"s.structure_id NOT IN ({inactive})"]
+        self.params: list = []
+        if query.need:
+            self.add("s.needs_index LIKE %s ESCAPE '\\'", _like(f"|{query.need}|"))
+        if query.public:  # a service open to everyone serves every public
+            self.add(
+                "(s.publics_index LIKE %s ESCAPE '\\' OR s.publics_index LIKE %s ESCAPE '\\')",
+                _like(f"|{query.public}|"),
+                _like(f"|{Public.TOUS}|"),
+            )
+        if query.network:
+            self.add("s.network_code = %s", query.network)
+        if query.mode:
+            self.add("s.modes_index LIKE %s ESCAPE '\\'", _like(f"|{query.mode}|"))
+        for word in words:
+            self.add("s.search_text LIKE %s ESCAPE '\\'", _like(word))
+        self.distance = ""  # SQL expression of the planar distance², when there is a position
+        self.distance_params: list = []
+        if query.has_position:
+            self._circle(query)
+
+    def add(self, clause: str, *params):
+        self.where.append(clause)
+        self.params.extend(params)
+
+    def _circle(self, query: SiteQuery):
+        lat0, lon0, radius = query.lat, query.lon, query.radius_km
+        min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, radius)
+        self.add("s.latitude BETWEEN %s AND %s", min_lat, max_lat)
         if -180 <= min_lon and max_lon <= 180:  # else the box spans or crosses the antimeridian
-            rows = rows.filter(longitude__gte=min_lon, longitude__lte=max_lon)
-    if query.need:
-        rows = rows.filter(needs_index__contains=f"|{query.need}|")
-    if query.public:  # a service open to everyone serves every public
-        rows = rows.filter(
-            Q(publics_index__contains=f"|{query.public}|") | Q(publics_index__contains=f"|{Public.TOUS}|")
+            self.add("s.longitude BETWEEN %s AND %s", min_lon, max_lon)
+        # Planar distance²: east-west degrees scaled by the cosine of the mid-latitude (first-order).
+        k = KM_PER_DEGREE_LAT
+        cos0, half_sin0 = math.cos(lat0 * DEGREE), math.sin(lat0 * DEGREE) * DEGREE / 2
+        dy = "((s.latitude - %s) * %s)"
+        dx = "((s.longitude - %s) * (%s - %s * (s.latitude - %s)) * %s)"
+        self.distance = f"({dy} * {dy} + {dx} * {dx})"
+        dy_params = [lat0, k]
+        dx_params = [lon0, cos0, half_sin0, lat0, k]
+        self.distance_params = dy_params * 2 + dx_params * 2
+        # Margin: relative error ≤ 0.5·(d/R)²·(1 + tan²φ) in practice; take 8 times that.
+        widest = min(abs(lat0) + radius / k, 89.0)
+        edge = 4 * (radius / EARTH_RADIUS_KM) ** 2 * (1 + math.tan(widest * DEGREE) ** 2) + 1e-9
+        inner, outer = (radius * (1 - edge)) ** 2, (radius * (1 + edge)) ** 2
+        haversine = (
+            "2 * %s * asin(sqrt(power(sin((s.latitude - %s) * %s / 2), 2)"
+            " + %s * cos(s.latitude * %s) * power(sin((s.longitude - %s) * %s / 2), 2)))"
         )
-    if query.network:
-        rows = rows.filter(network_code=query.network)
-    if query.mode:
-        rows = rows.filter(modes_index__contains=f"|{query.mode}|")
-    for word in text_words:
-        rows = rows.filter(search_text__contains=word)
-    columns = ["pk", "latitude", "longitude", "name"]
-    if query.open_now:
-        columns.append("opening_hours")
-    return rows.order_by().values_list(*columns)
+        haversine_params = [EARTH_RADIUS_KM, lat0, DEGREE, cos0, DEGREE, lon0, DEGREE]
+        self.add(
+            f"({self.distance} <= %s OR ({self.distance} <= %s AND {haversine} <= %s))",
+            *self.distance_params,
+            inner,
+            *self.distance_params,
+            outer,
+            *haversine_params,
+            radius,
+        )
+        self.edge = edge
+
+    def select(self, columns: str, order: str = "", limit: int | None = None, offset: int = 0):
+        sql = f"SELECT {columns} FROM {self.table} s WHERE {' AND '.join(self.where)}"
+        params = list(self.params)
+        if order:
+            sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        return sql, params
 
 
-def _ranked(query: SiteQuery, rows) -> list[tuple]:
-    """(distance or None, name, pk, opening_hours?) of the rows within the radius, nearest first."""
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _open_schedules(sql_query: _Sql, now) -> list[str]:
+    """The distinct schedules of the candidates that are open now."""
+    sql, params = sql_query.select("DISTINCT s.opening_hours")
+    schedules = [row[0] for row in _fetch(sql, params) if row[0]]
+    return [schedule for schedule in schedules if hours.state_code(schedule, now) == hours.OPEN]
+
+
+def _ranked_window(query: SiteQuery, sql_query: _Sql, start: int, per_page: int) -> tuple[int, list]:
+    """(total, [(distance or None, pk)] of the page), nearest first."""
     if not query.has_position:
-        return sorted(((None, r[3].lower(), r[0], *r[4:]) for r in rows), key=lambda h: (h[1], h[2]))
-    radius = query.radius_km
-    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
-    lat0, lon0 = radians(query.lat), radians(query.lon)
-    cos_lat0 = cos(lat0)
-    diameter = 2 * EARTH_RADIUS_KM
-    hits = []
-    append = hits.append
-    for row in rows:
-        lat, lon = radians(row[1]), radians(row[2])
-        a = sin((lat - lat0) / 2) ** 2 + cos_lat0 * cos(lat) * sin((lon - lon0) / 2) ** 2
-        distance = diameter * asin(min(1.0, sqrt(a)))
-        if distance <= radius:
-            append((distance, row[0], row[0], *row[4:]))
-    hits.sort(key=lambda h: (h[0], h[2]))
-    return hits
+        sql, params = sql_query.select("s.id, COUNT(*) OVER ()", "s.name, s.id", per_page, start)
+        rows = _fetch(sql, params)
+        total = rows[0][1] if rows else _count(sql_query)
+        return total, [(None, row[0]) for row in rows]
+    wanted = start + per_page
+    limit = wanted + EXTRA_ROWS
+    while True:
+        sql, params = sql_query.select(
+            f"s.id, s.latitude, s.longitude, {sql_query.distance}, COUNT(*) OVER ()",
+            f"{sql_query.distance}, s.id",
+            limit,
+        )
+        params = (
+            sql_query.distance_params + params[: len(params) - 2] + sql_query.distance_params + params[-2:]
+        )
+        rows = _fetch(sql, params)
+        if not rows:
+            return (_count(sql_query) if start else 0), []
+        total = rows[0][4]
+        exact = sorted(
+            ((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2, _total in rows),
+        )
+        if len(rows) < limit or wanted == 0:
+            break
+        # Every site not fetched is at least this far (planar distance, shrunk by the margin).
+        unseen = math.sqrt(rows[-1][3]) * (1 - sql_query.edge)
+        kth = exact[min(wanted, len(exact)) - 1][0]
+        if unseen > kth:
+            break
+        limit *= 2
+    return total, exact[start:wanted]
+
+
+def _count(sql_query: _Sql) -> int:
+    sql, params = sql_query.select("COUNT(*)")
+    return _fetch(sql, params)[0][0]
+
+
+# Columns a result shows (list, map, API, aiguillage); other fields load on access, one query each.
+PAGE_FIELDS = (
+    "name",
+    "kind",
+    "address",
+    "address_complement",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "opening_hours",
+    "reception_modes",
+    "accessibility",
+    "structure__name",
+    "structure__is_demo",
+    "structure__website",
+    "structure__network__code",
+    "structure__network__label",
+    "structure__network__short_label",
+    "commune__name",
+)
+SERVICE_FIELDS = (
+    "site_id",
+    "name",
+    "description",
+    "needs",
+    "publics",
+    "is_free",
+    "access_modes",
+    "appointment_url",
+)
 
 
 def _load_page(pks: list[int]) -> dict[int, Site]:
-    services = Service.objects.filter(is_active=True).order_by("name", "pk")
+    if not pks:
+        return {}
+    services = Service.objects.filter(is_active=True).only(*SERVICE_FIELDS).order_by("name", "pk")
     sites = (
         Site.objects.filter(pk__in=pks)
         .select_related("structure__network", "commune")
+        .only(*PAGE_FIELDS)
         .prefetch_related(Prefetch("services", queryset=services, to_attr="active_services"))
     )
     return {site.pk: site for site in sites}
@@ -135,27 +292,21 @@ def search_sites(query: SiteQuery, now: datetime | None = None) -> SearchResult:
     query.radius_km = min(max(float(query.radius_km or DEFAULT_RADIUS_KM), 0.0), MAX_RADIUS_KM)
     per_page = min(max(int(query.per_page or 20), 1), MAX_PER_PAGE)
     page = max(int(query.page or 1), 1)
-    text_words = normalize(query.text or "").split()
-    hits = _ranked(query, _candidates(query, text_words))
-    if query.open_now:
-        states: dict[str, str] = {}
-        kept = []
-        for hit in hits:
-            schedule = hit[3]
-            if schedule not in states:
-                states[schedule] = hours.state_code(schedule, now) if schedule else hours.UNKNOWN
-            if states[schedule] == hours.OPEN:
-                kept.append(hit)
-        hits = kept
-    total = len(hits)
     start = (page - 1) * per_page
-    window = hits[start : start + per_page] if start < total else []
-    sites = _load_page([hit[2] for hit in window])
+    _ensure_math_functions()
+    sql_query = _Sql(query, normalize(query.text or "").split())
+    if query.open_now:
+        open_schedules = _open_schedules(sql_query, now)
+        if not open_schedules:
+            return SearchResult(query=query, total=0, page=page, per_page=per_page)
+        sql_query.add(f"s.opening_hours IN ({', '.join(['%s'] * len(open_schedules))})", *open_schedules)
+    total, window = _ranked_window(query, sql_query, start, per_page)
+    sites = _load_page([pk for _distance, pk in window])
     items = []
-    for hit in window:
-        site = sites.get(hit[2])
+    for distance, pk in window:
+        site = sites.get(pk)
         if site is None:  # deleted between the two queries
             continue
-        distance = None if hit[0] is None else round(hit[0], 3)
+        distance = None if distance is None else round(distance, 3)
         items.append(SiteHit(site, distance, hours.opening_state(site.opening_hours, now)))
     return SearchResult(query=query, total=total, page=page, per_page=per_page, items=items)

@@ -4,7 +4,7 @@ bearing from a commune's centre, services."""
 import math
 
 from spro.directory.models import Network, Service, Site, Structure
-from spro.territories.geo import KM_PER_DEGREE_LAT
+from spro.territories.geo import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT
 from spro.territories.models import Commune
 
 TOULOUSE = "31555"
@@ -30,6 +30,16 @@ def point_from(commune_code: str, north_km: float = 0.0, east_km: float = 0.0) -
     return lat, lon
 
 
+def destination(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
+    """The point `km` away from (lat, lon) along the great circle leaving at `bearing_deg`."""
+    d, b = km / EARTH_RADIUS_KM, math.radians(bearing_deg)
+    p1, l1 = math.radians(lat), math.radians(lon)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    y = math.sin(b) * math.sin(d) * math.cos(p1)
+    l2 = l1 + math.atan2(y, math.cos(d) - math.sin(p1) * math.sin(p2))
+    return math.degrees(p2), math.degrees(l2)
+
+
 def site(
     name: str = "Lieu d'accueil",
     network_code: str = "cio",
@@ -43,12 +53,13 @@ def site(
     reception_modes=("sur-place",),
     structure_obj: Structure | None = None,
     description: str = "",
+    position: tuple[float, float] | None = None,
     **fields,
 ) -> Site:
     """An active site `north_km`/`east_km` from the commune's centre, with one service (or `services`:
     a list of dicts of Service fields), indexed for search."""
     commune = Commune.objects.get(code=commune_code)
-    lat, lon = point_from(commune_code, north_km, east_km)
+    lat, lon = position or point_from(commune_code, north_km, east_km)
     owner = structure_obj or structure(network_code, name=f"{name} (structure)")
     new = Site.objects.create(
         structure=owner,

@@ -77,6 +77,25 @@ def test_it_finds_a_site_just_inside_the_radius_at_the_box_edge():
     assert names(around_toulouse(radius_km=20)) == ["Juste dedans"]
 
 
+@pytest.mark.parametrize("bearing", [0, 45, 90, 135, 180, 270])
+def test_the_radius_is_exact_to_the_metre_in_every_direction(bearing):
+    lat, lon = toulouse()
+    f.site("À 29,999 km", position=f.destination(lat, lon, bearing, 29.999))
+    f.site("À 30,001 km", position=f.destination(lat, lon, bearing, 30.001))
+    result = around_toulouse(radius_km=30)
+    assert names(result) == ["À 29,999 km"]
+    assert result.total == 1
+    assert result.items[0].distance_km == pytest.approx(29.999, abs=1e-6)
+
+
+def test_many_sites_at_nearly_the_same_distance_come_in_exact_order():
+    lat, lon = toulouse()
+    for i in range(60):  # 60 sites between 10.000 and 10.059 km, in every direction
+        f.site(f"Lieu {i:02d}", position=f.destination(lat, lon, (i * 137) % 360, 10 + i / 1000))
+    result = around_toulouse(per_page=25, page=2)
+    assert names(result) == [f"Lieu {i:02d}" for i in range(25, 50)]
+
+
 def test_it_filters_by_need():
     f.site("CIO", needs=["orientation-scolaire"])
     f.site("VAE", network_code="conseil-vae", needs=["vae"], north_km=1)
