@@ -33,6 +33,7 @@ def is_locked(email: str, ip: str | None) -> bool:
 
 
 def record_failure(email: str, ip: str | None) -> None:
+    purge_old()  # an indexed delete: keeps the table to the failures of the current window
     LoginAttempt.objects.create(email=email, ip_address=ip)
 
 

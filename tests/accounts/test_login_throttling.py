@@ -82,3 +82,12 @@ def test_it_locks_an_address_that_tries_many_emails(client):
 def test_it_counts_unknown_emails_like_known_ones(client):
     fail(client, "inconnu@structure.test", 3)
     assert LOCKED in login(client, "inconnu@structure.test").content.decode()
+
+
+def test_it_forgets_failures_older_than_the_window(client):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        fail(client, "ancien@structure.test", 2)
+    with time_machine.travel(start + timedelta(minutes=20), tick=False):
+        fail(client, "autre@structure.test", 1)
+    assert list(LoginAttempt.objects.values_list("email", flat=True)) == ["autre@structure.test"]
