@@ -19,7 +19,7 @@ How it stays fast at national scale (60,000 sites) without a GIS extension, on S
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connection
@@ -111,7 +111,7 @@ def _ensure_math_functions():
 class _Sql:
     """The WHERE clause of a query and its parameters."""
 
-    def __init__(self, query: SiteQuery, words: list[str]):
+    def __init__(self, query: SiteQuery, words: list[str], open_schedules: list[str] | None = None):
         site, structure = Site._meta.db_table, Structure._meta.db_table
         self.table = connection.ops.quote_name(site)
         inactive = f"SELECT id FROM {connection.ops.quote_name(structure)} WHERE NOT is_active"
@@ -131,6 +131,8 @@ class _Sql:
             self.add("s.modes_index LIKE %s ESCAPE '\\'", _like(f"|{query.mode}|"))
         for word in words:
             self.add("s.search_text LIKE %s ESCAPE '\\'", _like(word))
+        if open_schedules is not None:
+            self.add(f"s.opening_hours IN ({', '.join(['%s'] * len(open_schedules))})", *open_schedules)
         self.distance = ""  # SQL expression of the planar distance², when there is a position
         self.distance_params: list = []
         if query.has_position:
@@ -199,40 +201,49 @@ def _open_schedules(sql_query: _Sql, now) -> list[str]:
     return [schedule for schedule in schedules if hours.state_code(schedule, now) == hours.OPEN]
 
 
-def _ranked_window(query: SiteQuery, sql_query: _Sql, start: int, per_page: int) -> tuple[int, list]:
-    """(total, [(distance or None, pk)] of the page), nearest first."""
+def _nearest(query: SiteQuery, sql_query: _Sql, wanted: int) -> list[tuple[float, int]]:
+    """[(exact distance, pk)] of the `wanted` nearest matches (fewer if there are fewer), nearest first."""
+    limit = wanted + EXTRA_ROWS
+    while True:
+        sql, params = sql_query.select(
+            f"s.id, s.latitude, s.longitude, {sql_query.distance}", f"{sql_query.distance}, s.id", limit
+        )
+        where, paging = params[:-2], params[-2:]
+        rows = _fetch(sql, sql_query.distance_params + where + sql_query.distance_params + paging)
+        exact = sorted((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2 in rows)
+        if len(rows) < limit:
+            return exact[:wanted]
+        # Every site not fetched is at least this far (planar distance, shrunk by the margin).
+        unseen = math.sqrt(rows[-1][3]) * (1 - sql_query.edge)
+        if unseen > exact[wanted - 1][0]:
+            return exact[:wanted]
+        limit *= 2
+
+
+def _ranked_window(query: SiteQuery, words, open_schedules, start: int, per_page: int) -> tuple[int, list]:
+    """(total, [(distance or None, pk)] of the page), nearest first.
+
+    With many matches (a big radius in a dense area), sorting them all would cost most of the time: the
+    nearest ones are looked for in a smaller circle first, sized from the density (any site outside a
+    circle is farther than every site inside it), and in the whole circle only if it holds too few.
+    """
+    sql_query = _Sql(query, words, open_schedules)
     if not query.has_position:
         sql, params = sql_query.select("s.id, COUNT(*) OVER ()", "s.name, s.id", per_page, start)
         rows = _fetch(sql, params)
         total = rows[0][1] if rows else _count(sql_query)
         return total, [(None, row[0]) for row in rows]
+    total = _count(sql_query)
     wanted = start + per_page
-    limit = wanted + EXTRA_ROWS
-    while True:
-        sql, params = sql_query.select(
-            f"s.id, s.latitude, s.longitude, {sql_query.distance}, COUNT(*) OVER ()",
-            f"{sql_query.distance}, s.id",
-            limit,
-        )
-        params = (
-            sql_query.distance_params + params[: len(params) - 2] + sql_query.distance_params + params[-2:]
-        )
-        rows = _fetch(sql, params)
-        if not rows:
-            return (_count(sql_query) if start else 0), []
-        total = rows[0][4]
-        exact = sorted(
-            ((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2, _total in rows),
-        )
-        if len(rows) < limit or wanted == 0:
-            break
-        # Every site not fetched is at least this far (planar distance, shrunk by the margin).
-        unseen = math.sqrt(rows[-1][3]) * (1 - sql_query.edge)
-        kth = exact[min(wanted, len(exact)) - 1][0]
-        if unseen > kth:
-            break
-        limit *= 2
-    return total, exact[start:wanted]
+    if start >= total:
+        return total, []
+    nearest = []
+    if total > 8 * (wanted + EXTRA_ROWS):
+        guess = query.radius_km * math.sqrt(3 * (wanted + EXTRA_ROWS) / total)
+        nearest = _nearest(query, _Sql(replace(query, radius_km=guess), words, open_schedules), wanted)
+    if len(nearest) < wanted:
+        nearest = _nearest(query, sql_query, wanted)
+    return total, nearest[start:wanted]
 
 
 def _count(sql_query: _Sql) -> int:
@@ -294,13 +305,13 @@ def search_sites(query: SiteQuery, now: datetime | None = None) -> SearchResult:
     page = max(int(query.page or 1), 1)
     start = (page - 1) * per_page
     _ensure_math_functions()
-    sql_query = _Sql(query, normalize(query.text or "").split())
+    words = normalize(query.text or "").split()
+    open_schedules = None
     if query.open_now:
-        open_schedules = _open_schedules(sql_query, now)
+        open_schedules = _open_schedules(_Sql(query, words), now)
         if not open_schedules:
             return SearchResult(query=query, total=0, page=page, per_page=per_page)
-        sql_query.add(f"s.opening_hours IN ({', '.join(['%s'] * len(open_schedules))})", *open_schedules)
-    total, window = _ranked_window(query, sql_query, start, per_page)
+    total, window = _ranked_window(query, words, open_schedules, start, per_page)
     sites = _load_page([pk for _distance, pk in window])
     items = []
     for distance, pk in window:

@@ -53,8 +53,8 @@ def test_it_refuses_an_unknown_commune_naming_the_field():
 def test_a_batch_queries_each_commune_network_and_need_once(django_assert_max_num_queries):
     site("france-travail", offset_km=1)
     engine = get_engine()
-    # the commune, then one directory search: candidates, the page's sites, their services
-    with django_assert_max_num_queries(4):
+    # the commune, then one directory search: count, nearest, the page's sites, their services
+    with django_assert_max_num_queries(5):
         answers = engine.route_many([JOBSEEKER] * 500, PlaceFinder())
     assert all(len(a.places) == 1 for a in answers)
 
