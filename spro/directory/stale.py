@@ -28,27 +28,36 @@ def stale_before():
     return timezone.now() - STALE_AFTER
 
 
-def stale_records(structures) -> list[StaleRecord]:
-    """Active stale structures, sites and services among `structures` (a queryset), oldest first."""
-    limit = stale_before()
+def stale_records(structures, limit: int | None = None) -> list[StaleRecord]:
+    """Active stale structures, sites and services among `structures` (a queryset), oldest first.
+
+    With `limit`, only the `limit` oldest (each query is cut at `limit` too, so a Région-wide list stays
+    cheap however many records are stale).
+    """
+    before = stale_before()
+
+    def cut(queryset):
+        queryset = queryset.order_by("updated_at")
+        return queryset[:limit] if limit else queryset
+
     records = [
         StaleRecord("structure", s, s)
-        for s in structures.filter(is_active=True, updated_at__lt=limit).select_related("network")
+        for s in cut(structures.filter(is_active=True, updated_at__lt=before).select_related("network"))
     ]
     sites = Site.objects.filter(
-        structure__in=structures, structure__is_active=True, is_active=True, updated_at__lt=limit
+        structure__in=structures, structure__is_active=True, is_active=True, updated_at__lt=before
     ).select_related("structure")
-    records += [StaleRecord("lieu", s, s.structure) for s in sites]
+    records += [StaleRecord("lieu", s, s.structure) for s in cut(sites)]
     services = Service.objects.filter(
         site__structure__in=structures,
         site__structure__is_active=True,
         site__is_active=True,
         is_active=True,
-        updated_at__lt=limit,
+        updated_at__lt=before,
     ).select_related("site__structure")
-    records += [StaleRecord("service", s, s.site.structure) for s in services]
+    records += [StaleRecord("service", s, s.site.structure) for s in cut(services)]
     records.sort(key=lambda r: r.obj.updated_at)
-    return records
+    return records[:limit] if limit else records
 
 
 def stale_count(structures) -> int:

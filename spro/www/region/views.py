@@ -140,9 +140,13 @@ def structure_create(request):
 @require_GET
 def stale_list(request):
     _staff(request)
-    records = stale_records(Structure.objects.all())
+    structures = Structure.objects.all()
     return render(
         request,
         "region/stale.html",
-        {"stale": records[:500], "total": len(records), "confirmable": request.user.is_region_admin},
+        {
+            "stale": stale_records(structures, limit=500),
+            "total": stale_count(structures),
+            "confirmable": request.user.is_region_admin,
+        },
     )
