@@ -144,12 +144,17 @@ class PurgeReport:
 
 
 def purge_personal_data(now=None) -> PurgeReport:
-    """Erase the person's data of referrals closed, and contact requests made, past the retention period."""
+    """Erase the person's data of referrals closed, and contact requests made, past the retention period.
+
+    A referral still open that long after it was sent is erased too (it is closed in all but name).
+    """
     now = now or timezone.now()
     report = PurgeReport()
     limit = retention_limit(now)
-    referrals = Referral.objects.filter(
-        state__in=CLOSED_STATES, closed_at__lte=limit, personal_data_erased_at=None
+    # Closed past the retention period; or left open (accepted, never closed) as long after sending,
+    # so that a forgotten referral does not keep a person's data for ever.
+    referrals = Referral.objects.filter(personal_data_erased_at=None).filter(
+        Q(state__in=CLOSED_STATES, closed_at__lte=limit) | Q(created_at__lte=limit)
     )
     for referral in referrals.iterator():
         report.referrals += referral.erase_personal_data(now)

@@ -121,3 +121,14 @@ def test_the_audit_log_is_kept(records, client):
     PersonalDataAccess.record(records["old"].sender_user, "orientation", records["old"].pk, "Consultation")
     purge("2026-05-02 10:00:00 +02:00")
     assert PersonalDataAccess.objects.count() == 1
+
+
+def test_a_referral_left_open_is_erased_after_the_retention_period_from_sending(w):
+    with time_machine.travel("2026-01-05 10:00:00 +01:00", tick=False):
+        forgotten = referral(w)
+        forgotten.process("accepter", user=w.bob)
+    purge("2026-04-04 10:00:00 +02:00")
+    assert Referral.objects.get().person_name == PERSON["person_name"]
+    purge("2026-04-06 10:00:00 +02:00")
+    r = Referral.objects.get()
+    assert (r.person_name, r.person_phone, r.person_email, r.state) == ("", "", "", "acceptee")

@@ -8,9 +8,9 @@ from spro.referrals.actions import purge_personal_data
 
 class Command(BaseCommand):
     help = (
-        "Efface les noms, téléphones, courriels et textes libres des orientations closes et des demandes de "
-        "contact au-delà de la durée de conservation (SPRO_RETENTION_DAYS jours), en gardant les "
-        "statistiques anonymes. Idempotente : à lancer par cron."
+        "Efface les noms, téléphones, courriels et textes libres des orientations closes (ou restées "
+        "ouvertes depuis leur envoi) et des demandes de contact au-delà de la durée de conservation "
+        "(SPRO_RETENTION_DAYS jours), en gardant les statistiques anonymes. Idempotente : à lancer par cron."
     )
 
     def handle(self, *args, **options):
