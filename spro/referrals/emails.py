@@ -15,7 +15,8 @@ from spro.routing.codes import BESOINS
 
 
 def on_commit(function, *args):
-    transaction.on_commit(lambda: function(*args))
+    """Send after commit; a mail server failure is logged, never turned into an error for what was saved."""
+    transaction.on_commit(lambda: function(*args), robust=True)
 
 
 def absolute(path: str) -> str:

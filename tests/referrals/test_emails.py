@@ -100,3 +100,13 @@ def test_each_member_gets_their_own_message(w, django_capture_on_commit_callback
         referral(w)
     assert sorted(m.to[0] for m in mail.outbox) == ["berenice@france-travail.test", "bob@france-travail.test"]
     assert all(len(m.to) == 1 for m in mail.outbox)
+
+
+def test_a_mail_server_failure_does_not_undo_or_break_the_referral(
+    w, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1  # nothing listens
+    with django_capture_on_commit_callbacks(execute=True):
+        r = referral(w)
+    assert r.pk and r.state == "envoyee"
