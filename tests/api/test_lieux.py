@@ -191,3 +191,17 @@ def test_every_response_is_documented_in_the_openapi_schema(client):
     assert (
         "application/geo+json" in paths["/api/v1/lieux/export.geojson"]["get"]["responses"]["200"]["content"]
     )
+
+
+def test_the_number_of_queries_does_not_grow_with_the_results(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.site("Seul")
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL, {"commune": f.TOULOUSE})
+    for km in range(1, 20):
+        f.site(f"Lieu {km}", north_km=km)
+    with CaptureQueriesContext(connection) as twenty:
+        assert client.get(URL, {"commune": f.TOULOUSE}).json()["total"] == 20
+    assert len(twenty) == len(one)

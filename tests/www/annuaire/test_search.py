@@ -160,3 +160,19 @@ def test_the_geolocation_script_is_a_static_file(client):
     content = text(page(client))
     assert "annuaire/annuaire.js" in content
     assert 'id="autour-de-moi" hidden' in content
+
+
+def test_the_number_of_queries_does_not_grow_with_the_results(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.site("Seul")
+    page(client, commune="31555")  # once-per-process lookups (name of the Région) are done
+    with CaptureQueriesContext(connection) as one:
+        page(client, commune="31555")
+    services = [{"name": "A", "needs": ["vae"]}, {"name": "B", "needs": []}]
+    for km in range(1, 20):
+        f.site(f"Lieu {km}", north_km=km, services=services)
+    with CaptureQueriesContext(connection) as twenty:
+        page(client, commune="31555")
+    assert len(twenty) == len(one)
