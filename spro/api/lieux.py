@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
+from spro.api.errors import ErrorOut
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network, Site
 from spro.directory.search import MAX_PER_PAGE, MAX_RADIUS_KM, SiteQuery, search_sites
@@ -76,16 +77,6 @@ class LieuxOut(Schema):
     page: int
     par_page: int
     items: list[LieuOut]
-
-
-class ErrorItem(Schema):
-    champ: str
-    message: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    erreurs: list[ErrorItem] = []
 
 
 def _error(status: int, message: str, field: str = "requête"):
