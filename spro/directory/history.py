@@ -100,15 +100,20 @@ def _after_write(obj):
 
 
 @transaction.atomic
-def create_with_history(obj, user=None, action=ChangeRecord.Action.CREATE) -> ChangeRecord | None:
+def create_with_history(obj, user=None, action=ChangeRecord.Action.CREATE, reindex=True) -> ChangeRecord:
+    """Save a new `obj` and record its creation. `reindex=False` leaves the search index to the
+    caller (a bulk import reindexes each site once at the end)."""
     obj.touch(user)
     obj.save()
-    _after_write(obj)
+    if reindex:
+        _after_write(obj)
     return record_change(obj, action, user, diff({}, snapshot(obj)))
 
 
 @transaction.atomic
-def save_with_history(obj, before: dict, user=None, action=ChangeRecord.Action.UPDATE) -> ChangeRecord | None:
+def save_with_history(
+    obj, before: dict, user=None, action=ChangeRecord.Action.UPDATE, reindex=True
+) -> ChangeRecord | None:
     """Save `obj` (changed in memory since `before = snapshot(obj)`) and record what changed.
 
     Saving without any change records nothing and leaves `updated_at` alone: use `confirm` to say a
@@ -119,7 +124,8 @@ def save_with_history(obj, before: dict, user=None, action=ChangeRecord.Action.U
         return None
     obj.touch(user)
     obj.save()
-    _after_write(obj)
+    if reindex:
+        _after_write(obj)
     return record_change(obj, action, user, changes)
 
 

@@ -764,23 +764,42 @@ def _updated_at(day: date):
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
-def _save(obj, before: dict | None, user, kind: str, report: ImportReport, day: date):
-    """Create or update `obj` with an `import` change record; its update date is the item's date_maj."""
+def _save(obj, before: dict | None, user, kind: str, report: ImportReport, day: date) -> bool:
+    """Create or update `obj` with an `import` change record; its update date is the item's date_maj.
+
+    Returns whether something was written; the caller reindexes the sites concerned once at the end.
+    """
     if before is None:
-        history.create_with_history(obj, user, action=ChangeRecord.Action.IMPORT)
+        history.create_with_history(obj, user, action=ChangeRecord.Action.IMPORT, reindex=False)
         report.created[kind] += 1
-    elif history.save_with_history(obj, before, user, action=ChangeRecord.Action.IMPORT):
+    elif history.save_with_history(obj, before, user, action=ChangeRecord.Action.IMPORT, reindex=False):
         report.updated[kind] += 1
     else:
         report.unchanged[kind] += 1
-        return
+        return False
     obj.updated_at = _updated_at(day)
     type(obj).objects.filter(pk=obj.pk).update(updated_at=obj.updated_at)
+    return True
 
 
 @transaction.atomic
 def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportReport:
     report = ImportReport()
+    to_reindex: set[int] = set()
+    existing_structures = {
+        s.external_id: s
+        for s in Structure.objects.filter(
+            external_id__in={
+                (p.extra.structure.id if p.extra and p.extra.structure else p.model.id) for p in sites
+            }
+        )
+    }
+    existing_sites = {
+        s.external_id: s for s in Site.objects.filter(external_id__in={p.model.id for p in sites})
+    }
+    existing_services = {
+        s.external_id: s for s in Service.objects.filter(external_id__in={p.model.id for p in services})
+    }
     structures: dict[str, Structure] = {}
     pending_parents: list[tuple[Structure, str]] = []
     for plan in sites:
@@ -789,7 +808,7 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
         key = ref.id if ref else m.id
         if key in structures:
             continue
-        structure = Structure.objects.filter(external_id=key).first()
+        structure = existing_structures.get(key)
         before = history.snapshot(structure) if structure else None
         structure = structure or Structure(external_id=key)
         network = plan.values["network"]
@@ -803,20 +822,23 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
         structure.description = ref.description if ref else (m.description or "")
         if ref and ref.parent_id:
             pending_parents.append((structure, ref.parent_id))
-        _save(structure, before, user, "structure", report, m.date_maj)
+        if _save(structure, before, user, "structure", report, m.date_maj):
+            to_reindex.update(structure.sites.values_list("pk", flat=True))
         structures[key] = structure
     for structure, parent_key in pending_parents:
         parent = structures.get(parent_key) or Structure.objects.filter(external_id=parent_key).first()
         if structure.parent_id != parent.pk:
             before = history.snapshot(structure)
             structure.parent = parent
-            history.save_with_history(structure, before, user, action=ChangeRecord.Action.IMPORT)
+            history.save_with_history(
+                structure, before, user, action=ChangeRecord.Action.IMPORT, reindex=False
+            )
 
     site_by_id: dict[str, Site] = {}
     for plan in sites:
         m, extra, values = plan.model, plan.extra, plan.values
         ref = extra.structure if extra else None
-        site = Site.objects.filter(external_id=m.id).select_related("structure__network", "commune").first()
+        site = existing_sites.get(m.id)
         before = history.snapshot(site) if site else None
         site = site or Site(external_id=m.id)
         site.structure = structures[ref.id if ref else m.id]
@@ -836,14 +858,16 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
             site.description = extra.description
         else:
             site.description = m.description or ""
-        _save(site, before, user, "lieu", report, m.date_maj)
+        if _save(site, before, user, "lieu", report, m.date_maj):
+            to_reindex.add(site.pk)
         site_by_id[m.id] = site
 
     for plan in services:
         m, extra = plan.model, plan.extra
         site = site_by_id.get(m.structure_id) or Site.objects.get(external_id=m.structure_id)
-        service = Service.objects.filter(external_id=m.id).select_related("site").first()
+        service = existing_services.get(m.id)
         before = history.snapshot(service) if service else None
+        previous_site = service.site_id if service else None
         service = service or Service(external_id=m.id)
         service.site = site
         service.name = m.nom
@@ -871,5 +895,8 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
                 )
                 if wanted
             ]
-        _save(service, before, user, "service", report, m.date_maj)
+        if _save(service, before, user, "service", report, m.date_maj):
+            to_reindex.update(pk for pk in (previous_site, site.pk) if pk)
+    for site in Site.objects.filter(pk__in=to_reindex).select_related("structure__network", "commune"):
+        site.reindex()
     return report
