@@ -19,6 +19,8 @@ def pages_of_a(w):
     return [
         ("get", reverse("structures:detail", args=[w.a.pk]), [302, 200, 404, 200, 200]),
         ("get", reverse("structures:history", args=[w.a.pk]), [302, 200, 404, 200, 200]),
+        ("get", reverse("structures:members", args=[w.a.pk]), [302, 200, 404, 200, 200]),
+        ("post", reverse("structures:members", args=[w.a.pk]), [302, 200, 404, 403, 200]),
         ("get", reverse("structures:edit", args=[w.a.pk]), [302, 200, 404, 403, 200]),
         ("get", reverse("structures:site_create", args=[w.a.pk]), [302, 200, 404, 403, 200]),
         ("get", reverse("structures:site_edit", args=[w.site_a.pk]), [302, 200, 404, 403, 200]),
@@ -29,6 +31,7 @@ def pages_of_a(w):
         ("post", reverse("structures:confirm", args=["structure", w.a.pk]), [302, 302, 404, 403, 302]),
         ("post", reverse("structures:confirm", args=["lieu", w.site_a.pk]), [302, 302, 404, 403, 302]),
         ("post", reverse("structures:confirm", args=["service", w.service_a.pk]), [302, 302, 404, 403, 302]),
+        ("get", reverse("structures:hours_preview"), [302, 200, 200, 200, 200]),
     ]
 
 
@@ -46,6 +49,17 @@ def test_each_persona_gets_the_expected_answer_on_structure_a(client, world, per
         assert response.status_code == expected[index], (persona, method, url)
         if expected[index] == 302 and persona == "anonymous":
             assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_only_administrators_change_members(client, world):
+    from spro.directory.models import Membership
+
+    membership = Membership.objects.get(user=world.alice)
+    url = reverse("structures:member_change", args=[membership.pk])
+    assert client.post(url, {"role": "conseiller"}).status_code == 302  # to the login page
+    for persona, expected in (("bob", 404), ("irene", 403), ("remi", 302)):
+        login(client, getattr(world, persona))
+        assert client.post(url, {"role": "administrateur"}).status_code == expected, persona
 
 
 def test_an_adviser_may_edit_sites_but_not_the_structure_itself(client, world):
