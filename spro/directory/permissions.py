@@ -76,3 +76,23 @@ def structure_of(obj) -> Structure:
     if isinstance(obj, Service):
         return obj.site.structure
     raise TypeError(f"no structure for {type(obj).__name__}")
+
+
+def can_confirm(user, obj) -> bool:
+    """ "Toujours exact" needs the right to edit the record: the structure's own record is its
+    administrators' (and the Région's), sites and services are every member's."""
+    structure = structure_of(obj)
+    if isinstance(obj, Structure):
+        return can_edit_structure(user, structure)
+    return can_edit_content(user, structure)
+
+
+def mark_confirmable(records, user):
+    """Set `record.can_confirm` on stale records (one membership query per structure)."""
+    cache = {}
+    for record in records:
+        key = (record.kind == "structure", record.structure.pk)
+        if key not in cache:
+            cache[key] = can_confirm(user, record.obj)
+        record.can_confirm = cache[key]
+    return records

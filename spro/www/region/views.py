@@ -145,7 +145,7 @@ def stale_list(request):
         request,
         "region/stale.html",
         {
-            "stale": stale_records(structures, limit=500),
+            "stale": permissions.mark_confirmable(stale_records(structures, limit=500), request.user),
             "total": stale_count(structures),
             "confirmable": request.user.is_region_admin,
         },

@@ -53,7 +53,7 @@ def structure_list(request):
     structures = (
         Structure.objects.filter(memberships__user=request.user).select_related("network").order_by("name")
     )
-    stale = stale_records(structures)
+    stale = permissions.mark_confirmable(stale_records(structures), request.user)
     return render(
         request,
         "structures/list.html",
@@ -74,7 +74,9 @@ def structure_detail(request, pk):
         {
             "structure": structure,
             "sites": sites,
-            "stale": stale_records(Structure.objects.filter(pk=structure.pk)),
+            "stale": permissions.mark_confirmable(
+                stale_records(Structure.objects.filter(pk=structure.pk)), request.user
+            ),
             "can_edit_content": permissions.can_edit_content(request.user, structure),
             "can_edit_structure": permissions.can_edit_structure(request.user, structure),
         },
@@ -220,7 +222,7 @@ def confirm(request, kind, pk):
         raise Http404
     obj = get_object_or_404(model, pk=pk)
     structure = permissions.structure_of(obj)
-    _structure_for(request, structure.pk, "content")
+    _structure_for(request, structure.pk, "structure" if model is Structure else "content")
     with transaction.atomic():
         history.confirm(obj, request.user)
     messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")

@@ -64,6 +64,8 @@ def test_only_administrators_change_members(client, world):
 
 def test_an_adviser_may_edit_sites_but_not_the_structure_itself(client, world):
     login(client, world.bob)
+    assert client.post(reverse("structures:confirm", args=["lieu", world.site_b.pk])).status_code == 302
+    assert client.post(reverse("structures:confirm", args=["structure", world.b.pk])).status_code == 403
     assert client.get(reverse("structures:site_edit", args=[world.site_b.pk])).status_code == 200
     assert client.get(reverse("structures:service_edit", args=[world.service_b.pk])).status_code == 200
     response = client.get(reverse("structures:edit", args=[world.b.pk]))

@@ -70,3 +70,11 @@ def test_the_structure_page_flags_stale_records(client, world):
         page = client.get(reverse("structures:detail", args=[world.a.pk])).content.decode()
     assert "À vérifier" in page
     assert "3 fiches n&#x27;ont pas été mises à jour" in page or "3 fiches n'ont pas été mises à jour" in page
+
+
+def test_an_adviser_confirms_sites_and_services_but_not_the_structure(client, world):
+    with later(190):
+        login(client, world.bob)
+        page = client.get(reverse("structures:list")).content.decode()
+    assert reverse("structures:confirm", args=["lieu", world.site_b.pk]) in page
+    assert reverse("structures:confirm", args=["structure", world.b.pk]) not in page

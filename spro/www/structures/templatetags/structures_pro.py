@@ -3,6 +3,7 @@
 from django import template
 
 from spro.directory.models import Structure
+from spro.directory.permissions import mark_confirmable
 from spro.directory.stale import stale_records
 
 register = template.Library()
@@ -13,7 +14,12 @@ def my_structures(context):
     user = context["user"]
     structures = Structure.objects.filter(memberships__user=user).select_related("network").order_by("name")
     structures = list(structures)
-    stale = stale_records(Structure.objects.filter(pk__in=[s.pk for s in structures])) if structures else []
+    stale = (
+        stale_records(Structure.objects.filter(pk__in=[s.pk for s in structures]), limit=200)
+        if structures
+        else []
+    )
+    mark_confirmable(stale, user)
     return {
         "structures": structures,
         "stale": stale,
