@@ -75,7 +75,16 @@ class StructureForm(DsfrModelForm):
     class Meta:
         model = Structure
         formfield_callback = https_urls
-        fields = ["name", "siret", "network", "membership_kind", "parent", "website", "description"]
+        fields = [
+            "name",
+            "siret",
+            "network",
+            "membership_kind",
+            "parent",
+            "website",
+            "description",
+            "is_active",
+        ]
         labels = {"name": "Nom de la structure"}
         help_texts = {
             "website": "Adresse complète, par exemple https://www.exemple.fr",
@@ -94,7 +103,13 @@ class StructureForm(DsfrModelForm):
         # The kind of membership is a Région decision (labelling); others see it read-only.
         if not (user and user.is_region_admin):
             del self.fields["membership_kind"]
+            del self.fields["is_active"]
         else:
+            self.fields[
+                "is_active"
+            ].help_text = (
+                "Une structure inactive et ses lieux n'apparaissent plus dans l'annuaire ni dans les exports."
+            )
             self.fields["membership_kind"].required = False
             self.fields["membership_kind"].help_text = "Laissez vide pour reprendre celui du réseau."
 

@@ -85,6 +85,17 @@ def test_a_structure_cannot_depend_on_its_own_antenna(client, world):
     assert "ne peut pas dépendre" in response.content.decode()
 
 
+def test_only_the_region_deactivates_a_structure(client, world):
+    login(client, world.alice)
+    post(client, world.a, is_active="")
+    world.a.refresh_from_db()
+    assert world.a.is_active  # the field is not in Alice's form
+    login(client, world.remi)
+    post(client, world.a)  # unchecked box: inactive
+    world.a.refresh_from_db()
+    assert not world.a.is_active
+
+
 def test_only_the_region_sets_the_membership_kind(client, world):
     login(client, world.alice)
     assert (
@@ -92,7 +103,7 @@ def test_only_the_region_sets_the_membership_kind(client, world):
         not in client.get(reverse("structures:edit", args=[world.a.pk])).context["form"].fields
     )
     login(client, world.remi)
-    response = post(client, world.a, membership_kind="partenaire")
+    response = post(client, world.a, membership_kind="partenaire", is_active="on")
     assert response.status_code == 302
     world.a.refresh_from_db()
     assert world.a.membership_kind == "partenaire"
