@@ -180,6 +180,16 @@ class SiteForm(DsfrModelForm):
         self.fields["kind"].choices = SiteKind.choices
         if self.instance.pk and self.instance.commune_id:
             self.fields["commune_name"].initial = self.instance.commune.name
+        self.fields["postal_code"].widget.attrs.update(
+            {
+                "hx-get": reverse("structures:postal_code_communes"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#communes-code-postal",
+                "aria-describedby": "communes-code-postal",
+                "inputmode": "numeric",
+            }
+        )
+        self.fields["commune_name"].widget.attrs["list"] = "communes-proposees"
         hours = self.fields["opening_hours"]
         hours.widget.attrs.update(
             {

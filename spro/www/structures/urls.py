@@ -19,4 +19,5 @@ urlpatterns = [
     path("services/<int:pk>/activation/", views.service_toggle, name="service_toggle"),
     path("<str:kind>/<int:pk>/toujours-exact/", views.confirm, name="confirm"),
     path("apercu-horaires/", views.hours_preview_view, name="hours_preview"),
+    path("communes-du-code-postal/", views.postal_code_communes, name="postal_code_communes"),
 ]

@@ -16,6 +16,7 @@ from spro.directory import history, permissions
 from spro.directory import members as members_domain
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
+from spro.territories.lookup import search_communes
 from spro.www.structures.forms import MemberForm, ServiceForm, SiteForm, StructureForm, hours_preview
 
 
@@ -140,10 +141,14 @@ def site_edit(request, pk):
 
 def _site_form(request, structure, form, site):
     preview = hours_preview(form["opening_hours"].value() or "")
+    code = (form["postal_code"].value() or "").strip()
+    communes = (
+        [c for c in search_communes(code, limit=60) if code in c.postal_code_list] if len(code) == 5 else []
+    )
     return render(
         request,
         "structures/site_form.html",
-        {"structure": structure, "form": form, "site": site, "preview": preview},
+        {"structure": structure, "form": form, "site": site, "preview": preview, "postal_communes": communes},
     )
 
 
@@ -230,6 +235,21 @@ def confirm(request, kind, pk):
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("structures:detail", pk=structure.pk)
+
+
+@login_required
+@require_GET
+def postal_code_communes(request):
+    """htmx fragment: the communes of the postal code typed, offered to the commune field."""
+    code = request.GET.get("postal_code", "").strip().replace(" ", "")[:5]
+    communes = []
+    if len(code) == 5 and code.isdigit():
+        communes = [c for c in search_communes(code, limit=60) if code in c.postal_code_list]
+    return render(
+        request,
+        "structures/_postal_code_communes.html",
+        {"communes": communes, "code": code if len(code) == 5 else ""},
+    )
 
 
 @login_required

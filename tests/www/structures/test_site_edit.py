@@ -148,3 +148,15 @@ def test_the_edit_page_previews_the_hours(client, world):
     page = client.get(reverse("structures:site_edit", args=[world.site_a.pk])).content.decode()
     assert "du lundi au vendredi" in page
     assert 'hx-get="/espace-pro/structures/apercu-horaires/"' in page
+
+
+def test_the_communes_of_a_postal_code_are_offered(client, world):
+    login(client, world.alice)
+    html = client.get(reverse("structures:postal_code_communes"), {"postal_code": "81000"}).content.decode()
+    assert "Commune du code postal 81000 : Albi." in html
+    assert '<option value="Albi">' in html
+    html = client.get(reverse("structures:postal_code_communes"), {"postal_code": "99999"}).content.decode()
+    assert "Aucune commune n'a le code postal 99999." in html
+    assert (
+        client.get(reverse("structures:postal_code_communes"), {"postal_code": "81"}).content.strip() == b""
+    )
