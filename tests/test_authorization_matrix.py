@@ -126,9 +126,10 @@ MATRIX: dict[str, Entry] = {
         LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 302)
     ),
     "structures:confirm": row(
-        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 302), kind="structure"
-    ),
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302), kind="structure"
+    ),  # "toujours exact" on the structure itself, like editing it: its administrators and the Région's
     "structures:hours_preview": LOGGED_IN,
+    "structures:postal_code_communes": row(LOGIN, 200, 200, 200, 200, 200, query="postal_code=31000"),
     "structures:members": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
     "structures:member_change": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)),
     # Referrals and contact requests: members of the structures concerned only; the Région sees
@@ -165,15 +166,17 @@ MATRIX: dict[str, Entry] = {
 @pytest.fixture
 def world(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    a = directory.structure("cio", name="CIO A")
-    b = directory.structure("mission-locale", name="Mission locale B")
-    c = directory.structure("france-travail", name="Agence C")
-    site_a = directory.site("Lieu A", structure_obj=a)
-    directory.site("Lieu B", structure_obj=b)
+    # Distinct ids per kind of object, so that a URL filled with the wrong kind of id cannot pass.
+    a = directory.structure("cio", name="CIO A", pk=1001)
+    b = directory.structure("mission-locale", name="Mission locale B", pk=1002)
+    c = directory.structure("france-travail", name="Agence C", pk=1003)
+    service = {"pk": 3001, "name": "Accueil", "needs": ["orientation-scolaire"], "publics": ["tous-publics"]}
+    site_a = directory.site("Lieu A", structure_obj=a, pk=2001, services=[service])
+    directory.site("Lieu B", structure_obj=b, pk=2002)
     objects = {
         "structure": a,
         "site": site_a,
-        "service": site_a.services.first(),
+        "service": site_a.services.get(),
         "network": Network.objects.get(pk=a.network_id),
         "referral": _referral(sender=c, site=site_a),
         "contact_request": _contact_request(site_a),
@@ -194,6 +197,7 @@ def _referral(sender, site):
     from spro.referrals.models import Referral
 
     return Referral.objects.create(
+        pk=4001,
         sender_structure=sender,
         from_network=sender.network.code,
         to_site=site,
@@ -213,6 +217,7 @@ def _contact_request(site):
 
     now = timezone.now()
     return ContactRequest.objects.create(
+        pk=5001,
         site=site,
         network=site.structure.network.code,
         name="Personne Test",
@@ -232,6 +237,8 @@ OBJECT_FOR = {
     "aiguillage:contact_sent": {"site_id": "site"},
     "api:get_lieu": {"id": "site"},
     "structures:member_change": {"pk": "membership"},
+    "structures:site_create": {"pk": "structure"},
+    "structures:service_create": {"pk": "site"},
 }
 
 
