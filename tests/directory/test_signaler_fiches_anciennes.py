@@ -55,3 +55,37 @@ def test_it_sends_nothing_when_everything_is_fresh(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         call_command("signaler-fiches-anciennes")
     assert mail.outbox == []
+
+
+def test_the_email_reads_as_expected(django_capture_on_commit_callbacks, settings):
+    settings.SPRO_BASE_URL = "https://orientation.region.test"
+    settings.SPRO_REGION_NAME = "Occitanie"
+    with time_machine.travel("2026-01-10 09:00 +01:00", tick=False):
+        w = world()
+        w.site_a.touch()
+        w.site_a.save()
+        w.service_a.touch()
+        w.service_a.save()
+    with time_machine.travel("2026-03-01 09:00 +01:00", tick=False):
+        w.a.touch()
+        w.a.save()
+    with time_machine.travel("2026-08-01 08:00 +02:00", tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("signaler-fiches-anciennes")
+    alice = next(m for m in mail.outbox if m.to == ["alice@ml-toulouse.test"])
+    assert alice.subject == "2 fiches à vérifier pour Mission Locale de Toulouse"
+    assert (
+        alice.body
+        == f"""Bonjour,
+
+2 fiches de l'annuaire de l'orientation n'ont pas été mises à jour depuis plus de six mois pour « Mission Locale de Toulouse » :
+
+- Lieu d'accueil : Mission Locale — Capitole (dernière mise à jour le 10 janvier 2026)
+- Service : Premier accueil (Mission Locale — Capitole) (dernière mise à jour le 10 janvier 2026)
+
+Les personnes qui cherchent un interlocuteur comptent sur des informations exactes : adresses, horaires, services. Vérifiez ces fiches, puis modifiez-les ou confirmez d'un clic qu'elles sont « toujours exactes » :
+https://orientation.region.test/espace-pro/structures/{w.a.pk}/
+
+Vous recevez ce message parce que vous êtes membre de cette structure dans l'espace professionnel du Service public régional de l'orientation Occitanie.
+"""
+    )  # noqa: E501
