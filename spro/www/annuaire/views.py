@@ -19,6 +19,16 @@ PER_PAGE = 20
 MAIN_SERVICES = 3
 
 
+def of_place(name: str) -> str:
+    """ "de Toulouse", "d'Albi", "du Mans", "des Sables-d'Olonne": French contraction before a name."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    if name[:1].lower() in "aeiouyhàâéèêëîïôöûüÿ" and not name.lower().startswith(("hau", "hon", "hér")):
+        return f"d'{name}"
+    return f"de {name}"
+
+
 def _url(params: dict, **changes) -> str:
     """The search URL with `params` updated by `changes` (None removes a parameter)."""
     merged = {k: v for k, v in params.items() if v not in (None, "", False)}
@@ -118,6 +128,7 @@ def search(request):
     if form.has_position:
         lat, lon = data["lat"], data["lon"]
         context["place_label"] = "votre position"
+        context["of_place"] = "de votre position"
     elif data.get("commune"):
         commune = form.found_commune()
         if commune is None or commune.latitude is None:
@@ -126,6 +137,7 @@ def search(request):
         lat, lon = commune.latitude, commune.longitude
         context["commune"] = commune
         context["place_label"] = commune.name
+        context["of_place"] = of_place(commune.name)
     elif not data.get("q"):
         context["missing_place"] = True
         return render(request, "annuaire/search.html", context)

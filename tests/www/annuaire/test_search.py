@@ -176,3 +176,20 @@ def test_the_number_of_queries_does_not_grow_with_the_results(client):
     with CaptureQueriesContext(connection) as twenty:
         page(client, commune="31555")
     assert len(twenty) == len(one)
+
+
+@pytest.mark.parametrize(
+    "name, phrase",
+    [
+        ("Toulouse", "de Toulouse"),
+        ("Albi", "d'Albi"),
+        ("Le Mans", "du Mans"),
+        ("Les Sables-d'Olonne", "des Sables-d'Olonne"),
+        ("Hauts-de-Seine", "de Hauts-de-Seine"),
+        ("Épinal", "d'Épinal"),
+    ],
+)
+def test_the_place_is_named_in_good_french(name, phrase):
+    from spro.www.annuaire.views import of_place
+
+    assert of_place(name) == phrase
