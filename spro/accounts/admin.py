@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from spro.accounts.models import User
+from spro.accounts.models import RecoveryCodeDevice, User
 
 
 @admin.register(User)
@@ -17,3 +18,41 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# The second factor's secrets are never shown, even to technical staff: the admin lists devices and can
+# delete one (a person who lost their phone and codes then enrols again at their next login).
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "name", "confirmed", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__email"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at", "throttling_failure_count"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecoveryCodeDevice)
+class RecoveryCodeDeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "confirmed", "remaining"]
+    search_fields = ["user__email"]
+    fields = ["user", "confirmed"]
+    readonly_fields = fields
+
+    @admin.display(description="codes restants")
+    def remaining(self, obj):
+        return obj.remaining()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

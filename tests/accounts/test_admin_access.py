@@ -31,3 +31,15 @@ def test_staff_without_a_verified_second_factor_are_sent_to_it(client):
     assert response.status_code == 302 and response.url.startswith(
         "/comptes/double-authentification/activer/"
     )
+
+
+def test_the_admin_lists_second_factor_devices_without_their_secret_and_can_delete_one(client):
+    agent = factories.region_instructor()
+    device = factories.totp_device(agent)
+    factories.login_verified(client, factories.user("tech@region.test", is_staff=True, is_superuser=True))
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert "instructeur@region.test" in page
+    assert device.key not in page
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in {302, 404}
+    client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert not agent.has_second_factor
