@@ -240,3 +240,12 @@ def test_distance_is_great_circle_distance():
     assert hit.distance_km == pytest.approx(distance_km(lat, lon, site.latitude, site.longitude), abs=0.001)
     assert 60 < hit.distance_km < 80
     assert KM_PER_DEGREE_LAT == pytest.approx(111.19, abs=0.01)
+
+
+def test_it_works_far_north_where_the_planar_shortcut_does_not_apply():
+    near_pole = (89.5, 10.0)
+    f.site("Station polaire", position=f.destination(*near_pole, 200, 40))
+    f.site("Trop loin", position=f.destination(*near_pole, 20, 60))
+    result = search_sites(SiteQuery(lat=near_pole[0], lon=near_pole[1], radius_km=50))
+    assert names(result) == ["Station polaire"]
+    assert result.items[0].distance_km == pytest.approx(40, abs=1e-6)
