@@ -222,3 +222,18 @@ def test_recovery_codes_can_be_regenerated_from_the_account(client):
     response = client.post(reverse("accounts:recovery_codes_regenerate"))
     assert len(re.findall(r"<li><code>", response.content.decode())) == 10
     assert not old & set(RecoveryCode.objects.values_list("code_hash", flat=True))
+
+
+def test_an_unverified_session_may_log_out_and_comes_back_where_it_was_going(client):
+    person = factories.region_admin(is_staff=True)
+    device = factories.totp_device(person)
+    client.post("/admin/login/", {"username": person.email, "password": factories.PASSWORD})
+    response = client.get("/region/")
+    assert response.url == f"{reverse('accounts:second_factor')}?next=%2Fregion%2F"
+    response = client.post(response.url, {"code": factories.current_code(device)})
+    assert response.url == "/region/"
+    client.post(reverse("accounts:logout"))
+    assert not logged_in(client)
+    client.post("/admin/login/", {"username": person.email, "password": factories.PASSWORD})
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert not logged_in(client)
