@@ -74,18 +74,24 @@ def test_the_email_reads_as_expected(django_capture_on_commit_callbacks, setting
             call_command("signaler-fiches-anciennes")
     alice = next(m for m in mail.outbox if m.to == ["alice@ml-toulouse.test"])
     assert alice.subject == "2 fiches à vérifier pour Mission Locale de Toulouse"
-    assert (
-        alice.body
-        == f"""Bonjour,
-
-2 fiches de l'annuaire de l'orientation n'ont pas été mises à jour depuis plus de six mois pour « Mission Locale de Toulouse » :
-
-- Lieu d'accueil : Mission Locale — Capitole (dernière mise à jour le 10 janvier 2026)
-- Service : Premier accueil (Mission Locale — Capitole) (dernière mise à jour le 10 janvier 2026)
-
-Les personnes qui cherchent un interlocuteur comptent sur des informations exactes : adresses, horaires, services. Vérifiez ces fiches, puis modifiez-les ou confirmez d'un clic qu'elles sont « toujours exactes » :
-https://orientation.region.test/espace-pro/structures/{w.a.pk}/
-
-Vous recevez ce message parce que vous êtes membre de cette structure dans l'espace professionnel du Service public régional de l'orientation Occitanie.
-"""
-    )  # noqa: E501
+    assert alice.body == "\n".join(
+        [
+            "Bonjour,",
+            "",
+            "2 fiches de l'annuaire de l'orientation n'ont pas été mises à jour depuis plus de six mois "
+            "pour « Mission Locale de Toulouse » :",
+            "",
+            "- Lieu d'accueil : Mission Locale — Capitole (dernière mise à jour le 10 janvier 2026)",
+            "- Service : Premier accueil (Mission Locale — Capitole) "
+            "(dernière mise à jour le 10 janvier 2026)",
+            "",
+            "Les personnes qui cherchent un interlocuteur comptent sur des informations exactes : adresses, "
+            "horaires, services. Vérifiez ces fiches, puis modifiez-les ou confirmez d'un clic qu'elles sont "
+            "« toujours exactes » :",
+            f"https://orientation.region.test/espace-pro/structures/{w.a.pk}/",
+            "",
+            "Vous recevez ce message parce que vous êtes membre de cette structure "
+            "dans l'espace professionnel du Service public régional de l'orientation Occitanie.",
+            "",
+        ]
+    )
