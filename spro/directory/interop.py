@@ -584,7 +584,7 @@ def _validate_items(items, model, extension, label, problems) -> list[_Planned]:
         if item_problems:
             item_id = str(item.get("id", ""))[:80]
             where += f" (id « {item_id} »)" if item_id else ""
-            problems += [f"{where}, {p}." for p in item_problems]
+            problems += [f"{where}, {p.rstrip('.')}." for p in item_problems]
             continue
         planned.append(_Planned(index=index, item=item, model=validated, extra=extra))
     return planned

@@ -144,3 +144,12 @@ def test_one_invalid_item_among_valid_ones_writes_nothing(tmp_path):
 def test_a_missing_path_is_explained(tmp_path):
     with pytest.raises(CommandError, match="introuvable"):
         call_command("import-data-inclusion", str(tmp_path / "absent"))
+
+
+def test_the_schemas_own_french_messages_are_kept(tmp_path):
+    message = refused(tmp_path, [good(1, date_maj="2999-01-01")])
+    assert (
+        "champ « date_maj » : La date de dernière modification ne peut pas être dans le futur.\n"
+        in message + "\n"
+    )
+    assert ".." not in message
