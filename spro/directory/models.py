@@ -152,7 +152,9 @@ class Site(Tracked):
     is_active = models.BooleanField("actif", default=True)
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
     # Denormalised for search (see module docstring); kept in sync by `Site.reindex()`.
-    network_code = models.CharField(max_length=50, db_index=True, editable=False, default="")
+    # Not indexed alone: SQLite would prefer such an index to the covering `site_search` and scan every
+    # site of a network nationwide.
+    network_code = models.CharField(max_length=50, editable=False, default="")
     needs_index = models.CharField(max_length=500, editable=False, default="")
     publics_index = models.CharField(max_length=500, editable=False, default="")
     modes_index = models.CharField(max_length=200, editable=False, default="")

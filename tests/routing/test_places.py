@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from spro.directory.hours import state_code
 from spro.routing.engine import get_engine
-from spro.routing.places import PlaceFinder, opening_state
+from spro.routing.places import PlaceFinder
 from spro.routing.situation import SituationError, UnknownCommune
 from tests.routing.factories import site
 
@@ -69,7 +70,7 @@ def test_opening_state_reads_openstreetmap_hours_in_local_time():
     tuesday_10h = timezone.make_aware(dt.datetime(2026, 11, 24, 10, 0))
     tuesday_13h = timezone.make_aware(dt.datetime(2026, 11, 24, 13, 0))
     hours = "Mo-Fr 09:00-12:00,14:00-17:00"
-    assert opening_state(hours, tuesday_10h) == "ouvert"
-    assert opening_state(hours, tuesday_13h) == "ferme"
-    assert opening_state("", tuesday_10h) == "inconnu"
-    assert opening_state("n'importe quoi", tuesday_10h) == "inconnu"
+    assert state_code(hours, tuesday_10h) == "ouvert"
+    assert state_code(hours, tuesday_13h) == "ferme"
+    assert state_code("", tuesday_10h) == "inconnu"
+    assert state_code("n'importe quoi", tuesday_10h) == "inconnu"
