@@ -3,7 +3,7 @@
 Measures the wall time of the whole command (start-up included) and its throughput, then the time of
 each situation inside the engine (in-process, same code path as the command: parse, evaluate, sites)
 for the p50/p95/p99. Targets (issue 4): >= 2,000 situations/s and the 10,000 in under 10 s.
-Situations carry a commune (one of the most populated ones of the referential) one time in five; the
+Situations carry a commune (one of the 50 most populated of the configured Région) one time in five; the
 bench runs on its own SQLite database (var/bench/aiguillage.sqlite3) with the referential and the demo
 directory, so those situations get their nearest sites.
 Run: `python -m bench` (all benchmarks) or `python -m bench.aiguillage`; writes var/bench/aiguillage.json.
@@ -84,11 +84,14 @@ def run() -> dict:
             [sys.executable, "-m", "spro", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
     _setup_django()
+    from django.conf import settings
+
     from spro.routing.engine import get_engine
     from spro.routing.places import PlaceFinder
     from spro.territories.models import Commune
 
-    communes = list(Commune.objects.order_by("-population").values_list("code", flat=True)[:50])
+    regional = Commune.objects.filter(region_id=settings.SPRO_REGION).order_by("-population")
+    communes = list(regional.values_list("code", flat=True)[:50])
     items = situations(COUNT, communes)
     payload = json.dumps(items).encode("utf-8")
 
