@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,7 +10,9 @@ SUGGESTION_LIMIT = 8
 
 
 class StaticPage(TemplateView):
-    pass
+    def get_context_data(self, **kwargs):
+        # The privacy page states the retention period actually applied by the purge.
+        return super().get_context_data(retention_days=settings.SPRO_RETENTION_DAYS, **kwargs)
 
 
 @require_GET

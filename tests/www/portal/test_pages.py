@@ -63,3 +63,11 @@ def test_an_unknown_api_address_is_a_json_404_in_french(client):
     response = client.get("/api/v1/nulle-part")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("Ressource introuvable")
+
+
+def test_the_privacy_page_states_the_retention_period_applied(client):
+    with override_settings(SPRO_RETENTION_DAYS=45):
+        html = client.get("/donnees-personnelles/").content.decode()
+    assert "45 jours au plus après votre demande" in html
+    assert "45 jours après la clôture de l'orientation" in html
+    assert "droit d'accès" in html
