@@ -35,6 +35,6 @@ def keep_the_test_connection():
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_every_request_as_documented(case):
     case.call_and_validate()
