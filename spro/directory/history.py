@@ -97,6 +97,12 @@ def _after_write(obj):
     elif isinstance(obj, Structure):
         for site in obj.sites.select_related("structure__network", "commune"):
             site.reindex()
+    elif isinstance(obj, Network):
+        # A network's label and short label are searched on each of its sites.
+        for site in Site.objects.filter(structure__network=obj).select_related(
+            "structure__network", "commune"
+        ):
+            site.reindex()
 
 
 @transaction.atomic

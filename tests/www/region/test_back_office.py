@@ -71,6 +71,21 @@ def test_an_administrator_edits_a_network_and_it_is_recorded(client, world):
     assert record.user == world.remi and "label" in record.changes
 
 
+def test_a_renamed_network_is_found_by_its_new_name_in_the_directory(client, world):
+    from spro.directory.search import SiteQuery, search_sites
+    from tests.routing.factories import site
+
+    toulouse_site = site("cep-actifs", commune_code="31555")
+    login(client, world.remi)
+    network = Network.objects.get(code="cep-actifs")
+    client.post(
+        reverse("region:network_edit", args=[network.pk]),
+        network_data(network, label="Avenir Actifs", needs=["conseil-evolution-professionnelle"]),
+    )
+    found = search_sites(SiteQuery(lat=43.6, lon=1.44, radius_km=20, text="avenir actifs")).items
+    assert [hit.site.pk for hit in found] == [toulouse_site.pk]
+
+
 def test_an_instructor_cannot_post_a_network_change(client, world):
     login(client, world.irene)
     network = Network.objects.get(code="cio")
