@@ -41,7 +41,9 @@ class Command(BaseCommand):
                 created += 1
         self.stdout.write(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} ») :")
         for email, *_ in DEMO_ACCOUNTS:
-            self.stdout.write(f"  - {email}")
+            self.stdout.write(
+                f"  - {email} (Région : double authentification à activer à la première connexion)"
+            )
         from spro.directory.demo import pro_account_lines
 
         for line in pro_account_lines():
