@@ -33,32 +33,51 @@ def _state_filter(request, queryset, field: str, choices):
     return queryset, state
 
 
+# The two lists differ only in their words and in which structure they name: the other side.
+LISTS = {
+    "recues": {
+        "title": "Orientations reçues",
+        "intro": "Les personnes que d'autres structures orientent vers vos lieux d'accueil. "
+        "Acceptez ou refusez chaque orientation.",
+        "other_column": "Par",
+        "site_column": "Vers le lieu",
+        "other_field": "sender_structure",
+        "empty": "Aucune orientation reçue",
+    },
+    "envoyees": {
+        "title": "Orientations envoyées",
+        "intro": "Les personnes que votre structure a orientées vers une deuxième porte, "
+        "et la réponse de celle-ci.",
+        "other_column": "Vers",
+        "site_column": "Lieu",
+        "other_field": "to_structure",
+        "empty": "Aucune orientation envoyée",
+    },
+}
+
+
+def _referral_list(request, queryset, tab):
+    words = LISTS[tab]
+    queryset, state = _state_filter(
+        request, queryset.select_related(words["other_field"], "to_site"), "state", ReferralState.choices
+    )
+    page = _page(request, queryset)
+    for referral in page.object_list:
+        referral.other_structure = getattr(referral, words["other_field"])
+    context = {"page": page, "state": state, "states": ReferralState.choices, "tab": tab, **words}
+    return render(request, "orientations/referral_list.html", context)
+
+
 @require_GET
 @member_required
 def received(request):
-    queryset = Referral.objects.received_by(request.user).select_related("sender_structure", "to_site")
-    queryset, state = _state_filter(request, queryset, "state", ReferralState.choices)
-    context = {
-        "page": _page(request, queryset),
-        "state": state,
-        "states": ReferralState.choices,
-        "tab": "recues",
-    }
-    return render(request, "orientations/received.html", context)
+    return _referral_list(request, Referral.objects.received_by(request.user), "recues")
 
 
 @require_GET
 @member_required
 def sent(request):
-    queryset = Referral.objects.sent_by(request.user).select_related("to_structure", "to_site")
-    queryset, state = _state_filter(request, queryset, "state", ReferralState.choices)
-    context = {
-        "page": _page(request, queryset),
-        "state": state,
-        "states": ReferralState.choices,
-        "tab": "envoyees",
-    }
-    return render(request, "orientations/sent.html", context)
+    return _referral_list(request, Referral.objects.sent_by(request.user), "envoyees")
 
 
 @require_GET
