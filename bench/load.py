@@ -3,7 +3,14 @@
 A bounded asyncio HTTP/1.1 client (keep-alive) sends a mix of portal pages, directory searches, API calls and
 aiguillage answers for `SPRO_LOAD_SECONDS` (default 60 s), then reports requests/s, latency percentiles and
 the error count (any transport error or status >= 400 counts), which must be 0.
-Traffic goes to 127.0.0.1 only.
+
+Then the export mix (`SPRO_LOAD_EXPORT_SECONDS`, default 30 s): `SPRO_LOAD_EXPORT_CONNECTIONS` (default 12)
+connections download the full CSV and GeoJSON exports in a loop while 4 others load the home page, whose p95
+must stay under 200 ms. An export refused with 503 (too many regenerations at once) is counted apart, not as
+an error; any other status >= 400 is an error.
+
+Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
+pure-Python loop timed before and after), to read them against how busy the machine was.
 """
 
 import asyncio
@@ -22,6 +29,10 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = int(os.environ.get("SPRO_LOAD_CONNECTIONS", "50"))
 SECONDS = float(os.environ.get("SPRO_LOAD_SECONDS", "60"))
+EXPORT_CONNECTIONS = int(os.environ.get("SPRO_LOAD_EXPORT_CONNECTIONS", "12"))
+EXPORT_SECONDS = float(os.environ.get("SPRO_LOAD_EXPORT_SECONDS", "30"))
+HOME_CONNECTIONS = 4
+HOME_P95_TARGET_MS = 200
 DEFAULT_PG = "postgres://root@127.0.0.1:5432/spro_load"
 
 AIGUILLAGE = json.dumps(
@@ -41,6 +52,11 @@ MIX = [
     (2, "GET", "/trouver-mon-interlocuteur/", None),
     (3, "POST", "/api/v1/aiguillage", AIGUILLAGE),
 ]
+EXPORTS = [
+    (1, "GET", "/api/v1/lieux/export.csv", None),
+    (1, "GET", "/api/v1/lieux/export.geojson", None),
+]
+HOME = [(1, "GET", "/", None)]
 
 
 def free_port() -> int:
@@ -127,8 +143,8 @@ async def one_request(reader, writer, method, path, body):
     return status, close
 
 
-async def worker(port, deadline, rng, latencies, errors, per_path):
-    choices = [m for m in MIX for _ in range(m[0])]
+async def worker(port, deadline, rng, latencies, errors, per_path, mix=MIX, busy=None):
+    choices = [m for m in mix for _ in range(m[0])]
     reader = writer = None
     while time.monotonic() < deadline:
         _, method, path, body = rng.choice(choices)
@@ -146,7 +162,9 @@ async def worker(port, deadline, rng, latencies, errors, per_path):
         elapsed = (time.perf_counter() - start) * 1000
         latencies.append(elapsed)
         per_path.setdefault(path, []).append(elapsed)
-        if status >= 400:
+        if status == 503 and busy is not None:
+            busy.append(path)  # an export refused while others regenerate: the designed answer
+        elif status >= 400:
             errors.append(f"{method} {path}: HTTP {status}")
         if close:
             writer.close()
@@ -163,6 +181,54 @@ async def hammer(port):
         *(worker(port, deadline, random.Random(i), latencies, errors, per_path) for i in range(CONNECTIONS))
     )
     return latencies, errors, per_path, time.perf_counter() - started
+
+
+async def hammer_exports(port):
+    """Full exports on EXPORT_CONNECTIONS connections while HOME_CONNECTIONS others load the home page."""
+    latencies, errors, per_path, busy = [], [], {}, []
+    deadline = time.monotonic() + EXPORT_SECONDS
+    started = time.perf_counter()
+    exporters = [
+        worker(port, deadline, random.Random(100 + i), latencies, errors, per_path, EXPORTS, busy)
+        for i in range(EXPORT_CONNECTIONS)
+    ]
+    visitors = [
+        worker(port, deadline, random.Random(200 + i), latencies, errors, per_path, HOME)
+        for i in range(HOME_CONNECTIONS)
+    ]
+    await asyncio.gather(*exporters, *visitors)
+    elapsed = time.perf_counter() - started
+    home = sorted(per_path.get("/", []))
+    return {
+        "export_connections": EXPORT_CONNECTIONS,
+        "home_connections": HOME_CONNECTIONS,
+        "duration_s": round(elapsed, 1),
+        "home_requests": len(home),
+        "home_p50_ms": percentile(home, 50),
+        "home_p95_ms": percentile(home, 95),
+        "home_p95_target_ms": HOME_P95_TARGET_MS,
+        "home_meets_target": bool(home) and percentile(home, 95) < HOME_P95_TARGET_MS,
+        "exports": {
+            path: {
+                "requests": len(per_path.get(path, [])),
+                "refused_503": busy.count(path),
+                "p50_ms": percentile(sorted(per_path.get(path, [])), 50),
+                "p95_ms": percentile(sorted(per_path.get(path, [])), 95),
+            }
+            for _, _, path, _ in EXPORTS
+        },
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:10],
+    }
+
+
+def calibration_ms() -> float:
+    """Wall time of a fixed pure-Python loop: how fast one core of this machine is right now."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i % 7
+    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def peak_rss_mb(pids) -> float:
@@ -195,6 +261,7 @@ def run() -> dict:
     spro = [sys.executable, "-m", "spro"]
     subprocess.run([*spro, "migrate", "--noinput", "--verbosity", "0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*spro, "setup-demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    sites = count_sites(env)
     port = free_port()
     workers = int(os.environ.get("SPRO_LOAD_WORKERS", "3"))
     server = subprocess.Popen(
@@ -219,6 +286,7 @@ def run() -> dict:
         env=env,
         cwd=ROOT,
     )
+    calibration_before, load_before = calibration_ms(), os.getloadavg()
     try:
         for _ in range(100):
             try:
@@ -227,6 +295,8 @@ def run() -> dict:
             except OSError:
                 time.sleep(0.2)
         latencies, errors, per_path, elapsed = asyncio.run(hammer(port))
+        load_after_mix = os.getloadavg()
+        exports = asyncio.run(hammer_exports(port)) if EXPORT_SECONDS > 0 else None
         memory = peak_rss_mb([server.pid, *children(server.pid)])
     finally:
         server.send_signal(signal.SIGTERM)
@@ -246,7 +316,55 @@ def run() -> dict:
         "server_peak_rss_mb": memory,
         "per_path_p95_ms": {p: percentile(sorted(v), 95) for p, v in sorted(per_path.items())},
         "per_path_median_ms": {p: round(statistics.median(v), 2) for p, v in sorted(per_path.items())},
+        "sites": sites,
+        "export_mix": exports,
+        "load_average_1min": {
+            "before": round(load_before[0], 2),
+            "after_mix": round(load_after_mix[0], 2),
+            "after_exports": round(os.getloadavg()[0], 2),
+        },
+        "calibration_ms": {"before": calibration_before, "after": calibration_ms()},
     }
+
+
+def count_sites(env) -> int:
+    done = subprocess.run(
+        [sys.executable, "-m", "spro", "shell", "-c", SITES_COUNT],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout.strip() or 0) if done.returncode == 0 else 0
+
+
+SITES_COUNT = (
+    "from spro.directory.models import Site; "
+    "print(Site.objects.filter(is_active=True, structure__is_active=True).count())"
+)
+
+
+def summary(result: dict) -> str:
+    if "skipped" in result:
+        return f"Charge : ignorée ({result['skipped']})."
+    lines = [
+        f"Charge : {result['requests']} requêtes, {result['requests_per_s']} req/s, "
+        f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
+        f"{result['errors']} erreur(s) ; "
+        f"charge moyenne {result['load_average_1min']}, étalonnage {result['calibration_ms']} ms."
+    ]
+    mix = result.get("export_mix")
+    if mix:
+        exports = " ; ".join(
+            f"{path} : {e['requests']} (503 : {e['refused_503']}), p50 {e['p50_ms']} ms, p95 {e['p95_ms']} ms"
+            for path, e in mix["exports"].items()
+        )
+        lines.append(
+            f"Exports ({result['sites']} lieux, {mix['export_connections']} connexions) : page d'accueil "
+            f"p95 {mix['home_p95_ms']} ms (cible < {mix['home_p95_target_ms']} ms) ; {exports} ; "
+            f"{mix['errors']} erreur(s)."
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
