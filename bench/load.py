@@ -335,7 +335,8 @@ def count_sites(env) -> int:
         capture_output=True,
         text=True,
     )
-    return int(done.stdout.strip() or 0) if done.returncode == 0 else 0
+    lines = done.stdout.strip().splitlines()
+    return int(lines[-1]) if done.returncode == 0 and lines and lines[-1].isdigit() else 0
 
 
 SITES_COUNT = (
