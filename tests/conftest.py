@@ -23,3 +23,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def plain_http(settings):
     """The test client speaks plain HTTP; outside DEBUG, spro redirects it to HTTPS (SECURE_SSL_REDIRECT)."""
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def export_files(settings, tmp_path):
+    """Each test gets its own folder of export files (spro.core.exports), as its database is its own."""
+    settings.SPRO_EXPORT_DIR = tmp_path / "exports"
+    return settings.SPRO_EXPORT_DIR

@@ -1,20 +1,22 @@
 """GET /api/v1/lieux: the directory's proximity search (same code path as the /annuaire/ page), a site's
 detail, and the whole directory as CSV and GeoJSON (open data)."""
 
-import csv
 import io
 import json
 from typing import Literal
 
-from django.http import StreamingHttpResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from spro.api.errors import ErrorOut
+from spro.core.exports import ExportBusy, current_export, export_response
+from spro.core.spreadsheets import csv_writer
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network, Site
 from spro.directory.search import MAX_PER_PAGE, MAX_RADIUS_KM, SiteQuery, search_sites
+from spro.directory.version import directory_version
 from spro.territories.lookup import get_commune
 
 router = Router()
@@ -239,21 +241,21 @@ def _export_rows():
         yield record
 
 
-def _csv_stream():
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def _write_csv(stream):
+    """The CSV export into the binary `stream`: UTF-8, commas, CRLF, every cell formula-safe."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+    writer = csv_writer(text)
     writer.writerow([name for name, _field in EXPORT_COLUMNS])
-    for count, record in enumerate(_export_rows(), start=1):
+    for record in _export_rows():
         writer.writerow(["oui" if v is True else "non" if v is False else v for v in record.values()])
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    text.flush()
+    text.detach()
 
 
-def _geojson_stream():
-    yield '{"type": "FeatureCollection", "features": ['
+def _write_geojson(stream):
+    """The GeoJSON export into the binary `stream`: one FeatureCollection, a point per site."""
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=False)
+    text.write('{"type": "FeatureCollection", "features": [')
     separator = ""
     for record in _export_rows():
         lon, lat = record.pop("longitude"), record.pop("latitude")
@@ -264,9 +266,38 @@ def _geojson_stream():
             "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": record,
         }
-        yield separator + json.dumps(feature, ensure_ascii=False)
+        text.write(separator + json.dumps(feature, ensure_ascii=False))
         separator = ","
-    yield "]}"
+    text.write("]}")
+    text.flush()
+    text.detach()
+
+
+BUSY = (
+    "Trop d'exports complets sont en préparation en ce moment : réessayez dans {} secondes. "
+    "Le fichier est ensuite servi tel quel tant que l'annuaire ne change pas."
+)
+EXPORT_RESPONSES = {
+    304: {"description": "Inchangé depuis la copie du client (If-None-Match, If-Modified-Since)"},
+    503: {
+        "description": "Trop d'exports en préparation en même temps : réessayer après Retry-After secondes",
+        "content": {"application/json": {"schema": ErrorOut.model_json_schema()}},
+    },
+}
+
+
+def _serve_export(request, name: str, write, content_type: str, filename: str):
+    """The export file of the current directory version (rebuilt first if the directory changed)."""
+    try:
+        export = current_export(name, directory_version(), write)
+    except ExportBusy as busy:
+        message = BUSY.format(busy.retry_after)
+        response = JsonResponse(
+            {"detail": message, "erreurs": [{"champ": "requête", "message": message}]}, status=503
+        )
+        response["Retry-After"] = str(busy.retry_after)
+        return response
+    return export_response(request, export, content_type, filename)
 
 
 @router.get(
@@ -275,16 +306,17 @@ def _geojson_stream():
     openapi_extra={
         "responses": {
             200: {
-                "description": "CSV UTF-8, virgules, ligne d'en-tête ; codes multiples séparés par |",
+                "description": "CSV UTF-8, virgules, ligne d'en-tête ; codes multiples séparés par | ; "
+                "un texte qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédé "
+                "d'une apostrophe, pour qu'un tableur ne l'exécute pas",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
-            }
+            },
+            **EXPORT_RESPONSES,
         }
     },
 )
 def export_csv(request):
-    response = StreamingHttpResponse(_csv_stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="lieux-spro.csv"'
-    return response
+    return _serve_export(request, "lieux.csv", _write_csv, "text/csv; charset=utf-8", "lieux-spro.csv")
 
 
 @router.get(
@@ -295,14 +327,15 @@ def export_csv(request):
             200: {
                 "description": "Une FeatureCollection GeoJSON (RFC 7946), un point par lieu",
                 "content": {"application/geo+json": {"schema": {"type": "object"}}},
-            }
+            },
+            **EXPORT_RESPONSES,
         }
     },
 )
 def export_geojson(request):
-    response = StreamingHttpResponse(_geojson_stream(), content_type="application/geo+json")
-    response["Content-Disposition"] = 'attachment; filename="lieux-spro.geojson"'
-    return response
+    return _serve_export(
+        request, "lieux.geojson", _write_geojson, "application/geo+json", "lieux-spro.geojson"
+    )
 
 
 @router.get(
