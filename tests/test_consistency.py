@@ -92,3 +92,30 @@ def test_stored_codes_of_choices_are_ascii_slugs():
                 if isinstance(value, str) and value and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", value):
                     wrong.append(f"{model._meta.label}.{field.name}: {value!r}")
     assert not wrong, "Codes stockés non ASCII ou pas en slug :\n" + "\n".join(wrong)
+
+
+def test_every_email_is_rendered_as_text():
+    """E-mail subjects and text bodies go through spro.core.emails (no HTML escaping): no e-mail
+    template is rendered by render_to_string, which escapes for HTML pages."""
+    shared = ROOT / "spro" / "core" / "emails.py"
+    wrong = []
+    for path in sorted((ROOT / "spro").rglob("*.py")):
+        if path == shared:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"render_to_string\(\s*f?[\"']([^\"']*)", text):
+            if "emails/" in match.group(1) or "subject" in match.group(1):
+                wrong.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not wrong, (
+        "Rendez les courriels avec spro.core.emails.render_subject / render_text :\n" + "\n".join(wrong)
+    )
+    templates = sorted(p.name for p in (ROOT / "spro").rglob("templates/**/emails/*.txt"))
+    assert len(templates) >= 14, templates
+
+
+def test_the_password_reset_form_renders_its_email_as_text():
+    from django.contrib.auth.forms import PasswordResetForm as DjangoForm
+
+    from spro.accounts.forms import PasswordResetForm
+
+    assert PasswordResetForm.send_mail is not DjangoForm.send_mail

@@ -1,8 +1,15 @@
+import logging
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from dsfr.forms import DsfrBaseForm
 
 from spro.accounts import throttling
+from spro.core.emails import render_subject, render_text
+
+logger = logging.getLogger("django.contrib.auth")
 
 
 class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
@@ -48,6 +55,30 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """As Django's, but the subject and the body are plain text (not HTML-escaped); an HTML
+        alternative would stay escaped."""
+        message = EmailMultiAlternatives(
+            render_subject(subject_template_name, context),
+            render_text(email_template_name, context),
+            from_email,
+            [to_email],
+        )
+        if html_email_template_name is not None:
+            message.attach_alternative(render_to_string(html_email_template_name, context), "text/html")
+        try:
+            message.send()
+        except Exception:  # as Django: the page must not tell whether the address has an account
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
 class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):

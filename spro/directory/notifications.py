@@ -10,10 +10,10 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from spro.core.emails import one_line, render_text
 from spro.directory.models import Membership, Structure
 from spro.directory.stale import stale_records
 
@@ -55,8 +55,8 @@ def _send(subject, body, email):
 
 def _message(structure, records) -> tuple[str, str]:
     count = len(records)
-    subject = f"{count} fiche{'s' if count > 1 else ''} à vérifier pour {structure.name}"
-    body = render_to_string(
+    subject = one_line(f"{count} fiche{'s' if count > 1 else ''} à vérifier pour {structure.name}")
+    body = render_text(
         "directory/emails/stale_records.txt",
         {
             "structure": structure,

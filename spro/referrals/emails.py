@@ -8,9 +8,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from spro.core.emails import render_subject, render_text
 from spro.routing.codes import BESOINS
 
 
@@ -33,9 +33,10 @@ def _addresses(structure_ids) -> list[str]:
 
 
 def render_email(template: str, context: dict) -> tuple[str, str]:
-    subject = render_to_string(f"referrals/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"referrals/emails/{template}.txt", context)
-    return " ".join(subject.split()), body
+    """(subject, body) as plain text: a name with `'`, `&` or `<` reaches the mailbox unchanged."""
+    subject = render_subject(f"referrals/emails/{template}_subject.txt", context)
+    body = render_text(f"referrals/emails/{template}.txt", context)
+    return subject, body
 
 
 def send(template: str, context: dict, recipients: list[str]) -> int:

@@ -75,3 +75,11 @@ def test_a_new_password_lifts_a_login_lockout(client):
     client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     response = client.post(reverse("accounts:login"), {"username": "oubli@structure.test", "password": new})
     assert response.status_code == 302
+
+
+def test_the_email_is_text_even_for_an_address_with_an_apostrophe(client):
+    factories.user("o'neil&co@structure.test")
+    ask_reset(client, "o'neil&co@structure.test")
+    (message,) = mail.outbox
+    assert "(o'neil&co@structure.test)" in message.body
+    assert "&#x27;" not in message.body + message.subject and "&amp;" not in message.body

@@ -95,3 +95,17 @@ def test_the_email_reads_as_expected(django_capture_on_commit_callbacks, setting
             "",
         ]
     )
+
+
+def test_a_structure_name_with_quotes_and_newlines_gives_a_one_line_text_subject(
+    django_capture_on_commit_callbacks,
+):
+    w = world()
+    w.b.name = "CIO d'Albi\n& <Castres>"
+    w.b.save()
+    with time_machine.travel(timezone.now() + timedelta(days=200), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("signaler-fiches-anciennes")
+    bob = next(m for m in mail.outbox if m.to == ["bob@cio-albi.test"])
+    assert bob.subject.endswith(" à vérifier pour CIO d'Albi & <Castres>")
+    assert "« CIO d'Albi\n& <Castres> »" in bob.body

@@ -110,3 +110,34 @@ def test_a_mail_server_failure_does_not_undo_or_break_the_referral(
     with django_capture_on_commit_callbacks(execute=True):
         r = referral(w)
     assert r.pk and r.state == "envoyee"
+
+
+HOSTILE_NAME = "L'Escale & <Compagnie>"
+
+
+def test_subjects_and_bodies_are_text_not_html(w, django_capture_on_commit_callbacks):
+    w.site_b.name = HOSTILE_NAME
+    w.site_b.save()
+    w.structure_b.name = "Rock'n <Roll> & Co"
+    w.structure_b.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = referral(w)
+    with django_capture_on_commit_callbacks(execute=True):
+        r.process("accepter", user=w.bob)
+    sent, accepted = mail.outbox
+    assert sent.subject == f"Nouvelle orientation reçue pour {HOSTILE_NAME}"
+    assert f"« {HOSTILE_NAME} »" in sent.body
+    assert accepted.subject == f"Orientation n° {r.pk} acceptée par Rock'n <Roll> & Co"
+    for message in mail.outbox:
+        for escaped in ("&#x27;", "&amp;", "&lt;", "&gt;", "&quot;"):
+            assert escaped not in message.subject and escaped not in message.body
+
+
+def test_a_contact_request_subject_is_text_on_one_line(w, django_capture_on_commit_callbacks):
+    w.site_b.name = "Point d'accueil\n& <Jeunes>"
+    w.site_b.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_request(w.site_b)
+    (message,) = mail.outbox
+    assert message.subject == "Une demande de contact attend Point d'accueil & <Jeunes>"
+    assert "« Point d'accueil\n& <Jeunes> »" in message.body
