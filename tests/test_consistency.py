@@ -119,3 +119,64 @@ def test_the_password_reset_form_renders_its_email_as_text():
     from spro.accounts.forms import PasswordResetForm
 
     assert PasswordResetForm.send_mail is not DjangoForm.send_mail
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Modules of spro (migrations aside) → the spro modules they import, at the top or in a function."""
+    import ast
+
+    modules = {}
+    for path in (ROOT / "spro").rglob("*.py"):
+        if "migrations" not in path.parts:
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            modules[name.removesuffix(".__init__")] = path
+    graph = {}
+    for name, path in modules.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+        graph[name] = {other for other in imported if other in modules and other != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(module):
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in sorted(graph[module]):
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                group.append(other)
+                if other == module:
+                    break
+            if len(group) > 1:
+                circles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+def test_no_module_imports_itself_through_others():
+    graph = _import_graph()
+    assert "spro.referrals.emails" in graph["spro.referrals.actions"]
+    assert not _circles(graph), "Imports en cercle (une fonction qui importe compte aussi) :\n" + "\n".join(
+        " ↔ ".join(group) for group in _circles(graph)
+    )

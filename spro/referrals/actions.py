@@ -1,4 +1,5 @@
-"""Writes that span several records or send mail: recording a referral, reminders and expiry, the purge.
+"""Writes that span several records or send mail: recording a referral, its transitions, reminders and
+expiry, the purge.
 
 Each is atomic; emails leave after commit. The cron commands call `remind_and_expire()` and
 `purge_personal_data()`, which claim each row with a conditional UPDATE, so running them twice, or
@@ -99,6 +100,16 @@ def create_referral(
     return referral
 
 
+def process_referral(referral: Referral, name: str, *, user=None, reason: str = "", refusal_reason=None):
+    """Fire the transition `name` of the referral (`Referral.process`: checks, claim, log) and send its
+    email after commit. Raises `InvalidTransition` (French message) when it cannot happen now."""
+    with transaction.atomic():
+        transition = referral.process(name, user=user, reason=reason, refusal_reason=refusal_reason)
+        if transition.email:
+            emails.on_commit(emails.referral_email, referral.pk, transition.email)
+    return transition
+
+
 @dataclass
 class CronReport:
     reminded: int = 0
@@ -112,7 +123,7 @@ def remind_and_expire(now=None) -> CronReport:
     expire_before = now - timedelta(days=settings.SPRO_REFERRAL_EXPIRY_DAYS)
     for referral in Referral.objects.filter(state=ReferralState.SENT, created_at__lte=expire_before):
         try:
-            referral.process("expirer", user=None)
+            process_referral(referral, "expirer")
         except InvalidTransition:  # answered meanwhile, or claimed by a concurrent run
             continue
         report.expired += 1

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from spro.core.emails import render_subject, render_text
+from spro.directory.models import Network
+from spro.referrals.models import ContactRequest, Referral
 from spro.routing.codes import BESOINS
 
 
@@ -49,8 +51,6 @@ def send(template: str, context: dict, recipients: list[str]) -> int:
 
 
 def referral_context(referral) -> dict:
-    from spro.directory.models import Network
-
     labels = dict(
         Network.objects.filter(code__in=[referral.from_network, referral.to_network]).values_list(
             "code", "label"
@@ -72,8 +72,6 @@ RECEIVING_SIDE = {"envoyee", "relance"}
 
 
 def referral_email(referral_id: int, template: str) -> int:
-    from spro.referrals.models import Referral
-
     referral = Referral.objects.select_related("to_site", "to_structure", "sender_structure").get(
         pk=referral_id
     )
@@ -87,8 +85,6 @@ def referral_email(referral_id: int, template: str) -> int:
 
 
 def contact_request_email(contact_request_id: int) -> int:
-    from spro.referrals.models import ContactRequest
-
     request = ContactRequest.objects.select_related("site__structure").get(pk=contact_request_id)
     context = {
         "contact_request": request,

@@ -197,7 +197,11 @@ class Referral(models.Model):
 
     # -- acting ----------------------------------------------------------------------------------------
     def process(self, name: str, user=None, reason: str = "", refusal_reason=None):
-        """Fire one transition of `REFERRAL_TRANSITIONS`, log it and send its email after commit."""
+        """Fire one transition of `REFERRAL_TRANSITIONS` and log it; returns the transition.
+
+        Sends nothing: views and commands call `spro.referrals.actions.process_referral`, which also
+        sends the transition's email after commit (the models never import the emails).
+        """
         transition = find_transition(REFERRAL_TRANSITIONS, name)
         actor = SYSTEM if user is None else self.side_of(user)
         if transition.actor != actor:
@@ -236,10 +240,6 @@ class Referral(models.Model):
                 reason=reason.strip(),
                 refusal_reason=refusal_reason if transition.needs_refusal_reason else None,
             )
-            if transition.email:
-                from spro.referrals import emails
-
-                emails.on_commit(emails.referral_email, self.pk, transition.email)
         return transition
 
     def erase_personal_data(self, now=None) -> bool:

@@ -1,10 +1,10 @@
 """The two workflows of the referrals app, each declared in one table: (name, from-states, to-state).
 
-Views never change a state themselves: they call `referral.process(name, user=...)` or
-`contact_request.process(name, user=...)`, which checks the table, who may act, writes the new state
-with a conditional UPDATE (so that two clicks or a cron run at the same time cannot both win), logs the
-transition and schedules its emails after commit. A transition not allowed raises `InvalidTransition`,
-whose message is French and may be shown as is.
+Views never change a state themselves: they call `actions.process_referral(referral, name, user=...)`
+or `contact_request.process(name, user=...)`, which checks the table, who may act, writes the new state
+with a conditional UPDATE (so that two clicks or a cron run at the same time cannot both win) and logs
+the transition; `process_referral` then schedules the transition's email after commit. A transition
+not allowed raises `InvalidTransition`, whose message is French and may be shown as is.
 """
 
 from dataclasses import dataclass

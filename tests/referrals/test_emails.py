@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from spro.referrals.actions import remind_and_expire
+from spro.referrals.actions import process_referral, remind_and_expire
 from tests.referrals.factories import PERSON, contact_request, referral, refusal_reason
 from tests.referrals.snapshots import assert_snapshot
 
@@ -50,7 +50,7 @@ def test_the_receiving_structure_is_told_of_a_new_referral(w, django_capture_on_
 def test_the_sender_is_told_of_an_acceptance(w, django_capture_on_commit_callbacks):
     r = referral(w)
     with django_capture_on_commit_callbacks(execute=True):
-        r.process("accepter", user=w.bob)
+        process_referral(r, "accepter", user=w.bob)
     assert [m.to for m in mail.outbox] == [["alice@mission-locale.test"]]
     assert_snapshot("referral_accepted", rendered(mail.outbox[0]))
 
@@ -59,7 +59,9 @@ def test_the_sender_is_told_of_an_acceptance(w, django_capture_on_commit_callbac
 def test_the_sender_is_told_of_a_refusal_and_its_reason(w, django_capture_on_commit_callbacks):
     r = referral(w)
     with django_capture_on_commit_callbacks(execute=True):
-        r.process("refuser", user=w.bob, refusal_reason=refusal_reason(), reason="Camille Dupont-Testeur")
+        process_referral(
+            r, "refuser", user=w.bob, refusal_reason=refusal_reason(), reason="Camille Dupont-Testeur"
+        )
     assert len(mail.outbox) == 1
     assert_no_personal_data(mail.outbox[0])
     assert_snapshot("referral_refused", rendered(mail.outbox[0]))
@@ -123,7 +125,7 @@ def test_subjects_and_bodies_are_text_not_html(w, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         r = referral(w)
     with django_capture_on_commit_callbacks(execute=True):
-        r.process("accepter", user=w.bob)
+        process_referral(r, "accepter", user=w.bob)
     sent, accepted = mail.outbox
     assert sent.subject == f"Nouvelle orientation reçue pour {HOSTILE_NAME}"
     assert f"« {HOSTILE_NAME} »" in sent.body

@@ -1,4 +1,5 @@
-"""Professional pages of referrals and contact requests. State changes go through `process()` only."""
+"""Professional pages of referrals and contact requests. State changes go through
+`actions.process_referral()` (which also sends the email) and `ContactRequest.process()` only."""
 
 from urllib.parse import urlencode
 
@@ -8,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from spro.referrals.actions import create_referral, is_third_door
+from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
 from spro.routing.codes import BESOINS
@@ -229,8 +230,12 @@ def transition(request, pk: int, name: str):
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     try:
-        referral.process(
-            name, user=request.user, reason=data.get("comment", ""), refusal_reason=data.get("refusal_reason")
+        process_referral(
+            referral,
+            name,
+            user=request.user,
+            reason=data.get("comment", ""),
+            refusal_reason=data.get("refusal_reason"),
         )
     except InvalidTransition as error:
         messages.error(request, str(error))

@@ -1,6 +1,7 @@
-"""Answering a referral with the buttons of its page (POST): the view only calls `process()`."""
+"""Answering a referral with the buttons of its page (POST): the view only calls `process_referral()`."""
 
 import pytest
+from django.core import mail
 
 from spro.referrals.models import Referral
 from tests.referrals.factories import login, referral, refusal_reason
@@ -19,6 +20,15 @@ def test_it_accepts(client, w):
     assert response.status_code == 302 and response["Location"] == f"/espace-pro/orientations/{r.pk}/"
     assert Referral.objects.get().state == "acceptee"
     assert r.transitions.last().reason == "Rendez-vous mardi"
+
+
+def test_the_sender_is_emailed_after_an_answer_on_the_page(client, w, django_capture_on_commit_callbacks):
+    r = referral(w)
+    login(client, w.bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(r, "accepter"))
+    assert [m.to for m in mail.outbox] == [["alice@mission-locale.test"]]
+    assert mail.outbox[0].subject.startswith(f"Orientation n° {r.pk} acceptée par ")
 
 
 def test_it_refuses_with_a_reason(client, w):
