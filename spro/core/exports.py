@@ -122,13 +122,15 @@ def current_export(name: str, version: str, write: Callable[[BinaryIO], None]) -
     found = _open(path, key)
     if found is not None:
         return found
-    with _try_lock(directory / f".{name}.lock") as held:
+    lock = directory / f".{name}.lock"
+    with _try_lock(lock) as held:
         if not held:  # the same export is being written by another request
-            raise ExportBusy()
+            raise ExportBusy(_retry_after(lock))
         found = _open(path, key)  # written while this request waited for the lock
         if found is not None:
             return found
         with regeneration_slot(directory):
+            started = time.monotonic()
             temp = directory / f".{stem}-{key}{suffix}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
             try:
                 with temp.open("wb") as stream:
@@ -139,7 +141,16 @@ def current_export(name: str, version: str, write: Callable[[BinaryIO], None]) -
             finally:
                 temp.unlink(missing_ok=True)
             _remove_others(directory, stem, suffix, keep=path)
+            lock.write_text(f"{time.monotonic() - started:.1f}")  # how long the next one may take
         return _open(path, key)
+
+
+def _retry_after(lock: Path) -> int:
+    """Seconds a client should wait: how long the last build of this export took, at least 1 s."""
+    try:
+        return max(1, min(300, round(float(lock.read_text() or RETRY_AFTER_S))))
+    except (OSError, ValueError):
+        return RETRY_AFTER_S
 
 
 def export_response(request, export: ExportFile, content_type: str, filename: str):
