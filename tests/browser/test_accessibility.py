@@ -21,6 +21,7 @@ PUBLIC_PAGES = [
     "/annuaire/?commune=31555&rayon=20",
     "/annuaire/?commune=31555&rayon=5&besoin=vae&ouvert=1",
     "/annuaire/?commune=inconnue",
+    "/annuaire/?commune=Albi&rayon=20&besoin=trouver-un-emploi&public=jeunes-16-25&mode=sur-place",
     "/trouver-mon-interlocuteur/",
     "/trouver-mon-interlocuteur/reponse/?age=19&statut=sans-activite&besoin=trouver-emploi&commune=31555",
     "/trouver-mon-interlocuteur/reponse/?age=67&statut=retraite&besoin=decouvrir-metiers",
@@ -61,3 +62,13 @@ def test_site_page_and_contact_form_have_no_axe_violation(visit):
     assert_accessible(visit, site)
     site_id = site.strip("/").split("/")[-1]
     assert_accessible(visit, f"/trouver-mon-interlocuteur/contact/{site_id}/?age=20&besoin=trouver-emploi")
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_annuaire_results_with_the_search_reopened_have_no_axe_violation(visit, width):
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    path = "/annuaire/?commune=Albi&rayon=20&besoin=trouver-un-emploi"
+    assert_accessible(visit, path)
+    visit.page.locator(".spro-search-summary > summary").click()
+    violations = Axe().run(visit.page).response["violations"]
+    assert not violations, json.dumps([v["id"] for v in violations])

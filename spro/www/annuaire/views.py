@@ -81,6 +81,21 @@ def _suggestions(form, params) -> list[dict]:
     return options
 
 
+def _summary(form, place_label: str | None) -> str:
+    """The folded search, as a person reads it: "Albi, 20 km, 3 filtres"."""
+    data = form.cleaned_data
+    parts = []
+    if place_label:
+        parts += [place_label[:1].upper() + place_label[1:], f"{data['rayon']} km"]
+    elif data.get("q"):
+        parts.append(form.label_of("q"))
+    active = [name for name in FILTERS if data.get(name) and (place_label or name != "q")]
+    count = len(active) + (1 if data.get("ouvert") else 0)
+    if count:
+        parts.append(f"{count} filtre{'s' if count > 1 else ''}")
+    return ", ".join(parts)
+
+
 def _pages(result, params) -> list[dict]:
     """Page links for the DSFR pagination: first, last, and the pages around the current one."""
     current, last = result.page, result.num_pages
@@ -174,6 +189,7 @@ def search(request):
         suggestions=[] if result.total else _suggestions(form, params),
         map_places=_map_places(result.items),
         has_position=lat is not None,
+        summary=_summary(form, context.get("place_label")),
     )
     return render(request, "annuaire/search.html", context)
 

@@ -193,3 +193,87 @@ def test_the_place_is_named_in_good_french(name, phrase):
     from spro.www.annuaire.views import of_place
 
     assert of_place(name) == phrase
+
+
+def folded_search(content: str) -> str:
+    """The <details> holding the search form after a search."""
+    start = content.index('<details class="spro-search-summary"')
+    return content[start : content.index("</details>", start)]
+
+
+def test_after_a_search_the_form_folds_into_a_summary_that_reopens_it(client):
+    f.site(
+        "Lieu albigeois", commune_code=f.ALBI, needs=["vae"], publics=["jeunes-16-25"], opening_hours="24/7"
+    )
+    content = text(page(client, commune="Albi", rayon=20, besoin="vae", public="jeunes-16-25", ouvert="1"))
+    details = folded_search(content)
+    assert "<details" in details and " open" not in details.split(">")[0]
+    summary = details[details.index("<summary>") : details.index("</summary>")]
+    assert "Albi, 20 km, 3 filtres" in summary and "Modifier la recherche" in summary
+    # The whole form, with the search's values, is inside: opening the summary is enough to change it.
+    assert 'id="recherche-annuaire"' in details and 'value="Albi"' in details
+    assert '<option value="vae" selected>' in details
+    assert content.index("</details>") < content.index('id="titre-resultats"')
+    assert "Lieu albigeois" in content
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"commune": "Albi"}, "Albi, 20 km"),
+        ({"commune": "Albi", "rayon": 5, "q": "cio"}, "Albi, 5 km, 1 filtre"),
+        ({"lat": "43.9289", "lon": "2.1464", "rayon": 10}, "Votre position, 10 km"),
+        ({"q": "cio", "mode": "telephone"}, "« cio », 1 filtre"),
+    ],
+)
+def test_the_summary_names_the_place_the_distance_and_the_number_of_filters(client, params, expected):
+    f.site("CIO d'Albi", commune_code=f.ALBI, reception_modes=["telephone"])
+    summary = folded_search(text(page(client, **params)))
+    criteria = summary.split('<span class="spro-search-summary__criteria">')[1].split("</span>")[0]
+    assert criteria == expected
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"commune": "Zzyzxville"}, {"rayon": 20}, {"commune": "31555", "rayon": 500}]
+)
+def test_before_a_search_or_when_it_failed_the_form_is_shown_unfolded(client, params):
+    content = text(page(client, **params))
+    assert "<details" not in content and 'id="recherche-annuaire"' in content
+
+
+def test_the_pagination_keeps_every_filter_of_the_search(client):
+    for km in range(23):
+        f.site(
+            f"Lieu {km:02d}",
+            north_km=km * 0.3,
+            needs=["vae"],
+            reception_modes=["telephone"],
+            opening_hours="24/7",
+        )
+    search = {"commune": "31555", "rayon": 10, "besoin": "vae", "public": "salaries"}
+    search |= {"reseau": "cio", "mode": "telephone", "ouvert": "1", "q": "lieu"}
+    response = page(client, **search)
+    assert "23 lieux d'accueil" in text(response)
+    expected = (
+        "?commune=31555&rayon=10&besoin=vae&public=salaries&reseau=cio&mode=telephone&ouvert=1&q=lieu&page=2"
+    )
+    assert f'href="{expected}"' in response.content.decode().replace("&amp;", "&")
+    assert response.context["result"].per_page == 20
+
+
+def test_each_card_is_numbered_and_named_for_its_marker_across_pages(client):
+    sites = [f.site(f"Lieu {km:02d}", north_km=km * 0.5) for km in range(23)]
+    first = text(page(client, commune="31555"))
+    assert f'id="lieu-{sites[0].pk}" data-lieu="{sites[0].pk}"' in first
+    assert '<span class="spro-result__rank" aria-hidden="true">1</span>' in first
+    second = text(page(client, commune="31555", page=2))
+    assert '<ol class="spro-results" start="21">' in second
+    assert f'id="lieu-{sites[20].pk}"' in second
+    assert '<span class="spro-result__rank" aria-hidden="true">21</span>' in second
+
+
+def test_without_javascript_the_map_section_stays_hidden_and_the_list_takes_the_width(client):
+    f.site("Lieu")
+    content = text(page(client, commune="31555"))
+    assert '<div class="spro-results-map" id="sur-la-carte" hidden>' in content
+    assert '<span class="spro-map-jump" hidden>' in content
