@@ -93,7 +93,7 @@ def test_the_map_follows_the_scroll_of_the_list(visit):
     visit.goto(ALBI)
     markers(page)
     page.evaluate("document.querySelectorAll('.spro-result')[10].scrollIntoView()")
-    page.wait_for_function("window.scrollY > 1500")
+    assert page.evaluate("window.scrollY") > 1500
     the_map = box(page.locator("#carte-lieux"))
     assert 0 <= the_map["y"] and the_map["y"] + the_map["height"] <= 900, the_map
 
