@@ -10,8 +10,10 @@ permanences and points relais are drawn in communes weighted by their population
 their number, which is how the benchmark reaches a national-scale directory with the same code.
 
 Everything is clearly fictitious: structures are flagged `is_demo`, addresses are "rue de l'Exemple",
-phone numbers "0X 00 …", e-mail addresses end in `.invalid`. The output depends only on the referential,
-the network catalogue and the seed (one random generator per Région), never on the clock.
+phone numbers are in the ranges the Arcep reserves for fiction (05 36 49 xx xx…), e-mail addresses end
+in `.invalid`. Every object passes the directory's own rules (tests/directory/test_demo_validity.py).
+The output depends only on the referential, the network catalogue and the seed (one random generator
+per Région), never on the clock.
 """
 
 import math
@@ -29,6 +31,7 @@ from spro.directory.codes import AccessMode as A
 from spro.directory.codes import Need as N
 from spro.directory.codes import Public as P
 from spro.directory.models import Membership, Network, Service, Site, Structure, code_index
+from spro.directory.validators import normalize_publics
 from spro.territories.lookup import normalize
 from spro.territories.models import Commune, Departement, Region
 
@@ -43,17 +46,25 @@ PRO_ACCOUNTS = [
 ]
 PRO_ACCOUNT_NETWORKS = ("mission-locale", "cio")
 
-# First two digits of the fictitious phone numbers, by Région (the French numbering zones).
+# Numbering zone of the fictitious phone numbers, by Région, and the range the Arcep reserves for fiction
+# in each zone (valid national numbers that are never attributed).
 PHONE_PREFIX = {"11": "01", "24": "02", "28": "02", "52": "02", "53": "02", "27": "03", "32": "03",
                 "44": "03", "84": "04", "93": "04", "94": "04", "75": "05", "76": "05", "01": "05",
                 "02": "05", "03": "05", "04": "02", "06": "02"}  # fmt: skip
+FICTION_PHONE_RANGES = {
+    "01": "01 99 00",
+    "02": "02 61 91",
+    "03": "03 53 01",
+    "04": "04 65 71",
+    "05": "05 36 49",
+}
 
 # --- services offered by each network: (name, needs, publics, access modes) ---------------------------
 LIBRE, RDV, ORIENT = A.LIBRE.value, A.RENDEZ_VOUS.value, A.ORIENTATION.value
 SERVICES = {
     "cio": [
         ("Information sur les études et les métiers", [N.ORIENTATION_SCOLAIRE, N.INFORMATION_METIERS],
-         [P.ELEVES, P.FAMILLES, P.TOUS], [LIBRE, RDV]),
+         [P.TOUS], [LIBRE, RDV]),
         ("Entretien d'orientation avec un psychologue de l'Éducation nationale",
          [N.ORIENTATION_SCOLAIRE, N.CHOISIR_UN_METIER], [P.ELEVES, P.FAMILLES], [RDV]),
         ("Droit au retour en formation des jeunes sans diplôme", [N.SE_FORMER, N.REMOBILISATION],
@@ -84,7 +95,7 @@ SERVICES = {
          [P.DEMANDEURS], [LIBRE, RDV]),
         ("Conseil en évolution professionnelle", [N.CEP, N.CHOISIR_UN_METIER], [P.DEMANDEURS], [RDV]),
         ("Formations pour les demandeurs d'emploi", [N.SE_FORMER], [P.DEMANDEURS], [RDV, ORIENT]),
-        ("Ateliers de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.DEMANDEURS, P.TOUS], [LIBRE]),
+        ("Ateliers de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.TOUS], [LIBRE]),
         ("Information sur la création d'entreprise", [N.CREER_UNE_ENTREPRISE], [P.DEMANDEURS], [RDV]),
     ],
     "cap-emploi": [
@@ -129,10 +140,10 @@ SERVICES = {
     ],
     "cma": [
         ("Centre d'aide à la décision : métiers de l'artisanat", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
-         [P.JEUNES, P.TOUS], [LIBRE, RDV]),
+         [P.TOUS], [LIBRE, RDV]),
         ("Apprentissage dans l'artisanat : trouver un employeur", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
         ("Créer ou reprendre une entreprise artisanale", [N.CREER_UNE_ENTREPRISE],
-         [P.TOUS, P.INDEPENDANTS], [RDV]),
+         [P.TOUS], [RDV]),
         ("Formations des artisans et des repreneurs", [N.SE_FORMER, N.CREER_UNE_ENTREPRISE],
          [P.INDEPENDANTS, P.SALARIES], [RDV]),
         ("Stages de découverte des métiers", [N.INFORMATION_METIERS], [P.ELEVES, P.JEUNES], [RDV]),
@@ -153,7 +164,7 @@ SERVICES = {
         ("Découvrir les métiers de l'agriculture", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.TOUS],
          [LIBRE]),
         ("Formations agricoles", [N.SE_FORMER, N.APPRENTISSAGE], [P.TOUS], [RDV]),
-        ("Emploi salarié agricole", [N.TROUVER_UN_EMPLOI, N.INFORMATION_METIERS], [P.DEMANDEURS, P.TOUS],
+        ("Emploi salarié agricole", [N.TROUVER_UN_EMPLOI, N.INFORMATION_METIERS], [P.TOUS],
          [LIBRE]),
     ],
     "information-jeunesse": [
@@ -172,7 +183,7 @@ SERVICES = {
         ("Accompagnement vers la formation et l'emploi", [N.SE_FORMER, N.TROUVER_UN_EMPLOI], [P.FEMMES],
          [RDV]),
         ("Créer son activité", [N.CREER_UNE_ENTREPRISE, N.TROUVER_UN_EMPLOI], [P.FEMMES], [RDV]),
-        ("Ateliers métiers non genrés", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI], [P.FEMMES, P.TOUS],
+        ("Ateliers métiers non genrés", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI], [P.TOUS],
          [LIBRE]),
     ],
     "e2c": [
@@ -220,7 +231,7 @@ SERVICES = {
         ("Mobilité et reconversion des agents", [N.CHOISIR_UN_METIER, N.SE_FORMER], [P.AGENTS_PUBLICS],
          [RDV]),
         ("Préparation aux concours de la fonction publique", [N.SE_FORMER, N.INFORMATION_METIERS],
-         [P.TOUS, P.AGENTS_PUBLICS], [LIBRE]),
+         [P.TOUS], [LIBRE]),
         ("Maintien dans l'emploi des agents", [N.CEP, N.TROUVER_UN_EMPLOI], [P.AGENTS_PUBLICS, P.HANDICAP],
          [RDV]),
         ("Bilan de compétences des agents", [N.CEP, N.CHOISIR_UN_METIER], [P.AGENTS_PUBLICS], [ORIENT]),
@@ -617,11 +628,17 @@ def _services_for(network: Network) -> list[tuple]:
             needs = [n for n in needs if n in known_needs]
         if known_publics:
             publics = [p for p in publics if p in known_publics] or sorted(known_publics)
+        publics = normalize_publics(publics)  # a network may serve everyone and some publics more
         if needs:
             templates.append((name, needs, publics, access))
     if not templates and network.needs:
         templates.append(
-            ("Premier accueil et information", list(network.needs), list(network.publics), [LIBRE])
+            (
+                "Premier accueil et information",
+                list(network.needs),
+                normalize_publics(network.publics),
+                [LIBRE],
+            )
         )
     return templates
 
@@ -674,6 +691,12 @@ def _accessibility(kind: str, rng) -> list[str]:
 
 STREETS = ["rue de l'Exemple", "avenue de la Démonstration", "place Fictive", "boulevard de l'Essai",
            "allée du Modèle"]  # fmt: skip
+
+
+def _phone(fiction_range: str, rng) -> str:
+    # Three draws, as before the numbers moved to the fiction ranges: the rest of the demo is unchanged.
+    _, *digits = (rng.randint(0, 99) for _ in range(3))
+    return f"{fiction_range} " + " ".join(f"{d:02d}" for d in digits)
 
 
 def _slug(text: str, length: int = 30) -> str:
@@ -744,7 +767,7 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
     ]
     Structure.objects.bulk_create(structures, batch_size=batch_size)
     result.structures += len(structures)
-    prefix = PHONE_PREFIX.get(region_code, "09")
+    phone_range = FICTION_PHONE_RANGES[PHONE_PREFIX.get(region_code, "01")]
     site_objects, site_services = [], []
     names_seen = defaultdict(int)
     for planned_structure, structure in zip(planned, structures, strict=True):
@@ -776,7 +799,7 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
                 commune_id=town.code,
                 latitude=round(lat, 6),
                 longitude=round(lon, 6),
-                phone=f"{prefix} 00 " + " ".join(f"{rng.randint(0, 99):02d}" for _ in range(3)),
+                phone=_phone(phone_range, rng),
                 email=f"{_slug(network.code, 20)}.{_slug(town.name)}@exemple.invalid",
                 opening_hours=_hours(network.code, kind, rng),
                 reception_modes=modes,

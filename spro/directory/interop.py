@@ -63,7 +63,14 @@ from spro.directory.codes import (
     SiteKind,
 )
 from spro.directory.models import ChangeRecord, Network, Service, Site, Structure
-from spro.directory.validators import normalize_phone, normalize_siret, validate_phone, validate_siret
+from spro.directory.validators import (
+    normalize_phone,
+    normalize_publics,
+    normalize_siret,
+    validate_opening_hours,
+    validate_phone,
+    validate_siret,
+)
 from spro.territories.lookup import get_commune, normalize, search_communes
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -363,6 +370,7 @@ class ImportReport:
     created: dict = field(default_factory=lambda: {"structure": 0, "lieu": 0, "service": 0})
     updated: dict = field(default_factory=lambda: {"structure": 0, "lieu": 0, "service": 0})
     unchanged: dict = field(default_factory=lambda: {"structure": 0, "lieu": 0, "service": 0})
+    ignored_services: int = 0
 
     def summary(self) -> str:
         parts = []
@@ -374,6 +382,11 @@ class ImportReport:
             parts.append(
                 f"{label} : {self.created[kind]} créé(e)s, {self.updated[kind]} mis(es) à jour, "
                 f"{self.unchanged[kind]} inchangé(e)s"
+            )
+        if self.ignored_services:
+            parts.append(
+                f"services ignorés : {self.ignored_services} (aucune de leurs thématiques ne correspond "
+                "à un besoin du SPRO)"
             )
         return " ; ".join(parts)
 
@@ -633,11 +646,9 @@ def _check_location(plan: _Planned, label: str, problems: list[str], require_add
     if len(hours) > 500:
         fail("horaires_accueil", "trop long (500 caractères au plus)")
     elif hours:
-        from opening_hours import OpeningHours
-
         try:
-            OpeningHours(hours)
-        except Exception:
+            validate_opening_hours(hours)
+        except ValidationError:
             fail(
                 "horaires_accueil", "horaires au format OpenStreetMap invalides (exemple : Mo-Fr 09:00-17:00)"
             )
@@ -757,7 +768,12 @@ def import_directory(path, user=None, default_network: str | None = None) -> Imp
                 )
     if problems:
         raise ImportFailed(problems)
-    return _write(sites, services, user)
+    # Another producer's service whose thématiques meet none of the SPRO's needs has no place here
+    # (a service answers at least one need, as in the forms): left out, and counted in the report.
+    kept = [p for p in services if p.extra is not None or _needs_from(p.model)]
+    report = _write(sites, kept, user, {"structure": s_label, "lieu": s_label, "service": v_label})
+    report.ignored_services = len(services) - len(kept)
+    return report
 
 
 def _updated_at(day: date):
@@ -782,9 +798,37 @@ def _save(obj, before: dict | None, user, kind: str, report: ImportReport, day: 
     return True
 
 
+# Checked by the database itself (and by the validation above); `full_clean` checks everything else.
+_FOREIGN_KEYS = ["network", "parent", "structure", "commune", "site", "updated_by"]
+
+
+class _Rules:
+    """The model rules (the ones every form obeys) applied to each record before it is written."""
+
+    def __init__(self, labels: dict):
+        self.labels = labels
+        self.problems: list[str] = []
+
+    def check(self, obj, kind: str, plan: _Planned) -> None:
+        try:
+            obj.full_clean(exclude=_FOREIGN_KEYS, validate_unique=False)
+        except ValidationError as error:
+            where = f"{self.labels[kind]}, élément d'indice {plan.index} (id « {plan.model.id[:80]} »)"
+            for name, messages in error.message_dict.items():
+                label = type(obj)._meta.get_field(name).verbose_name if name != "__all__" else "élément"
+                for message in messages:
+                    self.problems.append(f"{where}, {label} : {message.rstrip('.')}.")
+
+    def stop_if_broken(self) -> None:
+        """Raise (rolling the whole import back) once a pass found records the rules refuse."""
+        if self.problems:
+            raise ImportFailed(self.problems)
+
+
 @transaction.atomic
-def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportReport:
+def _write(sites: list[_Planned], services: list[_Planned], user, labels: dict) -> ImportReport:
     report = ImportReport()
+    rules = _Rules(labels)
     to_reindex: set[int] = set()
     existing_structures = {
         s.external_id: s
@@ -822,9 +866,14 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
         structure.description = ref.description if ref else (m.description or "")
         if ref and ref.parent_id:
             pending_parents.append((structure, ref.parent_id))
+        rules.check(structure, "structure", plan)
+        if rules.problems:
+            structures[key] = structure
+            continue
         if _save(structure, before, user, "structure", report, m.date_maj):
             to_reindex.update(structure.sites.values_list("pk", flat=True))
         structures[key] = structure
+    rules.stop_if_broken()
     for structure, parent_key in pending_parents:
         parent = structures.get(parent_key) or Structure.objects.filter(external_id=parent_key).first()
         if structure.parent_id != parent.pk:
@@ -858,9 +907,11 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
             site.description = extra.description
         else:
             site.description = m.description or ""
-        if _save(site, before, user, "lieu", report, m.date_maj):
+        rules.check(site, "lieu", plan)
+        if not rules.problems and _save(site, before, user, "lieu", report, m.date_maj):
             to_reindex.add(site.pk)
         site_by_id[m.id] = site
+    rules.stop_if_broken()
 
     for plan in services:
         m, extra = plan.model, plan.extra
@@ -874,13 +925,13 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
         service.is_free = m.frais is None or m.frais.value == "gratuit"
         service.appointment_url = str(m.lien_mobilisation or "")
         if extra:
-            service.needs, service.publics = extra.besoins, extra.publics
+            service.needs, service.publics = extra.besoins, normalize_publics(extra.publics)
             service.access_modes, service.description = extra.modalites_acces, extra.description
         else:
             service.description = m.description
             service.needs = _needs_from(m)
-            service.publics = sorted(
-                {str(PUBLIC_FROM_DI[p.value]) for p in (m.publics or []) if p.value in PUBLIC_FROM_DI}
+            service.publics = normalize_publics(
+                sorted({str(PUBLIC_FROM_DI[p.value]) for p in (m.publics or []) if p.value in PUBLIC_FROM_DI})
             )
             modes = {mode.value for mode in (m.modes_mobilisation or [])}
             service.access_modes = [
@@ -895,8 +946,10 @@ def _write(sites: list[_Planned], services: list[_Planned], user) -> ImportRepor
                 )
                 if wanted
             ]
-        if _save(service, before, user, "service", report, m.date_maj):
+        rules.check(service, "service", plan)
+        if not rules.problems and _save(service, before, user, "service", report, m.date_maj):
             to_reindex.update(pk for pk in (previous_site, site.pk) if pk)
+    rules.stop_if_broken()
     for site in Site.objects.filter(pk__in=to_reindex).select_related("structure__network", "commune"):
         site.reindex()
     return report

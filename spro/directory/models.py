@@ -8,9 +8,12 @@ indexed table, on SQLite as on PostgreSQL.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from spro.directory import validators as rules
 from spro.directory.codes import MembershipKind, SiteKind
 
 STALE_AFTER = timedelta(days=182)
@@ -49,12 +52,14 @@ class Tracked(models.Model):
 
 
 class Network(Tracked):
-    code = models.SlugField("code", max_length=50, unique=True)
+    code = models.SlugField("code", max_length=50, unique=True, validators=[rules.validate_code])
     label = models.CharField("libellé", max_length=150)
     short_label = models.CharField("sigle", max_length=50, blank=True)
     description = models.TextField("description", blank=True)
-    publics = models.JSONField("publics servis", default=list, blank=True)
-    needs = models.JSONField("besoins couverts", default=list, blank=True)
+    publics = models.JSONField(
+        "publics servis", default=list, blank=True, validators=[rules.validate_public_codes]
+    )
+    needs = models.JSONField("besoins couverts", default=list, blank=True, validators=[rules.validate_needs])
     membership_kind = models.CharField(
         "type d'adhésion par défaut",
         max_length=20,
@@ -76,7 +81,9 @@ class Network(Tracked):
 
 class Structure(Tracked):
     name = models.CharField("nom", max_length=200)
-    siret = models.CharField("SIRET", max_length=14, blank=True, db_index=True)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, db_index=True, validators=[rules.validate_siret]
+    )
     network = models.ForeignKey(
         Network, on_delete=models.PROTECT, related_name="structures", verbose_name="réseau"
     )
@@ -104,6 +111,30 @@ class Structure(Tracked):
 
     def __str__(self):
         return self.name
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "parent" not in (exclude or ()) and "parent" not in errors:
+            try:
+                self._check_parent()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_parent(self):
+        node, seen = self.parent, set()
+        while node is not None and node.pk not in seen:
+            if self.pk and node.pk == self.pk:
+                raise ValidationError(
+                    {"parent": "Une structure ne peut pas dépendre d'une de ses propres antennes."}
+                )
+            seen.add(node.pk)
+            node = node.parent
 
 
 class Membership(models.Model):
@@ -134,20 +165,25 @@ class Site(Tracked):
     )
     address = models.CharField("adresse", max_length=255)
     address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
-    postal_code = models.CharField("code postal", max_length=5)
+    postal_code = models.CharField("code postal", max_length=5, validators=[rules.validate_postal_code])
     commune = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="sites")
-    latitude = models.FloatField()
-    longitude = models.FloatField()
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[rules.validate_phone])
     email = models.EmailField("courriel", blank=True)
     opening_hours = models.CharField(
         "horaires (format OpenStreetMap)",
         max_length=500,
         blank=True,
         help_text="Par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off",
+        validators=[rules.validate_opening_hours],
     )
-    reception_modes = models.JSONField("modes d'accueil", default=list, blank=True)
-    accessibility = models.JSONField("accessibilité", default=list, blank=True)
+    reception_modes = models.JSONField(
+        "modes d'accueil", default=list, blank=True, validators=[rules.validate_reception_modes]
+    )
+    accessibility = models.JSONField(
+        "accessibilité", default=list, blank=True, validators=[rules.validate_accessibility]
+    )
     description = models.TextField("informations pratiques", blank=True)
     is_active = models.BooleanField("actif", default=True)
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
@@ -220,10 +256,12 @@ class Service(Tracked):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="services")
     name = models.CharField("nom du service", max_length=200)
     description = models.TextField("description", blank=True)
-    needs = models.JSONField("besoins", default=list)
-    publics = models.JSONField("publics", default=list, blank=True)
+    needs = models.JSONField("besoins", default=list, validators=[rules.validate_needs])
+    publics = models.JSONField("publics", default=list, blank=True, validators=[rules.validate_publics])
     is_free = models.BooleanField("gratuit", default=True)
-    access_modes = models.JSONField("modalités d'accès", default=list, blank=True)
+    access_modes = models.JSONField(
+        "modalités d'accès", default=list, blank=True, validators=[rules.validate_access_modes]
+    )
     appointment_url = models.URLField("lien de prise de rendez-vous", blank=True)
     is_active = models.BooleanField("actif", default=True)
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)

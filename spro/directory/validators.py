@@ -4,6 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode
+from spro.directory.hours import is_valid
+
 # La Poste's establishments share this SIREN; their SIRET checksum is "sum of digits divisible by 5".
 LA_POSTE_SIREN = "356000000"
 _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
@@ -66,3 +69,82 @@ def validate_phone(value: str) -> None:
             "ou au format international (+33 5 61 00 00 00).",
             code="phone",
         )
+
+
+# --- the directory's rules on codes and site fields ---------------------------------------------------
+# Each rule lives here once; the models declare them as field validators, so that the forms
+# (ModelForm → full_clean), the data·inclusion import and the demo generator all obey the same rules.
+
+HOURS_EXAMPLE = "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"
+HOURS_HELP = (
+    "Format OpenStreetMap : jours en anglais abrégés (Mo, Tu, We, Th, Fr, Sa, Su, PH pour les jours "
+    f"fériés), heures sur 24 h. Par exemple : {HOURS_EXAMPLE}"
+)
+
+
+def _check_codes(values, choices, what: str) -> None:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ValidationError(f"Les {what} doivent être une liste de codes.", code="codes")
+    unknown = sorted(set(values) - set(choices.values))
+    if unknown:
+        raise ValidationError(
+            f"Code inconnu parmi les {what} : {', '.join(unknown)[:200]} "
+            f"(codes possibles : {', '.join(choices.values)}).",
+            code="unknown_code",
+        )
+
+
+def validate_needs(values) -> None:
+    _check_codes(values, Need, "besoins")
+
+
+def normalize_publics(values) -> list[str]:
+    """'Tous publics' already covers every other public: [jeunes, tous-publics] → [tous-publics].
+
+    For machine input (imports, the demo); a person who ticks both is asked to choose."""
+    values = list(dict.fromkeys(values or []))
+    return [str(Public.TOUS)] if Public.TOUS in values else values
+
+
+def validate_public_codes(values) -> None:
+    """Publics a network serves: known codes (a network may serve everyone and some publics more)."""
+    _check_codes(values, Public, "publics")
+
+
+def validate_publics(values) -> None:
+    """Publics of a service: known codes, and 'tous publics' alone or not at all."""
+    _check_codes(values, Public, "publics")
+    if Public.TOUS in values and len(set(values)) > 1:
+        raise ValidationError(
+            "« Tous publics » ne se combine pas avec d'autres publics.", code="tous_publics"
+        )
+
+
+def validate_access_modes(values) -> None:
+    _check_codes(values, AccessMode, "modalités d'accès")
+
+
+def validate_reception_modes(values) -> None:
+    _check_codes(values, ReceptionMode, "modes d'accueil")
+
+
+def validate_accessibility(values) -> None:
+    _check_codes(values, Accessibility, "critères d'accessibilité")
+
+
+def validate_postal_code(value: str) -> None:
+    if not (len(value or "") == 5 and value.isdigit()):
+        raise ValidationError("Le code postal compte 5 chiffres, par exemple 31000.", code="postal_code")
+
+
+def validate_opening_hours(value: str) -> None:
+    if value and not is_valid(value):
+        raise ValidationError(
+            "Ces horaires ne sont pas au format attendu. " + HOURS_HELP, code="opening_hours"
+        )
+
+
+def validate_code(value: str) -> None:
+    """A stored code: an ASCII slug in lower case, such as mission-locale."""
+    if value != value.lower():
+        raise ValidationError("Le code s'écrit en minuscules, par exemple mission-locale.", code="code_case")

@@ -149,7 +149,7 @@ def test_everything_is_flagged_and_visibly_fictitious(settings):
 
     assert not Structure.objects.filter(is_demo=False).exists()
     for phone, email, address in Site.objects.values_list("phone", "email", "address"):
-        assert re.fullmatch(r"05 00 \d\d \d\d \d\d", phone)
+        assert re.fullmatch(r"05 36 49 \d\d \d\d", phone)  # the Arcep's range for fiction
         assert email.endswith("@exemple.invalid")
         assert any(street in address for street in demo.STREETS)
 
@@ -210,7 +210,7 @@ def test_it_builds_the_directory_of_any_region():
     cap_emploi = Site.objects.filter(network_code="cap-emploi", kind=SiteKind.PRINCIPAL)
     assert sorted(cap_emploi.values_list("commune__departement", flat=True)) == ["2A", "2B"]
     assert Structure.objects.filter(network__code="mission-locale").exists()
-    assert all(phone.startswith("04 00 ") for phone in Site.objects.values_list("phone", flat=True))
+    assert all(phone.startswith("04 65 71 ") for phone in Site.objects.values_list("phone", flat=True))
 
 
 def test_an_unknown_region_is_refused_and_nothing_is_written():

@@ -2,7 +2,6 @@
 
 from data_inclusion.schema.v1 import ReseauPorteur
 from django import forms
-from django.core.exceptions import ValidationError
 
 from spro.directory.codes import Need, Public
 from spro.directory.models import Network
@@ -44,9 +43,3 @@ class NetworkForm(DsfrModelForm):
         if self.instance.pk:
             # The code is referenced by rules and exports: it never changes once created.
             del self.fields["code"]
-
-    def clean_code(self):
-        code = self.cleaned_data["code"]
-        if code != code.lower():
-            raise ValidationError("Le code s'écrit en minuscules, par exemple mission-locale.")
-        return code

@@ -10,14 +10,14 @@ from opening_hours import OpeningHours
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Membership, Network, Service, Site, Structure
-from spro.directory.validators import normalize_phone, normalize_siret, validate_phone, validate_siret
-from spro.territories.lookup import normalize, search_communes
-
-HOURS_EXAMPLE = "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off"
-HOURS_HELP = (
-    "Format OpenStreetMap : jours en anglais abrégés (Mo, Tu, We, Th, Fr, Sa, Su, PH pour les jours "
-    f"fériés), heures sur 24 h. Par exemple : {HOURS_EXAMPLE}"
+from spro.directory.validators import (
+    HOURS_HELP,
+    normalize_phone,
+    normalize_siret,
+    validate_phone,
+    validate_postal_code,
 )
+from spro.territories.lookup import normalize, search_communes
 
 
 class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
@@ -114,18 +114,8 @@ class StructureForm(DsfrModelForm):
             self.fields["membership_kind"].help_text = "Laissez vide pour reprendre celui du réseau."
 
     def clean_siret(self):
-        value = self.cleaned_data.get("siret", "")
-        validate_siret(value)
-        return normalize_siret(value)
-
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        node = parent
-        while node is not None and self.instance.pk:
-            if node.pk == self.instance.pk:
-                raise ValidationError("Une structure ne peut pas dépendre d'une de ses propres antennes.")
-            node = node.parent
-        return parent
+        # Checked by the model (spro.directory.validators.validate_siret) once normalised.
+        return normalize_siret(self.cleaned_data.get("siret", ""))
 
     def save(self, commit=True):
         structure = super().save(commit=False)
@@ -202,8 +192,7 @@ class SiteForm(DsfrModelForm):
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip().replace(" ", "")
-        if not (len(value) == 5 and value.isdigit()):
-            raise ValidationError("Le code postal compte 5 chiffres, par exemple 31000.")
+        validate_postal_code(value)  # before looking the commune up in clean()
         return value
 
     def clean_phone(self):
@@ -212,10 +201,8 @@ class SiteForm(DsfrModelForm):
         return normalize_phone(value)
 
     def clean_opening_hours(self):
-        value = " ".join(self.cleaned_data.get("opening_hours", "").split())
-        if value:
-            parse_opening_hours(value)
-        return value
+        # Checked by the model (spro.directory.validators.validate_opening_hours) once normalised.
+        return " ".join(self.cleaned_data.get("opening_hours", "").split())
 
     def clean(self):
         data = super().clean()
@@ -285,13 +272,8 @@ class ServiceForm(DsfrModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Its other rules ("tous publics" alone…) are the model's: spro.directory.validators.
         self.fields["needs"].error_messages["required"] = "Cochez au moins un besoin."
-
-    def clean_publics(self):
-        publics = self.cleaned_data.get("publics") or []
-        if Public.TOUS in publics and len(publics) > 1:
-            raise ValidationError("« Tous publics » ne se combine pas avec d'autres publics.")
-        return publics
 
 
 class MemberForm(DsfrBaseForm):
