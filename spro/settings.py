@@ -32,7 +32,7 @@ if DEBUG:
 elif not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY doit être défini en production (DEBUG désactivé) : donnez une clé longue et aléatoire, "
-        "par exemple celle qu'écrit « python -c \"import secrets; print(secrets.token_urlsafe(50))\" »."
+        'par exemple celle qu\'écrit « python -c "import secrets; print(secrets.token_urlsafe(50))" ».'
     )
 elif SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure-"):
     raise ImproperlyConfigured(
