@@ -12,8 +12,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from spro.accounts import members as members_domain
 from spro.directory import history, permissions
-from spro.directory import members as members_domain
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
 from spro.territories.lookup import search_communes
