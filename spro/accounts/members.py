@@ -104,20 +104,3 @@ def deactivate_user(user) -> None:
     check_can_deactivate(user)
     user.is_active = False
     user.save(update_fields=["is_active"])
-
-
-@transaction.atomic
-def add_member(structure, email: str, role: str, by) -> Membership:
-    from spro.accounts.models import User
-
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None:
-        raise MembershipError(
-            f"Aucun compte actif n'existe pour {email.strip()} : la personne doit d'abord avoir un compte "
-            "dans l'espace professionnel (demandez-le à la Région)."
-        )
-    if Membership.objects.filter(user=user, structure=structure).exists():
-        raise MembershipError(f"{user.email} est déjà membre de cette structure.")
-    membership = Membership.objects.create(user=user, structure=structure, role=role)
-    record(structure, by, None, label(membership))
-    return membership

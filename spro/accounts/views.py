@@ -1,5 +1,6 @@
 import logging
 from base64 import b32encode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -12,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from spro.accounts import proconnect, second_factor, throttling
+from spro.accounts import invitations, proconnect, second_factor, throttling
 from spro.accounts.forms import (
+    InvitationAccountForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -255,3 +257,52 @@ def proconnect_callback(request):
     auth.login(request, user, backend=backend)
     request.session.update(extra)
     return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+def invitation(request, token):
+    """The link of an invitation: accept it (logged in as the invited account), or create the account."""
+    found = invitations.find(token)
+    context = {"invitation": found}
+    if found is None or found.status != found.Status.SENT:
+        return render(request, "accounts/invitation.html", {**context, "state": "invalid"}, status=404)
+    account = invitations.account_for(found)
+    me = request.user if request.user.is_authenticated else None
+    if account is not None and not account.is_active:
+        return render(request, "accounts/invitation.html", {**context, "state": "inactive"}, status=403)
+    if me is not None and (account is None or me.pk != account.pk):
+        return render(request, "accounts/invitation.html", {**context, "state": "other_account"}, status=403)
+    if account is not None and me is None:
+        login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
+        return render(
+            request, "accounts/invitation.html", {**context, "state": "login", "login_url": login_url}
+        )
+    form = None
+    if account is None:
+        form = InvitationAccountForm(request.POST or None, email=found.email)
+    if request.method == "POST":
+        try:
+            if form is None:
+                invitations.accept(found, me)
+            elif form.is_valid():
+                user = invitations.accept_with_new_account(
+                    found,
+                    form.cleaned_data["first_name"],
+                    form.cleaned_data["last_name"],
+                    form.cleaned_data["password1"],
+                )
+                auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except invitations.InvitationError as error:
+            return render(
+                request,
+                "accounts/invitation.html",
+                {**context, "state": "invalid", "error": str(error)},
+                status=409,
+            )
+        if form is None or form.is_valid():
+            messages.success(request, f"Vous êtes maintenant membre de « {found.structure.name} ».")
+            return redirect("structures:detail", pk=found.structure_id)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {**context, "state": "accept" if form is None else "new_account", "form": form},
+    )
