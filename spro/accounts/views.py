@@ -145,9 +145,28 @@ def second_factor_disable(request):
     user = request.user
     if user.requires_second_factor:
         messages.error(request, "La double authentification est obligatoire pour votre compte.")
-    else:
+        return redirect("accounts:account")
+    # A session left open must not be enough: the password and a current code (or a recovery code).
+    password = request.POST.get("password", "")
+    code = "".join(request.POST.get("code", "").split())[:20]
+    wait = second_factor.throttled_seconds(user)
+    if wait:
+        messages.error(request, f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai.")
+    elif (
+        password
+        and code
+        and "\x00" not in password + code
+        and user.check_password(password)
+        and second_factor.verify(user, code) is not None
+    ):
         second_factor.disable(user)
         messages.success(request, "La double authentification est désactivée.")
+    else:
+        messages.error(
+            request,
+            "Pour désactiver la double authentification, saisissez votre mot de passe et un code de votre "
+            "application (ou un code de secours).",
+        )
     return redirect("accounts:account")
 
 

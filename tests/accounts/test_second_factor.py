@@ -200,10 +200,36 @@ def test_a_member_enables_then_disables_the_second_factor(client):
     assert password_step(client, person.email).url == reverse("accounts:second_factor")
     code_step(client, factories.current_code(person.totp_device(), offset_steps=1))
     assert logged_in(client)
-    response = client.post(reverse("accounts:second_factor_disable"), follow=True)
+    code = RecoveryCodeDevice.objects.get(user=person).regenerate()[0]  # the TOTP code was just used
+    response = client.post(
+        reverse("accounts:second_factor_disable"),
+        {"password": factories.PASSWORD, "code": code},
+        follow=True,
+    )
     assert "La double authentification est désactivée." in text(response)
     assert not person.has_second_factor
     assert not RecoveryCodeDevice.objects.filter(user=person).exists()
+
+
+def test_disabling_the_second_factor_asks_for_the_password_and_a_current_code(client):
+    person = factories.user("conseiller@structure.test")
+    device = factories.totp_device(person)
+    factories.login_verified(client, person)
+    url = reverse("accounts:second_factor_disable")
+    attempts = [
+        {},
+        {"password": factories.PASSWORD},
+        {"code": factories.current_code(device)},
+        {"password": "pas le bon mot de passe", "code": factories.current_code(device)},
+        {
+            "password": factories.PASSWORD,
+            "code": "000000" if factories.current_code(device) != "000000" else "111111",
+        },
+    ]
+    for data in attempts:
+        response = client.post(url, data, follow=True)
+        assert "mot de passe et un code" in text(response)
+        assert person.has_second_factor
 
 
 def test_region_staff_cannot_disable_the_second_factor(client):
