@@ -76,6 +76,12 @@ class SecondFactorForm(DsfrBaseForm):
 
 
 class SecondFactorSetupForm(DsfrBaseForm):
+    email_code = forms.CharField(
+        label="Code reçu par courriel",
+        help_text="Le code à 6 chiffres envoyé à votre adresse électronique : il prouve que c'est bien vous.",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     code = forms.CharField(
         label="Code à 6 chiffres affiché par l'application",
         max_length=6,
@@ -90,6 +96,9 @@ class SecondFactorSetupForm(DsfrBaseForm):
         if not code.isdigit():
             raise forms.ValidationError("Le code est composé de 6 chiffres.")
         return code
+
+    def clean_email_code(self):
+        return "".join(self.cleaned_data["email_code"].split())
 
 
 class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):

@@ -113,10 +113,27 @@ def second_factor_setup(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
-    form = SecondFactorSetupForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "renvoyer":
+        if second_factor.send_enrolment_code(request, user):
+            messages.info(request, f"Un nouveau code a été envoyé à {user.email}.")
+        else:
+            messages.error(
+                request, "Un code vient d'être envoyé : patientez une minute avant d'en demander un autre."
+            )
+        return redirect(_with_next(reverse("accounts:second_factor_setup"), request))
+    if not second_factor.enrolment_code_pending(request, user):
+        second_factor.send_enrolment_code(request, user)
+    form = SecondFactorSetupForm(None if request.POST.get("action") else request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if not second_factor.check_enrolment_code(request, user, form.cleaned_data["email_code"]):
+            form.add_error(
+                "email_code",
+                "Ce code ne correspond pas au dernier code envoyé par courriel, ou il a expiré : "
+                "vérifiez-le, ou demandez un nouveau code.",
+            )
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = second_factor.confirm_totp(user, device)
+            second_factor.finish_enrolment(request)
             target = _next_after_login(request)
             second_factor.finish_login(request, user, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
@@ -127,6 +144,7 @@ def second_factor_setup(request):
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "otpauth_uri": device.config_url,
         "required": user.requires_second_factor,
+        "email": user.email,
         "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/second_factor_setup.html", context)
