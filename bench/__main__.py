@@ -8,6 +8,8 @@ the exit status is then 1.
 
 import importlib
 import json
+import os
+import secrets
 import sys
 import time
 import traceback
@@ -23,6 +25,8 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"Benchmark inconnu : {', '.join(unknown)} (connus : {', '.join(MODULES)}).", file=sys.stderr)
         return 2
+    # The benchmarks run spro with DEBUG off, which refuses to start without a real secret key.
+    os.environ.setdefault("SECRET_KEY", f"spro-bench-{secrets.token_urlsafe(48)}")
     OUT.mkdir(parents=True, exist_ok=True)
     failed = []
     for name in names:

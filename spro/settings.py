@@ -23,12 +23,22 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and env_bool("SPRO_REQUIRE_SECRET_KEY", default=False):
-        raise ImproperlyConfigured("SECRET_KEY doit être défini en production.")
-    # Development and tests only; `check --deploy` flags it (security.W009).
-    SECRET_KEY = "django-insecure-spro-dev-key-do-not-use-in-production"
+# Public (it is in the source): signs sessions and reset links of `make run` only. Outside DEBUG, a missing
+# key or a development key stops the start; the test suite makes a key of its own (tests/settings.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-spro-dev-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+elif not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY doit être défini en production (DEBUG désactivé) : donnez une clé longue et aléatoire, "
+        'par exemple celle qu\'écrit « python -c "import secrets; print(secrets.token_urlsafe(50))" ».'
+    )
+elif SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY est une clé de développement, publique : en production (DEBUG désactivé), donnez une "
+        "clé longue et aléatoire qui n'est écrite nulle part ailleurs."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -163,6 +173,8 @@ EMAIL_BACKEND = os.environ.get(
     if os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend",
 )
+# With EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the browser tests' server).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "emails"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

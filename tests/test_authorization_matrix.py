@@ -21,6 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from spro.accounts.models import Invitation
 from spro.directory.models import Membership, Network
 from tests.accounts import factories as accounts
 from tests.directory import factories as directory
@@ -92,6 +93,8 @@ MATRIX: dict[str, Entry] = {
     "accounts:password_reset_done": PUBLIC,
     "accounts:password_reset_confirm": PUBLIC,  # an invalid link says so
     "accounts:password_reset_complete": PUBLIC,
+    # An invitation's link: an unknown token is refused to everyone, with a French page.
+    "accounts:invitation": everyone(404, post=[404] * len(PERSONAS), token="lien-inconnu"),
     # Professional space
     "pro:home": LOGGED_IN,
     # Open-data API
@@ -132,6 +135,9 @@ MATRIX: dict[str, Entry] = {
     "structures:postal_code_communes": row(LOGIN, 200, 200, 200, 200, 200, query="postal_code=31000"),
     "structures:members": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
     "structures:member_change": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)),
+    "structures:invitation_change": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)
+    ),
     # Referrals and contact requests: members of the structures concerned only; the Région sees
     # indicators and the access log, never the people's files.
     "orientations:received": row(LOGIN, 200, 200, 200, 403, 403),
@@ -190,6 +196,13 @@ def world(settings):
         "admin_region": accounts.region_admin(),
     }
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
+    objects["invitation"] = Invitation.objects.create(
+        structure=a,
+        email="invitee@a.test",
+        role=Membership.Role.ADVISER,
+        token_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     return objects, personas
 
 
@@ -237,6 +250,7 @@ OBJECT_FOR = {
     "aiguillage:contact_sent": {"site_id": "site"},
     "api:get_lieu": {"id": "site"},
     "structures:member_change": {"pk": "membership"},
+    "structures:invitation_change": {"pk": "invitation"},
     "structures:site_create": {"pk": "structure"},
     "structures:service_create": {"pk": "site"},
 }

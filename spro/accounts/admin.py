@@ -1,12 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from spro.accounts import members
 from spro.accounts.models import RecoveryCodeDevice, User
+
+
+class UserChangeForm(BaseUserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The admin's change view is one transaction: the structures locked here stay locked until saved.
+        if self.instance.pk and self.initial.get("is_active") and cleaned.get("is_active") is False:
+            try:
+                members.check_can_deactivate(self.instance)
+            except members.MembershipError as error:
+                self.add_error("is_active", str(error))
+        return cleaned
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "region_role", "is_active", "is_staff"]
     list_filter = ["region_role", "is_active", "is_staff"]
@@ -18,6 +33,17 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_deleted_objects(self, objs, request):
+        # Deleting the last administrator of a structure is refused like deactivating them: the admin
+        # lists the reason as a "protected" object and deletes nothing (the delete view is one transaction).
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for user in objs:
+            try:
+                members.check_can_deactivate(user)
+            except members.MembershipError as error:
+                protected = [*protected, str(error)]
+        return deleted, model_count, perms_needed, protected
 
 
 # The second factor's secrets are never shown, even to technical staff: the admin lists devices and can

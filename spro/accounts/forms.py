@@ -2,6 +2,7 @@ import logging
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from dsfr.forms import DsfrBaseForm
@@ -106,6 +107,12 @@ class SecondFactorForm(DsfrBaseForm):
 
 
 class SecondFactorSetupForm(DsfrBaseForm):
+    email_code = forms.CharField(
+        label="Code reçu par courriel",
+        help_text="Le code à 6 chiffres envoyé à votre adresse électronique : il prouve que c'est bien vous.",
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     code = forms.CharField(
         label="Code à 6 chiffres affiché par l'application",
         max_length=6,
@@ -121,6 +128,9 @@ class SecondFactorSetupForm(DsfrBaseForm):
             raise forms.ValidationError("Le code est composé de 6 chiffres.")
         return code
 
+    def clean_email_code(self):
+        return "".join(self.cleaned_data["email_code"].split())
+
 
 class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
@@ -129,3 +139,53 @@ class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
 class ProfileForm(DsfrBaseForm, forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
+
+
+class InvitationAccountForm(DsfrBaseForm):
+    """The account of an invited address that has none: name and password, chosen from the link."""
+
+    first_name = forms.CharField(
+        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    password1 = forms.CharField(
+        label="Mot de passe",
+        strip=False,
+        help_text="12 caractères au moins, ni trop courant ni proche de votre nom ou de votre adresse.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def get_context(self):
+        context = forms.BaseForm.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "Les deux mots de passe ne sont pas identiques.")
+        elif first:
+            from spro.accounts.models import User
+
+            person = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(first, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

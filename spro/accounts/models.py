@@ -7,6 +7,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin
 
+from spro.directory.models import Membership
+
 
 class UserQuerySet(models.QuerySet):
     def region_staff(self):
@@ -219,3 +221,87 @@ class RecoveryCode(models.Model):
 
     def __str__(self):
         return f"{self.device.user} ({'utilisé' if self.used_at else 'disponible'})"
+
+
+INVITATION_DAYS = 7
+
+
+class Invitation(models.Model):
+    """An invitation to join a structure, sent by one of its administrators; the person accepts it from the
+    link received by e-mail. Only a hash of the link's token is stored (spro.accounts.invitations)."""
+
+    class Status(models.TextChoices):
+        SENT = "envoyee", "Envoyée"
+        ACCEPTED = "acceptee", "Acceptée"
+        CANCELLED = "annulee", "Annulée"
+        EXPIRED = "expiree", "Expirée"
+
+    structure = models.ForeignKey(
+        "directory.Structure", on_delete=models.CASCADE, related_name="invitations", verbose_name="structure"
+    )
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Membership.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField("état", max_length=20, choices=Status.choices, default=Status.SENT)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="invitée par",
+    )
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyée le", default=timezone.now)
+    expires_at = models.DateTimeField("valable jusqu'au")
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="acceptée par",
+    )
+
+    class Meta:
+        verbose_name = "invitation"
+        constraints = [
+            # One pending invitation per address and structure: inviting again sends a new link instead.
+            models.UniqueConstraint(
+                fields=["structure", "email"],
+                condition=models.Q(status="envoyee"),
+                name="one_pending_invitation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.structure} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.SENT and self.expires_at > timezone.now()
+
+
+class InvitationEvent(models.Model):
+    """Each transition of an invitation: who, when."""
+
+    class Action(models.TextChoices):
+        SENT = "envoi", "Envoi"
+        RESENT = "renvoi", "Nouvel envoi"
+        ACCEPTED = "acceptation", "Acceptation"
+        CANCELLED = "annulation", "Annulation"
+        EXPIRED = "expiration", "Expiration"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "étape d'une invitation"
+        verbose_name_plural = "étapes des invitations"
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"

@@ -97,3 +97,75 @@ def confirm_totp(user, device: TOTPDevice) -> list[str]:
 def disable(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCodeDevice.objects.filter(user=user).delete()
+
+
+# Enrolment also proves control of the mailbox: a password alone (stolen before the person enrolled) must
+# not be enough to attach an attacker's application. The code is kept in the session as a keyed hash, for
+# ENROL_CODE_SECONDS, ENROL_CODE_ATTEMPTS tries, and a new one is sent at most every ENROL_RESEND_SECONDS.
+ENROL_CODE_KEY = "spro_enrol_email_code"
+ENROL_CODE_SECONDS = 15 * 60
+ENROL_CODE_ATTEMPTS = 5
+ENROL_RESEND_SECONDS = 60
+
+
+def _enrol_hash(user, code: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("spro.accounts.enrolment", f"{user.pk}:{code}").hexdigest()
+
+
+def enrolment_code_pending(request, user) -> bool:
+    data = request.session.get(ENROL_CODE_KEY)
+    return bool(
+        data
+        and data.get("user") == user.pk
+        and time.time() - data.get("sent", 0) < ENROL_CODE_SECONDS
+        and data.get("attempts", 0) < ENROL_CODE_ATTEMPTS
+    )
+
+
+def send_enrolment_code(request, user) -> bool:
+    """E-mail a new 6-digit code to the person; False when one was sent less than a minute ago."""
+    import secrets
+
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    data = request.session.get(ENROL_CODE_KEY)
+    if data and data.get("user") == user.pk and time.time() - data.get("sent", 0) < ENROL_RESEND_SECONDS:
+        return False
+    code = f"{secrets.randbelow(10**6):06d}"
+    request.session[ENROL_CODE_KEY] = {
+        "user": user.pk,
+        "hash": _enrol_hash(user, code),
+        "sent": time.time(),
+        "attempts": 0,
+    }
+    body = (
+        "Bonjour,\n\n"
+        f"Voici le code qui confirme l'activation de la double authentification sur votre compte : {code}\n\n"
+        f"Il est valable {ENROL_CODE_SECONDS // 60} minutes. Si vous n'êtes pas en train de l'activer, "
+        "quelqu'un connaît votre mot de passe : changez-le sans attendre et prévenez la Région."
+    )
+    send_mail(
+        "Code d'activation de la double authentification", body, settings.DEFAULT_FROM_EMAIL, [user.email]
+    )
+    return True
+
+
+def check_enrolment_code(request, user, code: str) -> bool:
+    """True for the right code; every wrong try counts, and the code is used up after five."""
+    import hmac
+
+    if not enrolment_code_pending(request, user):
+        return False
+    data = dict(request.session[ENROL_CODE_KEY])
+    if hmac.compare_digest(data["hash"], _enrol_hash(user, code)):
+        return True  # forgotten once the enrolment succeeds (`finish_enrolment`), not on a TOTP typo
+    data["attempts"] = data.get("attempts", 0) + 1
+    request.session[ENROL_CODE_KEY] = data
+    return False
+
+
+def finish_enrolment(request) -> None:
+    request.session.pop(ENROL_CODE_KEY, None)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("connexion/proconnect/retour/", views.proconnect_callback, name="proconnect_callback"),
     path("deconnexion/", views.logout, name="logout"),
     path("mon-compte/", views.account, name="account"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("mon-compte/mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("double-authentification/activer/", views.second_factor_setup, name="second_factor_setup"),
     path("double-authentification/desactiver/", views.second_factor_disable, name="second_factor_disable"),

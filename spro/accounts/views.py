@@ -1,5 +1,6 @@
 import logging
 from base64 import b32encode
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import auth, messages
@@ -12,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from spro.accounts import proconnect, second_factor, throttling
+from spro.accounts import invitations, proconnect, second_factor, throttling
 from spro.accounts.forms import (
+    InvitationAccountForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -111,10 +113,27 @@ def second_factor_setup(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Application d'authentification", confirmed=False)
-    form = SecondFactorSetupForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "renvoyer":
+        if second_factor.send_enrolment_code(request, user):
+            messages.info(request, f"Un nouveau code a été envoyé à {user.email}.")
+        else:
+            messages.error(
+                request, "Un code vient d'être envoyé : patientez une minute avant d'en demander un autre."
+            )
+        return redirect(_with_next(reverse("accounts:second_factor_setup"), request))
+    if not second_factor.enrolment_code_pending(request, user):
+        second_factor.send_enrolment_code(request, user)
+    form = SecondFactorSetupForm(None if request.POST.get("action") else request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["code"]):
+        if not second_factor.check_enrolment_code(request, user, form.cleaned_data["email_code"]):
+            form.add_error(
+                "email_code",
+                "Ce code ne correspond pas au dernier code envoyé par courriel, ou il a expiré : "
+                "vérifiez-le, ou demandez un nouveau code.",
+            )
+        elif device.verify_token(form.cleaned_data["code"]):
             codes = second_factor.confirm_totp(user, device)
+            second_factor.finish_enrolment(request)
             target = _next_after_login(request)
             second_factor.finish_login(request, user, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": target})
@@ -125,6 +144,7 @@ def second_factor_setup(request):
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "otpauth_uri": device.config_url,
         "required": user.requires_second_factor,
+        "email": user.email,
         "next": request.GET.get("next", ""),
     }
     return render(request, "accounts/second_factor_setup.html", context)
@@ -143,9 +163,28 @@ def second_factor_disable(request):
     user = request.user
     if user.requires_second_factor:
         messages.error(request, "La double authentification est obligatoire pour votre compte.")
-    else:
+        return redirect("accounts:account")
+    # A session left open must not be enough: the password and a current code (or a recovery code).
+    password = request.POST.get("password", "")
+    code = "".join(request.POST.get("code", "").split())[:20]
+    wait = second_factor.throttled_seconds(user)
+    if wait:
+        messages.error(request, f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai.")
+    elif (
+        password
+        and code
+        and "\x00" not in password + code
+        and user.check_password(password)
+        and second_factor.verify(user, code) is not None
+    ):
         second_factor.disable(user)
         messages.success(request, "La double authentification est désactivée.")
+    else:
+        messages.error(
+            request,
+            "Pour désactiver la double authentification, saisissez votre mot de passe et un code de votre "
+            "application (ou un code de secours).",
+        )
     return redirect("accounts:account")
 
 
@@ -255,3 +294,52 @@ def proconnect_callback(request):
     auth.login(request, user, backend=backend)
     request.session.update(extra)
     return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+def invitation(request, token):
+    """The link of an invitation: accept it (logged in as the invited account), or create the account."""
+    found = invitations.find(token)
+    context = {"invitation": found}
+    if found is None or found.status != found.Status.SENT:
+        return render(request, "accounts/invitation.html", {**context, "state": "invalid"}, status=404)
+    account = invitations.account_for(found)
+    me = request.user if request.user.is_authenticated else None
+    if account is not None and not account.is_active:
+        return render(request, "accounts/invitation.html", {**context, "state": "inactive"}, status=403)
+    if me is not None and (account is None or me.pk != account.pk):
+        return render(request, "accounts/invitation.html", {**context, "state": "other_account"}, status=403)
+    if account is not None and me is None:
+        login_url = f"{reverse('accounts:login')}?{urlencode({'next': request.path})}"
+        return render(
+            request, "accounts/invitation.html", {**context, "state": "login", "login_url": login_url}
+        )
+    form = None
+    if account is None:
+        form = InvitationAccountForm(request.POST or None, email=found.email)
+    if request.method == "POST":
+        try:
+            if form is None:
+                invitations.accept(found, me)
+            elif form.is_valid():
+                user = invitations.accept_with_new_account(
+                    found,
+                    form.cleaned_data["first_name"],
+                    form.cleaned_data["last_name"],
+                    form.cleaned_data["password1"],
+                )
+                auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        except invitations.InvitationError as error:
+            return render(
+                request,
+                "accounts/invitation.html",
+                {**context, "state": "invalid", "error": str(error)},
+                status=409,
+            )
+        if form is None or form.is_valid():
+            messages.success(request, f"Vous êtes maintenant membre de « {found.structure.name} ».")
+            return redirect("structures:detail", pk=found.structure_id)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {**context, "state": "accept" if form is None else "new_account", "form": form},
+    )

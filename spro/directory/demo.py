@@ -846,8 +846,9 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
 
 def ensure_pro_accounts() -> list:
     """The professionals' demo accounts, members of the demo Mission Locale and CIO of the largest town."""
-    from spro.accounts.models import User
+    from django.contrib.auth import get_user_model
 
+    User = get_user_model()  # the directory sits below accounts: it names the user model, never imports it
     password = import_module("spro.core.management.commands.setup-demo").DEMO_PASSWORD
     structures = []
     for code in PRO_ACCOUNT_NETWORKS:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,7 +44,51 @@ def enrol(client):
     secret = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', page.content.decode()).group(1)
     device = TOTPDevice.objects.get(confirmed=False)
     assert secret.replace(" ", "") in device.config_url
-    return client.post(reverse("accounts:second_factor_setup"), {"code": factories.current_code(device)})
+    return client.post(
+        reverse("accounts:second_factor_setup"),
+        {"code": factories.current_code(device), "email_code": emailed_code()},
+    )
+
+
+def emailed_code() -> str:
+    """The enrolment code of the last e-mail sent."""
+    return re.search(r"sur votre compte : (\d{6})", mail.outbox[-1].body).group(1)
+
+
+def test_enrolment_also_asks_for_a_code_sent_to_the_mailbox(client):
+    person = factories.region_instructor()
+    password_step(client, person.email)
+    client.get(reverse("accounts:second_factor_setup"))
+    assert [m.to for m in mail.outbox] == [[person.email]]
+    assert mail.outbox[0].subject == "Code d'activation de la double authentification"
+    device = TOTPDevice.objects.get(confirmed=False)
+    response = client.post(reverse("accounts:second_factor_setup"), {"code": factories.current_code(device)})
+    assert response.status_code == 200 and not person.has_second_factor
+    wrong = "000000" if emailed_code() != "000000" else "111111"
+    response = client.post(
+        reverse("accounts:second_factor_setup"), {"code": factories.current_code(device), "email_code": wrong}
+    )
+    assert "ne correspond pas au dernier code envoyé par courriel" in response.content.decode()
+    assert not person.has_second_factor
+    assert emailed_code() not in str(dict(client.session))  # only a keyed hash is kept
+
+
+def test_the_emailed_code_is_used_up_after_five_wrong_tries_and_resending_is_throttled(client):
+    person = factories.region_instructor()
+    password_step(client, person.email)
+    client.get(reverse("accounts:second_factor_setup"))
+    code = emailed_code()
+    device = TOTPDevice.objects.get(confirmed=False)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        client.post(reverse("accounts:second_factor_setup"), {"code": "123456", "email_code": wrong})
+    client.post(
+        reverse("accounts:second_factor_setup"), {"code": factories.current_code(device), "email_code": code}
+    )
+    assert not person.has_second_factor  # that code is used up
+    response = client.post(reverse("accounts:second_factor_setup"), {"action": "renvoyer"}, follow=True)
+    assert "patientez une minute" in response.content.decode()
+    assert len(mail.outbox) == 1  # at most one code a minute: at most five guesses a minute
 
 
 def test_a_member_without_second_factor_logs_in_with_the_password_alone(client):
@@ -83,8 +128,12 @@ def test_enrolment_refuses_a_wrong_code(client):
     factories.region_instructor()
     password_step(client, "instructeur@region.test")
     client.get(reverse("accounts:second_factor_setup"))
-    response = client.post(reverse("accounts:second_factor_setup"), {"code": "000000"})
-    assert "Ce code ne correspond pas" in text(response)
+    device = TOTPDevice.objects.get(confirmed=False)
+    wrong = "000000" if factories.current_code(device) != "000000" else "111111"
+    response = client.post(
+        reverse("accounts:second_factor_setup"), {"code": wrong, "email_code": emailed_code()}
+    )
+    assert "Ce code ne correspond pas. Vérifiez l" in text(response)
     assert not logged_in(client)
 
 
@@ -200,10 +249,36 @@ def test_a_member_enables_then_disables_the_second_factor(client):
     assert password_step(client, person.email).url == reverse("accounts:second_factor")
     code_step(client, factories.current_code(person.totp_device(), offset_steps=1))
     assert logged_in(client)
-    response = client.post(reverse("accounts:second_factor_disable"), follow=True)
+    code = RecoveryCodeDevice.objects.get(user=person).regenerate()[0]  # the TOTP code was just used
+    response = client.post(
+        reverse("accounts:second_factor_disable"),
+        {"password": factories.PASSWORD, "code": code},
+        follow=True,
+    )
     assert "La double authentification est désactivée." in text(response)
     assert not person.has_second_factor
     assert not RecoveryCodeDevice.objects.filter(user=person).exists()
+
+
+def test_disabling_the_second_factor_asks_for_the_password_and_a_current_code(client):
+    person = factories.user("conseiller@structure.test")
+    device = factories.totp_device(person)
+    factories.login_verified(client, person)
+    url = reverse("accounts:second_factor_disable")
+    attempts = [
+        {},
+        {"password": factories.PASSWORD},
+        {"code": factories.current_code(device)},
+        {"password": "pas le bon mot de passe", "code": factories.current_code(device)},
+        {
+            "password": factories.PASSWORD,
+            "code": "000000" if factories.current_code(device) != "000000" else "111111",
+        },
+    ]
+    for data in attempts:
+        response = client.post(url, data, follow=True)
+        assert "mot de passe et un code" in text(response)
+        assert person.has_second_factor
 
 
 def test_region_staff_cannot_disable_the_second_factor(client):

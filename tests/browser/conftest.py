@@ -33,6 +33,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+MAIL_DIRS: list[Path] = []
+
+
+def sent_emails() -> str:
+    """Every message the browser tests' server has sent so far, as text, oldest first."""
+    files = sorted(MAIL_DIRS[-1].glob("*.log"), key=lambda f: f.stat().st_mtime) if MAIL_DIRS else []
+    return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
+
+
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory):
     if chromium_missing():
@@ -45,7 +54,9 @@ def server_url(tmp_path_factory):
         "DEBUG": "0",
         "SPRO_HTTPS": "0",
         "SPRO_TILE_URL": "/tuiles-de-test/{z}/{x}/{y}.png",
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # Mail is written to files, so that a test can read what the server sent (`sent_emails`).
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(var_dir / "emails"),
         "PYTHONUNBUFFERED": "1",
     }
     spro = [sys.executable, "-m", "spro"]
@@ -61,6 +72,7 @@ def server_url(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+    MAIL_DIRS.append(var_dir / "emails")
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -278,7 +278,8 @@ class ServiceForm(DsfrModelForm):
 
 class MemberForm(DsfrBaseForm):
     email = forms.EmailField(
-        label="Adresse électronique du compte",
+        label="Adresse électronique de la personne",
+        help_text="Elle reçoit une invitation et rejoint la structure en l'acceptant.",
         max_length=254,
         error_messages={"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."},
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/historique/", views.structure_history, name="history"),
     path("<int:pk>/membres/", views.members, name="members"),
     path("membres/<int:pk>/", views.member_change, name="member_change"),
+    path("invitations/<int:pk>/", views.invitation_change, name="invitation_change"),
     path("<int:pk>/lieux/nouveau/", views.site_create, name="site_create"),
     path("lieux/<int:pk>/modifier/", views.site_edit, name="site_edit"),
     path("lieux/<int:pk>/activation/", views.site_toggle, name="site_toggle"),

@@ -10,10 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 
+from spro.accounts import invitations
+from spro.accounts import members as members_domain
+from spro.accounts.models import Invitation
 from spro.directory import history, permissions
-from spro.directory import members as members_domain
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
 from spro.territories.lookup import search_communes
@@ -262,7 +266,9 @@ def hours_preview_view(request):
 
 @login_required
 def members(request, pk):
-    """Members of the structure; its administrators (and the Région's) add, change and remove them."""
+    """Members of the structure; its administrators (and the Région's) invite, change and remove them.
+
+    Inviting answers the same whether the address has an account or not (spro.accounts.invitations)."""
     structure = _structure_for(request, pk)
     can_manage = permissions.can_edit_structure(request.user, structure)
     form = MemberForm(request.POST or None)
@@ -271,26 +277,58 @@ def members(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                membership = members_domain.add_member(
+                sent = invitations.invite(
                     structure, form.cleaned_data["email"], form.cleaned_data["role"], request.user
                 )
-            except members_domain.MembershipError as error:
+            except invitations.InvitationError as error:
                 form.add_error("email", str(error))
             else:
-                messages.success(request, f"{membership.user.email} est maintenant membre de la structure.")
+                messages.success(request, _invitation_sent(sent))
                 return redirect("structures:members", pk=structure.pk)
     memberships = structure.memberships.select_related("user").order_by("user__email")
+    pending = []
+    if can_manage:
+        invitations.expire_due(structure)
+        pending = invitations.pending_for(structure)
     return render(
         request,
         "structures/members.html",
         {
             "structure": structure,
             "memberships": memberships,
+            "invitations": pending,
             "form": form,
             "can_manage": can_manage,
             "roles": Membership.Role.choices,
         },
     )
+
+
+def _invitation_sent(invitation) -> str:
+    return (
+        f"Invitation envoyée à {invitation.email}. La personne rejoindra la structure en suivant le lien "
+        f"reçu, valable jusqu'au {date_format(timezone.localtime(invitation.expires_at), 'j F Y')}."
+    )
+
+
+@login_required
+@require_POST
+def invitation_change(request, pk):
+    """Send a pending or expired invitation again (a new link), or cancel it."""
+    invitation = get_object_or_404(Invitation.objects.select_related("structure"), pk=pk)
+    _structure_for(request, invitation.structure_id, "structure")
+    action = request.POST.get("action")
+    try:
+        if action == "renvoyer":
+            messages.success(request, _invitation_sent(invitations.resend(invitation, request.user)))
+        elif action == "annuler":
+            invitations.cancel(invitation, request.user)
+            messages.success(request, f"L'invitation de {invitation.email} est annulée.")
+        else:
+            messages.error(request, "Action inconnue.")
+    except invitations.InvitationError as error:
+        messages.error(request, str(error))
+    return redirect("structures:members", pk=invitation.structure_id)
 
 
 @login_required

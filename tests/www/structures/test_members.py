@@ -1,39 +1,98 @@
 """Members of a structure: its administrators add, change and remove them; advisers only look."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from spro.directory.models import ChangeRecord, Membership
+from spro.accounts.models import Invitation
+from spro.directory.models import Membership
 from tests.www.structures.factories import login, member, user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_adds_an_existing_account_and_it_is_recorded(client, world):
+def invite(client, structure, email, role="conseiller"):
+    return client.post(reverse("structures:members", args=[structure.pk]), {"email": email, "role": role})
+
+
+def test_adding_a_member_sends_an_invitation_and_attaches_no_one(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    chloe = user("chloe@ml-toulouse.test")
+    login(client, world.alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(client, world.a, "Chloe@ml-toulouse.test")
+    assert response.status_code == 302
+    assert not Membership.objects.filter(structure=world.a, user=chloe).exists()
+    invitation = Invitation.objects.get(structure=world.a)
+    assert (invitation.email, invitation.role, invitation.status) == (
+        "chloe@ml-toulouse.test",
+        "conseiller",
+        "envoyee",
+    )
+    assert [m.to for m in mailoutbox] == [["chloe@ml-toulouse.test"]]
+
+
+def test_the_answer_is_the_same_whether_the_address_has_an_account_or_not(client, world):
     user("chloe@ml-toulouse.test")
     login(client, world.alice)
-    response = client.post(
-        reverse("structures:members", args=[world.a.pk]),
-        {"email": "Chloe@ml-toulouse.test", "role": "conseiller"},
-    )
-    assert response.status_code == 302
-    assert (
-        Membership.objects.get(structure=world.a, user__email="chloe@ml-toulouse.test").role == "conseiller"
-    )
-    record = ChangeRecord.objects.get(object_type="structure", object_id=world.a.pk)
-    assert record.changes == {"membre": {"avant": None, "apres": "chloe@ml-toulouse.test (Conseiller)"}}
+    pages = []
+    for email in ("chloe@ml-toulouse.test", "personne@ailleurs.test"):
+        response = invite(client, world.a, email)
+        assert response.status_code == 302
+        page = client.get(response.url).content.decode()
+        page = re.sub(r'(nonce|value)="[^"]+"', "", page.replace(email, "ADRESSE"))  # CSP nonce, CSRF
+        pages.append(page.split("<caption>Invitations en attente")[0])  # the list then shows both
+    assert pages[0] == pages[1]
+    assert "Invitation envoyée à" in pages[0]
+    assert "Aucun compte" not in pages[0]
 
 
-def test_an_unknown_account_is_explained(client, world):
+def test_a_region_administrator_is_not_made_a_member_by_a_structure_administrator(client, world):
     login(client, world.alice)
-    response = client.post(
-        reverse("structures:members", args=[world.a.pk]),
-        {"email": "personne@ailleurs.test", "role": "conseiller"},
-    )
-    assert (
-        "Aucun compte actif n'existe pour personne@ailleurs.test"
-        in response.context["form"].errors["email"][0]
-    )
+    invite(client, world.a, world.remi.email, role="administrateur")
+    assert not Membership.objects.filter(user=world.remi).exists()
+    assert Invitation.objects.get(email=world.remi.email).status == "envoyee"
+
+
+def test_a_member_of_the_structure_is_not_invited_again(client, world):
+    login(client, world.alice)
+    response = invite(client, world.a, "alice@ml-toulouse.test")
+    assert "déjà membre de cette structure" in response.context["form"].errors["email"][0]
+    assert not Invitation.objects.exists()
+
+
+def test_administrators_resend_and_cancel_an_invitation(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    login(client, world.alice)
+    invite(client, world.a, "chloe@ml-toulouse.test")
+    invitation = Invitation.objects.get()
+    first_hash = invitation.token_hash
+    url = reverse("structures:invitation_change", args=[invitation.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "renvoyer"}).status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.token_hash != first_hash and invitation.status == "envoyee"
+    assert len(mailoutbox) == 1
+    client.post(url, {"action": "annuler"})
+    invitation.refresh_from_db()
+    assert invitation.status == "annulee"
+    assert [e.action for e in invitation.events.all()] == ["envoi", "renvoi", "annulation"]
+    page = client.get(reverse("structures:members", args=[world.a.pk])).content.decode()
+    assert "Invitations en attente" not in page
+
+
+def test_administrators_of_another_structure_cannot_touch_its_invitations(client, world):
+    login(client, world.alice)
+    invite(client, world.a, "chloe@ml-toulouse.test")
+    invitation = Invitation.objects.get()
+    login(client, world.bob)
+    url = reverse("structures:invitation_change", args=[invitation.pk])
+    assert client.post(url, {"action": "annuler"}).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == "envoyee"
 
 
 def test_the_last_administrator_stays(client, world):
