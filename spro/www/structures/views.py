@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from spro.core.guards import submitted_once
 from spro.directory import history, permissions
 from spro.directory import members as members_domain
 from spro.directory.models import Membership, Service, Site, Structure
@@ -114,6 +115,7 @@ def structure_history(request, pk):
 
 
 @login_required
+@submitted_once
 def site_create(request, pk):
     structure = _structure_for(request, pk, "content")
     form = SiteForm(request.POST or None, instance=Site(structure=structure))
@@ -170,6 +172,7 @@ def site_toggle(request, pk):
 
 
 @login_required
+@submitted_once
 def service_create(request, pk):
     site = _site_for(request, pk)
     form = ServiceForm(request.POST or None, instance=Service(site=site))
