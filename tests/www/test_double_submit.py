@@ -185,3 +185,23 @@ def test_a_refused_form_keeps_its_token_usable(client):
 def test_each_display_of_a_form_carries_a_new_token(client):
     case = contact_request(client)
     assert form_token(client, case.url) != form_token(client, case.url)
+
+
+@pytest.mark.parametrize("kind", ["lieu", "service"])
+def test_a_double_click_on_deactivate_leaves_it_deactivated(client, kind):
+    """The button says which state it wants: a second click (or a replay) changes nothing more."""
+    from spro.directory.models import ChangeRecord
+
+    w = directory_world()
+    login(client, w.alice)
+    obj = w.site_a if kind == "lieu" else w.service_a
+    url = reverse("structures:site_toggle" if kind == "lieu" else "structures:service_toggle", args=[obj.pk])
+    detail = client.get(reverse("structures:detail", args=[w.a.pk])).content.decode()
+    assert f'action="{url}"' in detail and 'name="actif" value="non"' in detail
+    for _ in range(2):
+        assert client.post(url, {"actif": "non"}).status_code == 302
+    obj.refresh_from_db()
+    assert not obj.is_active
+    assert ChangeRecord.objects.filter(object_type=kind, object_id=obj.pk).count() == 1
+    page = client.get(reverse("structures:detail", args=[w.a.pk])).content.decode()
+    assert "était déjà désactivé" in page

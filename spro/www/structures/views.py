@@ -154,13 +154,24 @@ def _site_form(request, structure, form, site):
     )
 
 
+def _wanted_state(request, current: bool) -> bool:
+    """The state the button asks for ("actif": "oui" or "non"), so that a second click changes nothing;
+    a post without it switches the state, as before."""
+    return {"oui": True, "non": False}.get(request.POST.get("actif", ""), not current)
+
+
 @login_required
 @require_POST
 def site_toggle(request, pk):
     """Deactivate a site (it leaves the public directory) or reactivate it."""
     site = _site_for(request, pk)
     before = history.snapshot(site)
-    site.is_active = not site.is_active
+    wanted = _wanted_state(request, site.is_active)
+    if wanted == site.is_active:
+        state = "visible dans l'annuaire" if wanted else "désactivé"
+        messages.info(request, f"Le lieu « {site.name} » était déjà {state} : rien n'a changé.")
+        return redirect("structures:detail", pk=site.structure_id)
+    site.is_active = wanted
     history.save_with_history(site, before, request.user)
     if site.is_active:
         messages.success(request, f"Le lieu « {site.name} » est de nouveau visible dans l'annuaire.")
@@ -211,7 +222,12 @@ def service_edit(request, pk):
 def service_toggle(request, pk):
     service = _service_for(request, pk)
     before = history.snapshot(service)
-    service.is_active = not service.is_active
+    wanted = _wanted_state(request, service.is_active)
+    if wanted == service.is_active:
+        state = "actif" if wanted else "désactivé"
+        messages.info(request, f"Le service « {service.name} » était déjà {state} : rien n'a changé.")
+        return redirect("structures:detail", pk=service.site.structure_id)
+    service.is_active = wanted
     history.save_with_history(service, before, request.user)
     state = "réactivé" if service.is_active else "désactivé"
     messages.success(request, f"Le service « {service.name} » a été {state}.")
