@@ -205,3 +205,19 @@ def test_a_double_click_on_deactivate_leaves_it_deactivated(client, kind):
     assert ChangeRecord.objects.filter(object_type=kind, object_id=obj.pk).count() == 1
     page = client.get(reverse("structures:detail", args=[w.a.pk])).content.decode()
     assert "était déjà désactivé" in page
+
+
+def test_a_double_click_on_toujours_exact_confirms_once(client):
+    from spro.directory.models import ChangeRecord
+
+    w = directory_world()
+    login(client, w.alice)
+    url = reverse("structures:confirm", args=["lieu", w.site_a.pk])
+    for _ in range(2):
+        assert client.post(url).status_code == 302
+    assert (
+        ChangeRecord.objects.filter(object_type="lieu", object_id=w.site_a.pk, action="confirmation").count()
+        == 1
+    )
+    page = client.get(reverse("structures:detail", args=[w.a.pk])).content.decode()
+    assert "était déjà confirmé" in page

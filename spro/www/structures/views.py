@@ -248,8 +248,14 @@ def confirm(request, kind, pk):
     structure = permissions.structure_of(obj)
     _structure_for(request, structure.pk, "structure" if model is Structure else "content")
     with transaction.atomic():
-        history.confirm(obj, request.user)
-    messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
+        obj = model.objects.select_for_update().get(pk=obj.pk)  # a concurrent double click waits here
+        already = history.recent_confirmation(obj)
+        if already is None:
+            history.confirm(obj, request.user)
+    if already is not None:
+        messages.info(request, f"« {obj} » était déjà confirmé comme toujours exact : rien n'a changé.")
+    else:
+        messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
