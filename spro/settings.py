@@ -136,6 +136,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login throttling: failures per (email, IP) within the window before the account is locked for a while.
 SPRO_LOGIN_MAX_FAILURES = int(os.environ.get("SPRO_LOGIN_MAX_FAILURES", "5"))
 SPRO_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("SPRO_LOGIN_LOCKOUT_MINUTES", "15"))
+# Public forms (contact request, forgotten password): posts per client address and per browser session
+# within a fixed window, counted in the database by every server process (0 switches a limit off).
+SPRO_FORM_MAX_PER_ADDRESS = int(os.environ.get("SPRO_FORM_MAX_PER_ADDRESS", "30"))
+SPRO_FORM_MAX_PER_SESSION = int(os.environ.get("SPRO_FORM_MAX_PER_SESSION", "5"))
+SPRO_FORM_WINDOW_MINUTES = int(os.environ.get("SPRO_FORM_WINDOW_MINUTES", "60"))
 # Second factor (TOTP, django-otp): mandatory for Région staff and the Django admin, optional for members.
 OTP_TOTP_ISSUER = os.environ.get("SPRO_TOTP_ISSUER", "SPRO")
 # Optional ProConnect (OpenID Connect) login, enabled when the three variables are set.
@@ -195,7 +200,10 @@ _https = env_bool("SPRO_HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=_https)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SPRO_BEHIND_PROXY") else None
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the last
+# entry of X-Forwarded-For (the one the proxy appended), for rate limits and login throttling.
+SPRO_BEHIND_PROXY = env_bool("SPRO_BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SPRO_BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if _https else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")

@@ -8,7 +8,8 @@ never reach them. Région staff have a verified second factor, as the middleware
 Statuses: an int, LOGIN (302 to the login page), DENIED (403 or 404: the object is hidden either way)
 or ADMIN_LOGIN (302 to the Django admin's login). Every URL is requested with GET; pages that act on a
 POST are also posted to, without data: refused before anything is written, or, for someone allowed,
-answered with a form error (200) or a redirect (302).
+answered with a form error (200), a redirect (302), or, for a creating form posted without its one-time
+token (spro.core.guards), the form re-displayed with a French message (400).
 """
 
 from dataclasses import dataclass, field
@@ -115,11 +116,11 @@ MATRIX: dict[str, Entry] = {
     "structures:history": row(LOGIN, 200, 200, DENIED, 200, 200),
     "structures:edit": row(LOGIN, 200, 403, DENIED, 403, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
     "structures:site_create": row(
-        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)
     ),
     "structures:site_edit": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)),
     "structures:service_create": row(
-        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)
     ),
     "structures:service_edit": row(
         LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)
@@ -157,9 +158,9 @@ MATRIX: dict[str, Entry] = {
     "region:networks": REGION_STAFF,
     "region:structures": REGION_STAFF,
     "region:stale": REGION_STAFF,
-    "region:network_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
+    "region:network_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 400)),
     "region:network_edit": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
-    "region:structure_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 200)),
+    "region:structure_create": row(LOGIN, 403, 403, 403, 403, 200, post=(LOGIN, 403, 403, 403, 403, 400)),
     "region_orientations:indicators": REGION_STAFF,
     "region_orientations:audit_log": REGION_ADMIN,
     "region_orientations:person_requests": REGION_ADMIN,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from spro.accounts.models import LoginAttempt
+from spro.core import ratelimit
 
 # An address may try more emails than one person has; it is locked later than an email.
 IP_FACTOR = 4
@@ -17,7 +18,9 @@ def lockout_minutes() -> int:
 
 
 def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # Behind a proxy (SPRO_BEHIND_PROXY), the client's address, not the proxy's: else one person's
+    # failures would lock everyone behind it.
+    return ratelimit.client_ip(request)
 
 
 def _window_start():

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from spro.accounts import views
 from spro.accounts.forms import PasswordResetForm, SetPasswordForm
+from spro.core.guards import public_form, submitted_once
 
 app_name = "accounts"
 
@@ -24,12 +25,16 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe-oublie/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetForm,
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/emails/password_reset.txt",
-            subject_template_name="accounts/emails/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        public_form("mot-de-passe-oublie")(
+            submitted_once(
+                auth_views.PasswordResetView.as_view(
+                    form_class=PasswordResetForm,
+                    template_name="accounts/password_reset.html",
+                    email_template_name="accounts/emails/password_reset.txt",
+                    subject_template_name="accounts/emails/password_reset_subject.txt",
+                    success_url=reverse_lazy("accounts:password_reset_done"),
+                )
+            )
         ),
         name="password_reset",
     ),

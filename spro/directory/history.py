@@ -8,10 +8,11 @@ Writes made from views and commands use `save_with_history` / `create_with_histo
 that the record, its `updated_at`/`updated_by` and its history are written together or not at all.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from spro.directory.models import ChangeRecord, Network, Service, Site, Structure
 
@@ -133,6 +134,25 @@ def save_with_history(
     if reindex:
         _after_write(obj)
     return record_change(obj, action, user, changes)
+
+
+# A second "Toujours exact" on the same record this soon is a double click, not a new check.
+CONFIRM_AGAIN_AFTER = timedelta(minutes=10)
+
+
+def recent_confirmation(obj) -> ChangeRecord | None:
+    """The confirmation of `obj` made within CONFIRM_AGAIN_AFTER, if any. Call it inside the
+    transaction that confirms, after locking the row (`select_for_update`), so concurrent clicks wait."""
+    return (
+        ChangeRecord.objects.filter(
+            object_type=object_type(obj),
+            object_id=obj.pk,
+            action=ChangeRecord.Action.CONFIRM,
+            at__gte=timezone.now() - CONFIRM_AGAIN_AFTER,
+        )
+        .order_by("-at")
+        .first()
+    )
 
 
 @transaction.atomic

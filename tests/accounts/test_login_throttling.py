@@ -91,3 +91,24 @@ def test_it_forgets_failures_older_than_the_window(client):
     with time_machine.travel(start + timedelta(minutes=20), tick=False):
         fail(client, "autre@structure.test", 1)
     assert list(LoginAttempt.objects.values_list("email", flat=True)) == ["autre@structure.test"]
+
+
+def test_behind_a_proxy_the_address_locked_is_the_clients_not_the_proxys(client, settings):
+    """Behind a reverse proxy every request comes from the proxy: its address must not be locked."""
+    settings.SPRO_BEHIND_PROXY = True
+    factories.user("autre@structure.test")
+    for i in range(3 * 4):  # enough failures to lock one address (IP_FACTOR × the account limit)
+        client.post(
+            reverse("accounts:login"),
+            {"username": f"essai{i}@structure.test", "password": "mauvais mot de passe"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.66",
+        )
+    assert set(LoginAttempt.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "autre@structure.test", "password": factories.PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
+    assert response.status_code == 302  # another person behind the same proxy logs in

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from spro.accounts.models import LoginAttempt
 from tests.accounts import factories
+from tests.forms import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ NEUTRAL = "Si un compte correspond à cette adresse"
 
 
 def ask_reset(client, email):
-    return client.post(reverse("accounts:password_reset"), {"email": email}, follow=True)
+    return post_form(client, reverse("accounts:password_reset"), {"email": email}, follow=True)
 
 
 def link_in(message) -> str:

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from spro.core.guards import public_form, submitted_once
 from spro.referrals.contact import create_contact_request
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.routing.engine import get_engine
@@ -120,6 +121,8 @@ def consent_text(site) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@public_form("demande-de-contact")
+@submitted_once
 def contact(request, site_id: int):
     site = _site_or_404(site_id)
     questions = QuestionsForm(request.GET)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from spro.core.guards import submitted_once
 from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
@@ -132,6 +133,7 @@ def _add_errors(form, error: ValidationError):
 
 @require_http_methods(["GET", "POST"])
 @member_required
+@submitted_once
 def new(request):
     situation_form = SituationForm(request.GET if "besoin" in request.GET else None, user=request.user)
     editing = request.method == "GET" and "modifier" in request.GET

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from spro.core.guards import submitted_once
 from spro.directory import history, permissions
 from spro.directory.models import Network, Structure
 from spro.directory.stale import stale_before, stale_count, stale_records
@@ -55,6 +56,7 @@ def network_list(request):
 
 
 @login_required
+@submitted_once
 def network_create(request):
     _admin(request)
     form = NetworkForm(request.POST or None)
@@ -125,6 +127,7 @@ def _region_code():
 
 
 @login_required
+@submitted_once
 def structure_create(request):
     _admin(request)
     form = StructureForm(request.POST or None, user=request.user)

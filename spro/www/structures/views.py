@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from spro.accounts import invitations
 from spro.accounts import members as members_domain
 from spro.accounts.models import Invitation
+from spro.core.guards import submitted_once
 from spro.directory import history, permissions
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
@@ -118,6 +119,7 @@ def structure_history(request, pk):
 
 
 @login_required
+@submitted_once
 def site_create(request, pk):
     structure = _structure_for(request, pk, "content")
     form = SiteForm(request.POST or None, instance=Site(structure=structure))
@@ -156,13 +158,24 @@ def _site_form(request, structure, form, site):
     )
 
 
+def _wanted_state(request, current: bool) -> bool:
+    """The state the button asks for ("actif": "oui" or "non"), so that a second click changes nothing;
+    a post without it switches the state, as before."""
+    return {"oui": True, "non": False}.get(request.POST.get("actif", ""), not current)
+
+
 @login_required
 @require_POST
 def site_toggle(request, pk):
     """Deactivate a site (it leaves the public directory) or reactivate it."""
     site = _site_for(request, pk)
     before = history.snapshot(site)
-    site.is_active = not site.is_active
+    wanted = _wanted_state(request, site.is_active)
+    if wanted == site.is_active:
+        state = "visible dans l'annuaire" if wanted else "désactivé"
+        messages.info(request, f"Le lieu « {site.name} » était déjà {state} : rien n'a changé.")
+        return redirect("structures:detail", pk=site.structure_id)
+    site.is_active = wanted
     history.save_with_history(site, before, request.user)
     if site.is_active:
         messages.success(request, f"Le lieu « {site.name} » est de nouveau visible dans l'annuaire.")
@@ -174,6 +187,7 @@ def site_toggle(request, pk):
 
 
 @login_required
+@submitted_once
 def service_create(request, pk):
     site = _site_for(request, pk)
     form = ServiceForm(request.POST or None, instance=Service(site=site))
@@ -212,7 +226,12 @@ def service_edit(request, pk):
 def service_toggle(request, pk):
     service = _service_for(request, pk)
     before = history.snapshot(service)
-    service.is_active = not service.is_active
+    wanted = _wanted_state(request, service.is_active)
+    if wanted == service.is_active:
+        state = "actif" if wanted else "désactivé"
+        messages.info(request, f"Le service « {service.name} » était déjà {state} : rien n'a changé.")
+        return redirect("structures:detail", pk=service.site.structure_id)
+    service.is_active = wanted
     history.save_with_history(service, before, request.user)
     state = "réactivé" if service.is_active else "désactivé"
     messages.success(request, f"Le service « {service.name} » a été {state}.")
@@ -233,8 +252,14 @@ def confirm(request, kind, pk):
     structure = permissions.structure_of(obj)
     _structure_for(request, structure.pk, "structure" if model is Structure else "content")
     with transaction.atomic():
-        history.confirm(obj, request.user)
-    messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
+        obj = model.objects.select_for_update().get(pk=obj.pk)  # a concurrent double click waits here
+        already = history.recent_confirmation(obj)
+        if already is None:
+            history.confirm(obj, request.user)
+    if already is not None:
+        messages.info(request, f"« {obj} » était déjà confirmé comme toujours exact : rien n'a changé.")
+    else:
+        messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from spro.referrals.models import Referral
+from tests.forms import post_form
 from tests.referrals.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def test_it_records_an_appointment_with_consent(client, w, django_capture_on_com
         "person_phone": "06 12 34 56 78",
     }
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(situation(w), data)
+        response = post_form(client, situation(w), data)
     r = Referral.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/espace-pro/orientations/{r.pk}/"
     assert (r.sender_structure, r.to_site, r.need, r.person_name) == (
@@ -79,7 +80,7 @@ def test_it_records_an_appointment_with_consent(client, w, django_capture_on_com
 def test_it_refuses_without_consent_and_stores_nothing(client, w):
     login(client, w.alice)
     data = {"to_site": w.site_b.pk, "mode": "coordonnees-remises", "consent_kind": "oral"}
-    html = client.post(situation(w), data).content.decode()
+    html = post_form(client, situation(w), data).content.decode()
     assert "Recueillez le consentement de la personne" in html
     assert not Referral.objects.exists()
 
@@ -87,7 +88,7 @@ def test_it_refuses_without_consent_and_stores_nothing(client, w):
 def test_it_asks_a_way_to_reach_the_person_for_an_appointment(client, w):
     login(client, w.alice)
     data = {"to_site": w.site_b.pk, "mode": "rendez-vous-demande", "consent": "on", "consent_kind": "ecrit"}
-    html = client.post(situation(w), data).content.decode()
+    html = post_form(client, situation(w), data).content.decode()
     assert "Indiquez le nom de la personne" in html
     assert not Referral.objects.exists()
 
@@ -97,9 +98,9 @@ def test_it_warns_of_a_third_door_and_requires_a_reason(client, w):
     url = situation(w, premiere_porte="cio")
     assert "ce serait une troisième structure" in client.get(url).content.decode()
     data = {"to_site": w.site_b.pk, "mode": "coordonnees-remises", "consent": "on", "consent_kind": "oral"}
-    assert "expliquez pourquoi une troisième" in client.post(url, data).content.decode()
+    assert "expliquez pourquoi une troisième" in post_form(client, url, data).content.decode()
     assert not Referral.objects.exists()
-    client.post(url, {**data, "third_door_reason": "Le CIO ne traite pas l'emploi"})
+    post_form(client, url, {**data, "third_door_reason": "Le CIO ne traite pas l'emploi"})
     assert Referral.objects.get().is_third_door
 
 

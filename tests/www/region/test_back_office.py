@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spro.directory.models import ChangeRecord, Network, Structure
+from tests.forms import post_form
 from tests.www.structures.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -100,11 +101,11 @@ def test_an_instructor_cannot_post_a_network_change(client, world):
 def test_a_new_network_needs_a_lowercase_unique_code(client, world):
     login(client, world.remi)
     base = network_data(Network(label="Réseau test", membership_kind="partenaire"))
-    response = client.post(reverse("region:network_create"), {**base, "code": "cio"})
+    response = post_form(client, reverse("region:network_create"), {**base, "code": "cio"})
     assert "existe déjà" in response.content.decode()
-    response = client.post(reverse("region:network_create"), {**base, "code": "Reseau-Test"})
+    response = post_form(client, reverse("region:network_create"), {**base, "code": "Reseau-Test"})
     assert "minuscules" in response.content.decode()
-    response = client.post(reverse("region:network_create"), {**base, "code": "reseau-test"})
+    response = post_form(client, reverse("region:network_create"), {**base, "code": "reseau-test"})
     assert response.status_code == 302
     assert Network.objects.get(code="reseau-test").label == "Réseau test"
 
@@ -143,7 +144,8 @@ def test_structures_are_filtered_by_network_departement_and_staleness(client, wo
 def test_an_administrator_creates_a_structure(client, world):
     login(client, world.remi)
     network = Network.objects.get(code="cap-emploi")
-    response = client.post(
+    response = post_form(
+        client,
         reverse("region:structure_create"),
         {"name": "Cap emploi 31", "siret": "", "network": network.pk, "membership_kind": "", "website": ""},
     )

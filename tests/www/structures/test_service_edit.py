@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from spro.directory.models import ChangeRecord, Service
+from tests.forms import post_form
 from tests.www.structures.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def data(**changes):
 
 def test_it_adds_a_service_and_reindexes_the_site(client, world):
     login(client, world.alice)
-    response = client.post(reverse("structures:service_create", args=[world.site_a.pk]), data())
+    response = post_form(client, reverse("structures:service_create", args=[world.site_a.pk]), data())
     assert response.status_code == 302
     service = Service.objects.get(name="Conseil en évolution professionnelle")
     assert service.site == world.site_a and service.is_free
@@ -39,23 +40,27 @@ def test_it_adds_a_service_and_reindexes_the_site(client, world):
 
 def test_a_service_needs_at_least_one_need(client, world):
     login(client, world.alice)
-    response = client.post(reverse("structures:service_create", args=[world.site_a.pk]), data(needs=[]))
+    response = post_form(client, reverse("structures:service_create", args=[world.site_a.pk]), data(needs=[]))
     assert "Cochez au moins un besoin." in response.content.decode()
     assert not Service.objects.filter(name="Conseil en évolution professionnelle").exists()
 
 
 def test_all_publics_does_not_combine_with_others(client, world):
     login(client, world.alice)
-    response = client.post(
-        reverse("structures:service_create", args=[world.site_a.pk]), data(publics=["tous-publics", "femmes"])
+    response = post_form(
+        client,
+        reverse("structures:service_create", args=[world.site_a.pk]),
+        data(publics=["tous-publics", "femmes"]),
     )
     assert "ne se combine pas" in response.content.decode()
 
 
 def test_a_bad_appointment_link_is_refused_in_french(client, world):
     login(client, world.alice)
-    response = client.post(
-        reverse("structures:service_create", args=[world.site_a.pk]), data(appointment_url="pas un lien")
+    response = post_form(
+        client,
+        reverse("structures:service_create", args=[world.site_a.pk]),
+        data(appointment_url="pas un lien"),
     )
     assert "Saisissez une URL valide." in response.content.decode()
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from spro.directory.models import ChangeRecord, Site
+from tests.forms import post_form
 from tests.www.structures.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def site_data(**changes):
 
 
 def create(client, world, **changes):
-    return client.post(reverse("structures:site_create", args=[world.a.pk]), site_data(**changes))
+    return post_form(client, reverse("structures:site_create", args=[world.a.pk]), site_data(**changes))
 
 
 def errors(response) -> str:
