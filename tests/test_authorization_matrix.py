@@ -73,7 +73,11 @@ MATRIX: dict[str, Entry] = {
     "annuaire:search": PUBLIC,
     "annuaire:site": PUBLIC,
     "aiguillage:start": PUBLIC,
-    "aiguillage:answer": PUBLIC,
+    # Answers are posted (all skipped here: a redirect to the answer); GET shows a shared result.
+    "aiguillage:answer": everyone(
+        200, query="reseau=mission-locale&commune=31555", post=(303, 303, 303, 303, 303, 303)
+    ),
+    "aiguillage:forget": everyone(405, post=(303, 303, 303, 303, 303, 303)),
     "aiguillage:contact": PUBLIC,
     "aiguillage:contact_sent": PUBLIC,
     # Accounts: logged-in people are sent on from the login page.

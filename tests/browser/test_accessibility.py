@@ -22,8 +22,9 @@ PUBLIC_PAGES = [
     "/annuaire/?commune=31555&rayon=5&besoin=vae&ouvert=1",
     "/annuaire/?commune=inconnue",
     "/trouver-mon-interlocuteur/",
-    "/trouver-mon-interlocuteur/reponse/?age=19&statut=sans-activite&besoin=trouver-emploi&commune=31555",
-    "/trouver-mon-interlocuteur/reponse/?age=67&statut=retraite&besoin=decouvrir-metiers",
+    # The answer pages are reached by posting the questions: tests/browser/test_aiguillage.py.
+    "/trouver-mon-interlocuteur/reponse/?reseau=mission-locale&commune=31555",
+    "/trouver-mon-interlocuteur/reponse/?reseau=cio",
 ]
 
 
@@ -60,4 +61,4 @@ def test_site_page_and_contact_form_have_no_axe_violation(visit):
     site = first_site_path(visit)
     assert_accessible(visit, site)
     site_id = site.strip("/").split("/")[-1]
-    assert_accessible(visit, f"/trouver-mon-interlocuteur/contact/{site_id}/?age=20&besoin=trouver-emploi")
+    assert_accessible(visit, f"/trouver-mon-interlocuteur/contact/{site_id}/")
