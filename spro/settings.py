@@ -206,6 +206,9 @@ SPRO_BASE_URL = os.environ.get("SPRO_BASE_URL", "http://127.0.0.1:8000").rstrip(
 SPRO_REFERRAL_REMINDER_DAYS = int(os.environ.get("SPRO_REFERRAL_REMINDER_DAYS", "5"))
 SPRO_REFERRAL_EXPIRY_DAYS = int(os.environ.get("SPRO_REFERRAL_EXPIRY_DAYS", "15"))
 SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
+# The access log keeps its rows; their "why" goes after SPRO_RETENTION_DAYS, who read after this period
+# (CNIL, recommendation on logging, 2021: six months to a year).
+SPRO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SPRO_ACCESS_LOG_RETENTION_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

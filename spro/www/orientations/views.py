@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from spro.referrals.actions import create_referral, is_third_door
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
-from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
+from spro.referrals.workflow import RECEIVER, SENDER, ContactStatus, InvalidTransition, ReferralState
 from spro.routing.codes import BESOINS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
@@ -20,6 +20,12 @@ from spro.www.orientations.forms import ReferralForm, SituationForm, TransitionF
 PER_PAGE = 25
 READ_PURPOSE_REFERRAL = "Traiter l'orientation reçue (page de l'orientation)"
 READ_PURPOSE_CONTACT = "Recontacter la personne (page de la demande de contact)"
+# Free texts shown without the contact details (both sides, open or closed): logged all the same.
+READ_PURPOSE_TEXTS = {
+    RECEIVER: "Suivre l'orientation reçue (textes libres de la page)",
+    SENDER: "Suivre l'orientation envoyée (textes libres de la page)",
+}
+READ_PURPOSE_CONTACT_NOTE = "Suivre la demande de contact (note de suivi)"
 
 
 def _page(request, queryset):
@@ -203,15 +209,17 @@ def _reorient_query(referral) -> str:
 @member_required
 def detail(request, pk: int):
     referral = _referral_or_404(request, pk)
+    side = referral.side_of(request.user)
     show_contact = referral.contact_visible_to(request.user)
-    if show_contact:
-        PersonalDataAccess.record(
-            request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, READ_PURPOSE_REFERRAL
-        )
+    show_free_texts = referral.has_free_texts()
+    if show_contact or show_free_texts:
+        purpose = READ_PURPOSE_REFERRAL if show_contact else READ_PURPOSE_TEXTS[side]
+        PersonalDataAccess.record(request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, purpose)
     context = {
         "referral": referral,
-        "side": referral.side_of(request.user),
+        "side": side,
         "show_contact": show_contact,
+        "show_free_texts": show_free_texts,
         "transitions": referral.transitions_for(request.user),
         "history": referral.transitions.select_related("user", "refusal_reason"),
         "transition_form": TransitionForm(),
@@ -250,13 +258,16 @@ def _contact_request_or_404(request, pk):
 def contact_request(request, pk: int):
     item = _contact_request_or_404(request, pk)
     show_contact = item.contact_visible_to(request.user)
-    if show_contact:
+    show_free_texts = item.has_free_texts()
+    if show_contact or show_free_texts:
+        purpose = READ_PURPOSE_CONTACT if show_contact else READ_PURPOSE_CONTACT_NOTE
         PersonalDataAccess.record(
-            request.user, PersonalDataAccess.RecordType.CONTACT_REQUEST, item.pk, READ_PURPOSE_CONTACT
+            request.user, PersonalDataAccess.RecordType.CONTACT_REQUEST, item.pk, purpose
         )
     context = {
         "item": item,
         "show_contact": show_contact,
+        "show_free_texts": show_free_texts,
         "transitions": item.transitions_for(request.user),
         "history": item.events.select_related("user"),
         "besoin_label": BESOINS.get(item.situation.get("besoin", ""), ""),

@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = (
         "Efface les noms, téléphones, courriels et textes libres des orientations closes (ou restées "
         "ouvertes depuis leur envoi) et des demandes de contact au-delà de la durée de conservation "
-        "(SPRO_RETENTION_DAYS jours), en gardant les statistiques anonymes. Idempotente : à lancer par cron."
+        "(SPRO_RETENTION_DAYS jours), en gardant les statistiques anonymes ; efface aussi le motif des "
+        "lignes du journal des accès après la même durée, et le nom de qui a consulté après "
+        "SPRO_ACCESS_LOG_RETENTION_DAYS jours. Idempotente : à lancer par cron."
     )
 
     def handle(self, *args, **options):
@@ -19,4 +21,9 @@ class Command(BaseCommand):
             f"Données personnelles effacées : {report.referrals} orientation(s), "
             f"{report.contact_requests} demande(s) de contact "
             f"(conservation : {settings.SPRO_RETENTION_DAYS} jours)."
+        )
+        self.stdout.write(
+            f"Journal des accès : {report.access_reasons} motif(s) effacé(s), "
+            f"{report.access_rows} ligne(s) anonymisée(s) "
+            f"(au-delà de {settings.SPRO_ACCESS_LOG_RETENTION_DAYS} jours)."
         )
