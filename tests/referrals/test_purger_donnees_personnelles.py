@@ -198,3 +198,20 @@ def test_a_referral_left_open_is_erased_after_the_retention_period_from_sending(
     purge("2026-04-06 10:00:00 +02:00")
     r = Referral.objects.get()
     assert (r.person_name, r.person_phone, r.person_email, r.state) == ("", "", "", "acceptee")
+
+
+def test_expired_sessions_and_the_situations_they_kept_are_deleted(w, client):
+    """Step 1 of a referral is kept in the professional's session: it goes with the expired session."""
+    from django.contrib.sessions.models import Session
+
+    from tests.referrals.factories import login
+
+    with time_machine.travel("2026-01-05 10:00:00 +01:00", tick=False):
+        login(client, w.alice)
+        step1 = {"etape": "situation", "structure": w.structure_a.pk, "besoin": "trouver-emploi", "age": 47}
+        assert client.post("/espace-pro/orientations/nouvelle/", step1).status_code == 303
+    assert Session.objects.count() == 1
+    out = purge("2026-01-05 17:00:00 +01:00")
+    assert Session.objects.count() == 1 and "Sessions expirées supprimées : 0" in out
+    out = purge("2026-01-05 18:01:00 +01:00")  # SESSION_COOKIE_AGE: 8 hours
+    assert Session.objects.count() == 0 and "Sessions expirées supprimées : 1" in out
