@@ -230,6 +230,9 @@ SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
 # how many may be rebuilt at once across every server process before the API answers 503.
 SPRO_EXPORT_DIR = Path(os.environ.get("SPRO_EXPORT_DIR", VAR_DIR / "exports"))
 SPRO_EXPORT_MAX_REGENERATIONS = int(os.environ.get("SPRO_EXPORT_MAX_REGENERATIONS", "2"))
+# The access log keeps its rows; their "why" goes after SPRO_RETENTION_DAYS, who read after this period
+# (CNIL, recommendation on logging, 2021: six months to a year).
+SPRO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SPRO_ACCESS_LOG_RETENTION_DAYS", "365"))
 
 LOGGING = {
     "version": 1,

@@ -75,7 +75,11 @@ MATRIX: dict[str, Entry] = {
     "annuaire:search": PUBLIC,
     "annuaire:site": PUBLIC,
     "aiguillage:start": PUBLIC,
-    "aiguillage:answer": PUBLIC,
+    # Answers are posted (all skipped here: a redirect to the answer); GET shows a shared result.
+    "aiguillage:answer": everyone(
+        200, query="reseau=mission-locale&commune=31555", post=(303, 303, 303, 303, 303, 303)
+    ),
+    "aiguillage:forget": everyone(405, post=(303, 303, 303, 303, 303, 303)),
     "aiguillage:contact": PUBLIC,
     "aiguillage:contact_sent": PUBLIC,
     # Accounts: logged-in people are sent on from the login page.
@@ -143,7 +147,7 @@ MATRIX: dict[str, Entry] = {
     # indicators and the access log, never the people's files.
     "orientations:received": row(LOGIN, 200, 200, 200, 403, 403),
     "orientations:sent": row(LOGIN, 200, 200, 200, 403, 403),
-    "orientations:new": row(LOGIN, 200, 200, 200, 403, 403),
+    "orientations:new": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 200, 200, 200, 403, 403)),
     "orientations:detail": row(LOGIN, 200, 200, DENIED, 403, 403),
     "orientations:transition": row(
         405, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 403), name="accepter"

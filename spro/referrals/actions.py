@@ -16,7 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from spro.referrals import emails
-from spro.referrals.models import ContactRequest, Referral, ReferralTransition, retention_limit
+from spro.referrals.models import (
+    ContactRequest,
+    PersonalDataAccess,
+    Referral,
+    ReferralTransition,
+    retention_limit,
+)
 from spro.referrals.workflow import CLOSED_STATES, InvalidTransition, ReferralState
 
 
@@ -152,12 +158,15 @@ def remind_and_expire(now=None) -> CronReport:
 class PurgeReport:
     referrals: int = 0
     contact_requests: int = 0
+    access_reasons: int = 0
+    access_rows: int = 0
 
 
 def purge_personal_data(now=None) -> PurgeReport:
     """Erase the person's data of referrals closed, and contact requests made, past the retention period.
 
-    A referral still open that long after it was sent is erased too (it is closed in all but name).
+    A referral still open that long after it was sent is erased too (it is closed in all but name). The
+    access log's "why" goes after the same period, who read after the log's own (see `PersonalDataAccess`).
     """
     now = now or timezone.now()
     report = PurgeReport()
@@ -174,4 +183,6 @@ def purge_personal_data(now=None) -> PurgeReport:
     )
     for request in requests.iterator():
         report.contact_requests += request.erase_personal_data(now)
+    report.access_rows = PersonalDataAccess.objects.anonymise(now)
+    report.access_reasons = PersonalDataAccess.objects.blank_reasons(now)
     return report

@@ -191,6 +191,13 @@ class Referral(models.Model):
         """Only the receiving structure sees the person's details, and only while the referral is open."""
         return self.is_open and self.side_of(user) == RECEIVER and self.has_contact_details
 
+    def has_free_texts(self) -> bool:
+        """True while a free text a person may be named in is kept: the details, a third door's reason,
+        a comment given with an answer. Both sides read them, after closure too: each read is logged."""
+        if self.personal_data_erased_at is not None:
+            return False
+        return bool(self.message or self.third_door_reason) or self.transitions.exclude(reason="").exists()
+
     def transitions_for(self, user):
         side = self.side_of(user)
         return available(REFERRAL_TRANSITIONS, self.state, side) if side else []
@@ -331,6 +338,10 @@ class ContactRequest(models.Model):
             and self.is_visible_to(user)
         )
 
+    def has_free_texts(self) -> bool:
+        """True while the follow-up note is kept; it is shown after the request is handled (read logged)."""
+        return self.personal_data_erased_at is None and bool(self.note)
+
     def transitions_for(self, user):
         return available(CONTACT_TRANSITIONS, self.status, RECEIVER) if self.is_visible_to(user) else []
 
@@ -400,10 +411,27 @@ class ContactRequestEvent(models.Model):
         return f"{self.name} : {self.from_status or '—'} → {self.to_status}"
 
 
-class PersonalDataAccess(models.Model):
-    """Audit log: every read, export or erasure of a person's contact details. Never erased by the purge.
+class AccessLogQuerySet(models.QuerySet):
+    def blank_reasons(self, now=None) -> int:
+        """Blank the "why" of accesses older than the retention period (it may name the person)."""
+        return self.filter(at__lte=retention_limit(now)).exclude(reason="").update(reason="")
 
-    It names the record, never the person: the searched email or phone is not written here.
+    def anonymise(self, now=None) -> int:
+        """Forget who read, after the log's own period; the row (when, what, which record) stays."""
+        limit = (now or timezone.now()) - timedelta(days=settings.SPRO_ACCESS_LOG_RETENTION_DAYS)
+        return (
+            self.filter(at__lte=limit)
+            .exclude(user=None, user_label="")
+            .update(user=None, user_label="", reason="")
+        )
+
+
+class PersonalDataAccess(models.Model):
+    """Audit log: every read, export or erasure of a person's contact details or free texts.
+
+    It names the record, never the person: the searched email or phone is not written here. The purge
+    keeps the rows: it blanks their "why" after `SPRO_RETENTION_DAYS` (a reason typed by the Région may
+    name the person) and forgets who read after `SPRO_ACCESS_LOG_RETENTION_DAYS`.
     """
 
     class Action(models.TextChoices):
@@ -432,6 +460,8 @@ class PersonalDataAccess(models.Model):
     record_id = models.PositiveBigIntegerField("numéro du dossier", null=True, blank=True)
     records = models.JSONField("dossiers concernés", default=list, blank=True)
     reason = models.CharField("motif", max_length=255)
+
+    objects = AccessLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

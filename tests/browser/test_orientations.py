@@ -36,6 +36,7 @@ def test_a_professional_records_a_referral_and_every_page_is_accessible(visit):
     page.get_by_role("button", name="Voir les réseaux et les lieux proposés").click()
     page.wait_for_load_state("networkidle")
     assert "Étape 2 sur 2" in page.content()
+    assert "age=" not in page.url and "commune=" not in page.url  # step 1 is posted, kept in the session
     assert_accessible(visit, page.url.removeprefix(visit.base_url))
     page.locator("input[name=to_site]").first.check(force=True)
     page.get_by_label("La personne est d'accord pour être orientée vers ce lieu").check(force=True)

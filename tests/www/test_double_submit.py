@@ -15,7 +15,7 @@ from django.urls import reverse
 from spro.core.guards import ALREADY_SENT_MESSAGE, EXPIRED_MESSAGE
 from spro.directory.models import Network
 from tests.accounts import factories as accounts
-from tests.forms import form_token
+from tests.forms import form_token, post_form
 from tests.referrals.factories import world as referral_world
 from tests.routing.factories import site as routing_site
 from tests.www.structures.factories import login
@@ -55,9 +55,15 @@ def contact_request(client) -> Case:
 def referral(client) -> Case:
     w = referral_world()
     client.force_login(w.alice)
-    query = (
-        f"structure={w.structure_a.pk}&age=30&statut=demandeur-emploi&besoin=trouver-emploi&commune=Toulouse"
-    )
+    step_one = {
+        "etape": "situation",
+        "structure": w.structure_a.pk,
+        "age": 30,
+        "statut": "demandeur-emploi",
+        "besoin": "trouver-emploi",
+        "commune": "Toulouse",
+    }
+    step_two = post_form(client, "/espace-pro/orientations/nouvelle/", step_one)["Location"]
     data = {
         "to_site": w.site_b.pk,
         "mode": "rendez-vous-demande",
@@ -66,7 +72,7 @@ def referral(client) -> Case:
         "person_name": "Camille",
         "person_phone": "06 12 34 56 78",
     }
-    return Case(f"/espace-pro/orientations/nouvelle/?{query}", data, "referrals.Referral")
+    return Case(step_two, data, "referrals.Referral")
 
 
 def site(client) -> Case:

@@ -1,22 +1,29 @@
 """Public path "Trouver mon interlocuteur": questions, answer, and a contact request only if asked.
 
-Nothing about the person is stored: answers travel in the query string (GET), no session is used, and
-the only write is the contact request the person explicitly asks for, with consent.
+Nothing about the person is stored on the server and nothing travels in a URL: the answers are posted
+(CSRF), kept in a signed cookie of the person's browser only (`ANSWERS_COOKIE`: this path, this browser
+session, two hours at most), and the answer page is reached by a redirect (post/redirect/get), so they
+reach no access log, no browser history and no Referer. A result is shared by network and commune only
+(`?reseau=…&commune=…`). The only write is the contact request the person explicitly asks for.
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spro.core.guards import public_form, submitted_once
 from spro.referrals.contact import create_contact_request
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
+from spro.territories.lookup import INSEE_CODE
+from spro.territories.models import Commune
 from spro.www.aiguillage.forms import ContactForm, QuestionsForm
 from spro.www.aiguillage.hours import describe_hours
 
@@ -28,16 +35,58 @@ def retention_days() -> int:
 
 CONTACT_PURPOSE = "Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)"
 ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "rqth", "cadre", "commune")
+ANSWERS_COOKIE = "spro_aiguillage"
+ANSWERS_SALT = "spro.aiguillage.reponses"
+ANSWERS_MAX_AGE = 2 * 3600  # seconds; the cookie itself ends with the browser session
+SHARE_KEYS = ("reseau", "commune")
 
 
-def _answers_query(request) -> str:
-    """The person's answers as a query string, to go back or on without storing anything."""
-    return urlencode([(k, request.GET[k]) for k in ANSWER_KEYS if request.GET.get(k)])
+# -- the answers, in the person's browser only ---------------------------------------------------------
+def _start_url() -> str:
+    return reverse("aiguillage:start")
 
 
+def read_answers(request) -> dict | None:
+    """The answers of this browser (a dict, maybe empty when every question was skipped), or None."""
+    value = request.COOKIES.get(ANSWERS_COOKIE)
+    if not value:
+        return None
+    try:
+        answers = signing.loads(value, salt=ANSWERS_SALT, max_age=ANSWERS_MAX_AGE)
+    except (signing.BadSignature, ValueError):
+        return None
+    if not isinstance(answers, dict):
+        return None
+    return {k: str(v) for k, v in answers.items() if k in ANSWER_KEYS and isinstance(v, str | int)}
+
+
+def _keep_answers(response, form) -> None:
+    answers = {k: form.data[k] for k in ANSWER_KEYS if form.data.get(k)}
+    response.set_cookie(
+        ANSWERS_COOKIE,
+        signing.dumps(answers, salt=ANSWERS_SALT, compress=True),
+        path=_start_url(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _forget_answers(response) -> None:
+    response.delete_cookie(ANSWERS_COOKIE, path=_start_url(), samesite="Lax")
+
+
+def _situation_from_answers(request) -> dict:
+    answers = read_answers(request)
+    form = QuestionsForm(answers or {})
+    return form.situation() if answers and form.is_valid() else {}
+
+
+# -- the questions ---------------------------------------------------------------------------------------
 @require_GET
 def start(request):
-    form = QuestionsForm(request.GET or None)
+    """The questions, filled with this browser's answers ("Modifier mes réponses"); a URL fills nothing."""
+    form = QuestionsForm(initial=read_answers(request) or {})
     return render(request, "aiguillage/start.html", {"form": form})
 
 
@@ -60,46 +109,115 @@ def _summary(situation: dict, commune) -> list[str]:
     return lines
 
 
-@require_GET
-def answer(request):
-    form = QuestionsForm(request.GET)
-    if not form.is_valid():
-        return render(request, "aiguillage/start.html", {"form": form})
-    situation = form.situation()
-    engine = get_engine()
-    result = engine.route(situation, PlaceFinder())
-    networks = []
-    for rank, rec in enumerate(result.networks):
+def _share_url(network: str, commune) -> str:
+    params = [("reseau", network)] + ([("commune", commune.code)] if commune is not None else [])
+    return f"{reverse('aiguillage:answer')}?{urlencode(params)}"
+
+
+def _network_items(engine, recommendations, places, commune) -> list[dict]:
+    items = []
+    for rank, rec in enumerate(recommendations):
         info = engine.network_info(rec.code)
-        networks.append(
+        items.append(
             {
                 "rec": rec,
                 "first": rank == 0,
                 "bring": info.get("bring", []),
                 "more": info.get("more", []),
-                "places": [p for p in result.places if p["reseau"] == rec.code],
+                "places": [p for p in places if p["reseau"] == rec.code],
+                "share_url": _share_url(rec.code, commune),
             }
         )
-    for place in result.places:
+    for place in places:
         place["horaires_lisibles"] = describe_hours(place["horaires"])
+    return items
+
+
+def _map_context(places) -> dict:
+    return {
+        "places": places,
+        "map_places": [
+            {"nom": p["nom"], "lat": p["latitude"], "lon": p["longitude"], "adresse": p["adresse"]}
+            for p in places
+        ],
+        "tile_url": settings.SPRO_TILE_URL,
+        "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request):
+    """POST: check the answers, keep them in the browser, redirect here. GET: the answer, or a shared one."""
+    if request.method == "POST":
+        form = QuestionsForm(request.POST)
+        if not form.is_valid():
+            return render(request, "aiguillage/start.html", {"form": form})
+        response = redirect("aiguillage:answer")
+        response.status_code = 303  # the browser follows with a GET: reload and back never re-post
+        _keep_answers(response, form)
+        return response
+    if "reseau" in request.GET:
+        return _shared_answer(request)
+    answers = read_answers(request)
+    if answers is None:
+        return redirect("aiguillage:start")
+    form = QuestionsForm(answers)
+    if not form.is_valid():  # the questions changed since the answers were given
+        return render(request, "aiguillage/start.html", {"form": form})
+    situation = form.situation()
+    engine = get_engine()
+    result = engine.route(situation, PlaceFinder())
     commune = form.found_commune()
     context = {
         "form": form,
-        "networks": networks,
-        "places": result.places,
-        "map_places": [
-            {"nom": p["nom"], "lat": p["latitude"], "lon": p["longitude"], "adresse": p["adresse"]}
-            for p in result.places
-        ],
+        "networks": _network_items(engine, result.networks, result.places, commune),
         "commune": commune,
         "commune_text": form.cleaned_data.get("commune") or "",
         "summary": _summary(situation, commune),
         "first_level": engine.first_level(situation.get("besoin")),
-        "query": _answers_query(request),
-        "tile_url": settings.SPRO_TILE_URL,
-        "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
+        **_map_context(result.places),
     }
     return render(request, "aiguillage/answer.html", context)
+
+
+class _SharedRecommendation:
+    """What a shared link names: a network, its label; never the reason, which came from the answers."""
+
+    def __init__(self, code: str, label: str):
+        self.code, self.label, self.reason = code, label, ""
+
+
+def _shared_answer(request):
+    """A result shared by network and commune only: that network's nearby places, said to be shared."""
+    engine = get_engine()
+    code = request.GET.get("reseau", "")
+    if code not in engine.labels:
+        return render(request, "aiguillage/shared_unknown.html", status=404)
+    commune_code = request.GET.get("commune", "")
+    commune = None
+    if commune_code and INSEE_CODE.match(commune_code):
+        commune = Commune.objects.filter(code=commune_code.upper()).first()
+    places = []
+    if commune is not None:
+        places = PlaceFinder().find(commune.code, [code], None, engine.compiled.need_map)
+    recommendation = _SharedRecommendation(code, engine.labels[code])
+    context = {
+        "shared": True,
+        "networks": _network_items(engine, [recommendation], places, commune),
+        "commune": commune,
+        "commune_unknown": bool(commune_code) and commune is None,
+        **_map_context(places),
+    }
+    return render(request, "aiguillage/answer.html", context)
+
+
+@require_POST
+def forget(request):
+    """Forget this browser's answers (a shared computer): the questions start empty again."""
+    response = redirect("aiguillage:start")
+    response.status_code = 303
+    _forget_answers(response)
+    return response
 
 
 def _site_or_404(site_id):
@@ -111,9 +229,14 @@ def _site_or_404(site_id):
     return site
 
 
-def consent_text(site) -> str:
+def consent_text(site, with_answers: bool = True) -> str:
+    what = (
+        "mon nom, mes coordonnées et les réponses que j'ai données"
+        if with_answers
+        else ("mon nom et mes coordonnées")
+    )
     return (
-        f"J'accepte que mon nom, mes coordonnées et les réponses que j'ai données soient transmis à "
+        f"J'accepte que {what} soient transmis à "
         f"« {site.name} » ({site.structure.name}) pour que ce lieu me recontacte au sujet de mon "
         f"orientation. "
         f"Ces informations seront effacées au plus tard {retention_days()} jours après ma demande."
@@ -125,8 +248,7 @@ def consent_text(site) -> str:
 @submitted_once
 def contact(request, site_id: int):
     site = _site_or_404(site_id)
-    questions = QuestionsForm(request.GET)
-    situation = questions.situation() if questions.is_valid() else {}
+    situation = _situation_from_answers(request)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,7 +257,7 @@ def contact(request, site_id: int):
                 name=form.cleaned_data["name"],
                 phone=form.cleaned_data["phone"],
                 email=form.cleaned_data["email"],
-                consent_text=consent_text(site),
+                consent_text=consent_text(site, bool(situation)),
                 purpose=CONTACT_PURPOSE,
                 retention_days=retention_days(),
                 situation=situation,
@@ -147,8 +269,8 @@ def contact(request, site_id: int):
     context = {
         "site": site,
         "form": form,
-        "consent_text": consent_text(site),
-        "query": _answers_query(request),
+        "consent_text": consent_text(site, bool(situation)),
+        "has_answers": read_answers(request) is not None,
         "retention_days": retention_days(),
     }
     return render(request, "aiguillage/contact.html", context)

@@ -1,4 +1,4 @@
-"""Forms of the professional pages: the person's situation (step 1, GET) and the referral (step 2, POST)."""
+"""Forms of the professional pages: the person's situation (step 1) and the referral (step 2), both posted."""
 
 import re
 
@@ -21,7 +21,7 @@ def network_choices():
 
 
 class SituationForm(forms.Form):
-    """Step 1: the person's situation, anonymous, carried in the query string (never a name here)."""
+    """Step 1: the person's situation, anonymous (never a name here), kept in the session, never in a URL."""
 
     structure = forms.TypedChoiceField(label="Votre structure", coerce=int)
     age = forms.IntegerField(label="Âge", required=False, min_value=10, max_value=120)

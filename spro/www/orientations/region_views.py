@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -49,7 +50,13 @@ def audit_log(request):
     if action in PersonalDataAccess.Action.values:
         queryset = queryset.filter(action=action)
     page = Paginator(queryset, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "action": action, "actions": PersonalDataAccess.Action.choices}
+    context = {
+        "page": page,
+        "action": action,
+        "actions": PersonalDataAccess.Action.choices,
+        "reason_days": settings.SPRO_RETENTION_DAYS,
+        "log_days": settings.SPRO_ACCESS_LOG_RETENTION_DAYS,
+    }
     return render(request, "orientations/region/audit_log.html", context)
 
 

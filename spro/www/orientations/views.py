@@ -1,18 +1,21 @@
 """Professional pages of referrals and contact requests. State changes go through
 `actions.process_referral()` (which also sends the email) and `ContactRequest.process()` only."""
 
+import re
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spro.core.guards import submitted_once
 from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
-from spro.referrals.workflow import ContactStatus, InvalidTransition, ReferralState
+from spro.referrals.workflow import RECEIVER, SENDER, ContactStatus, InvalidTransition, ReferralState
 from spro.routing.codes import BESOINS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
@@ -22,6 +25,12 @@ from spro.www.orientations.forms import ReferralForm, SituationForm, TransitionF
 PER_PAGE = 25
 READ_PURPOSE_REFERRAL = "Traiter l'orientation reçue (page de l'orientation)"
 READ_PURPOSE_CONTACT = "Recontacter la personne (page de la demande de contact)"
+# Free texts shown without the contact details (both sides, open or closed): logged all the same.
+READ_PURPOSE_TEXTS = {
+    RECEIVER: "Suivre l'orientation reçue (textes libres de la page)",
+    SENDER: "Suivre l'orientation envoyée (textes libres de la page)",
+}
+READ_PURPOSE_CONTACT_NOTE = "Suivre la demande de contact (note de suivi)"
 
 
 def _page(request, queryset):
@@ -131,18 +140,76 @@ def _add_errors(form, error: ValidationError):
         form.add_error(None, error.messages)
 
 
+# Step 1 is kept in the professional's session under a random key, the only thing step 2's address
+# carries: the person's age, sex or disability recognition never reach an access log or a history.
+SITUATIONS_SESSION_KEY = "orientations_situations"
+MAX_KEPT_SITUATIONS = 5  # a few tabs at once; an older one starts again from step 1
+REFERRAL_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def _kept_situations(request) -> dict:
+    kept = request.session.get(SITUATIONS_SESSION_KEY)
+    return kept if isinstance(kept, dict) else {}
+
+
+def _keep_situation(request, form) -> str:
+    data = {name: form.data[name] for name in form.fields if form.data.get(name) not in (None, "")}
+    key = secrets.token_urlsafe(16)
+    kept = {**_kept_situations(request), key: data}
+    request.session[SITUATIONS_SESSION_KEY] = dict(list(kept.items())[-MAX_KEPT_SITUATIONS:])
+    return key
+
+
+def _forget_situation(request, key: str) -> None:
+    kept = _kept_situations(request)
+    kept.pop(key, None)
+    request.session[SITUATIONS_SESSION_KEY] = kept
+
+
+def _reorient_initial(request) -> dict:
+    """Step 1 filled with the anonymous situation of a referral the user's structure sent (`?depuis=`)."""
+    number = request.GET.get("depuis", "")
+    if not REFERRAL_NUMBER.fullmatch(number):
+        return {}
+    referral = Referral.objects.sent_by(request.user).filter(pk=int(number)).first()
+    if referral is None:
+        return {}
+    initial = {k: v for k, v in referral.situation.items() if k != "premiere_porte" and v is not False}
+    initial["structure"] = referral.sender_structure_id
+    return initial
+
+
+def _step_one(request, form):
+    return render(request, "orientations/new_situation.html", {"form": form})
+
+
 @require_http_methods(["GET", "POST"])
 @member_required
 @submitted_once
 def new(request):
-    situation_form = SituationForm(request.GET if "besoin" in request.GET else None, user=request.user)
-    editing = request.method == "GET" and "modifier" in request.GET
-    if editing or not situation_form.is_bound or not situation_form.is_valid():
+    if request.method == "POST" and request.POST.get("etape") == "situation":
+        situation_form = SituationForm(request.POST, user=request.user)
+        if not situation_form.is_valid():
+            return _step_one(request, situation_form)
+        key = _keep_situation(request, situation_form)
+        response = redirect(f"{reverse('orientations:new')}?{urlencode({'situation': key})}")
+        response.status_code = 303  # followed with a GET: reload and back never post again
+        return response
+    key = request.GET.get("situation", "")
+    data = _kept_situations(request).get(key) if key else None
+    if data is None:
         if request.method == "POST":
             messages.error(
                 request, "La situation de la personne est à compléter avant d'envoyer l'orientation."
             )
-        return render(request, "orientations/new_situation.html", {"form": situation_form})
+        return _step_one(request, SituationForm(initial=_reorient_initial(request), user=request.user))
+    situation_form = SituationForm(data, user=request.user)
+    if "modifier" in request.GET or not situation_form.is_valid():
+        if request.method == "POST":
+            messages.error(
+                request, "La situation de la personne est à compléter avant d'envoyer l'orientation."
+            )
+        return _step_one(request, situation_form)
     suggestions = _suggestions(situation_form)
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -167,13 +234,14 @@ def new(request):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            _forget_situation(request, key)
             messages.success(request, f"Orientation n° {referral.pk} envoyée à {referral.to_structure.name}.")
             return redirect("orientations:detail", pk=referral.pk)
     chosen = form.data.get("to_site") if form.is_bound else None
     context = {
         "situation_form": situation_form,
         "form": form,
-        "query": urlencode([(k, v) for k, v in request.GET.items() if v]),
+        "situation_key": key,
         "besoin_label": BESOINS[situation_form.cleaned_data["besoin"]],
         "chosen": str(chosen or ""),
         **suggestions,
@@ -193,33 +261,25 @@ def _referral_or_404(request, pk):
     return get_object_or_404(queryset, pk=pk)
 
 
-def _reorient_query(referral) -> str:
-    """The situation of a closed referral, to propose another site from step 1 (anonymous fields only)."""
-    params = {k: v for k, v in referral.situation.items() if k != "premiere_porte"}
-    params = {k: ("on" if v is True else v) for k, v in params.items() if v is not False}
-    params["structure"] = referral.sender_structure_id
-    params["modifier"] = 1
-    return urlencode(params)
-
-
 @require_GET
 @member_required
 def detail(request, pk: int):
     referral = _referral_or_404(request, pk)
+    side = referral.side_of(request.user)
     show_contact = referral.contact_visible_to(request.user)
-    if show_contact:
-        PersonalDataAccess.record(
-            request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, READ_PURPOSE_REFERRAL
-        )
+    show_free_texts = referral.has_free_texts()
+    if show_contact or show_free_texts:
+        purpose = READ_PURPOSE_REFERRAL if show_contact else READ_PURPOSE_TEXTS[side]
+        PersonalDataAccess.record(request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, purpose)
     context = {
         "referral": referral,
-        "side": referral.side_of(request.user),
+        "side": side,
         "show_contact": show_contact,
+        "show_free_texts": show_free_texts,
         "transitions": referral.transitions_for(request.user),
         "history": referral.transitions.select_related("user", "refusal_reason"),
         "transition_form": TransitionForm(),
         "besoin_label": BESOINS.get(referral.need, referral.need),
-        "reorient_query": _reorient_query(referral),
     }
     return render(request, "orientations/detail.html", context)
 
@@ -257,13 +317,16 @@ def _contact_request_or_404(request, pk):
 def contact_request(request, pk: int):
     item = _contact_request_or_404(request, pk)
     show_contact = item.contact_visible_to(request.user)
-    if show_contact:
+    show_free_texts = item.has_free_texts()
+    if show_contact or show_free_texts:
+        purpose = READ_PURPOSE_CONTACT if show_contact else READ_PURPOSE_CONTACT_NOTE
         PersonalDataAccess.record(
-            request.user, PersonalDataAccess.RecordType.CONTACT_REQUEST, item.pk, READ_PURPOSE_CONTACT
+            request.user, PersonalDataAccess.RecordType.CONTACT_REQUEST, item.pk, purpose
         )
     context = {
         "item": item,
         "show_contact": show_contact,
+        "show_free_texts": show_free_texts,
         "transitions": item.transitions_for(request.user),
         "history": item.events.select_related("user"),
         "besoin_label": BESOINS.get(item.situation.get("besoin", ""), ""),

@@ -1,7 +1,12 @@
-"""Asking to be contacted by a site: only then a name and a phone or email, with explicit consent."""
+"""Asking to be contacted by a site: only then a name and a phone or email, with explicit consent.
+
+The person's answers to the questions come from their browser (the signed answers cookie), never from
+the address of the page.
+"""
 
 import pytest
 from django.apps import apps
+from django.test import Client
 
 from spro.referrals import contact
 from tests.forms import post_form
@@ -22,7 +27,15 @@ def place():
 
 
 def url(place) -> str:
-    return f"/trouver-mon-interlocuteur/contact/{place.pk}/?age=20&statut=sans-activite&besoin=trouver-emploi"
+    return f"/trouver-mon-interlocuteur/contact/{place.pk}/"
+
+
+@pytest.fixture
+def client(client):
+    """A visitor who answered the questions first (the answers are kept by the browser)."""
+    answers = {"age": 20, "statut": "sans-activite", "besoin": "trouver-emploi"}
+    assert client.post("/trouver-mon-interlocuteur/reponse/", answers).status_code == 303
+    return client
 
 
 def test_the_form_asks_a_name_a_phone_or_email_and_consent(client, place):
@@ -81,3 +94,24 @@ def test_the_retention_period_follows_the_setting(client, place, settings):
     post_form(client, url(place), {"name": "Camille", "phone": "06 12 34 56 78", "consent": "on"})
     request = contact.ContactRequest.objects.get()
     assert request.retention_days == 30 and "30 jours" in request.consent_text
+
+
+def test_answers_put_in_the_address_are_not_recorded(client, place):
+    post_form(
+        client,
+        f"{url(place)}?age=55&statut=retraite&commune=31555",
+        {"name": "Camille", "email": "camille@example.org", "consent": "on"},
+    )
+    request = contact.ContactRequest.objects.get()
+    assert request.situation == {"age": 20, "statut": "sans-activite", "besoin": "trouver-emploi"}
+
+
+def test_a_visitor_of_a_shared_result_sends_no_answers_and_the_consent_says_so(place):
+    visitor = Client()
+    html = visitor.get(url(place)).content.decode()
+    assert "J&#x27;accepte que mon nom et mes coordonnées soient transmis" in html
+    assert "Voir la fiche du lieu" in html
+    post_form(visitor, url(place), {"name": "Camille", "phone": "06 12 34 56 78", "consent": "on"})
+    request = contact.ContactRequest.objects.get()
+    assert request.situation == {}
+    assert "réponses" not in request.consent_text

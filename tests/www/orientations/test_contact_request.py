@@ -38,7 +38,9 @@ def test_it_is_handled_and_the_details_are_then_hidden(client, w):
     assert ContactRequest.objects.get().status == "traitee"
     html = client.get(url(c)).content.decode()
     assert "Dominique Martin-Testeur" not in html and "Rappel fait" in html
-    assert PersonalDataAccess.objects.count() == 0
+    assert list(PersonalDataAccess.objects.values_list("reason", flat=True)) == [
+        "Suivre la demande de contact (note de suivi)"
+    ]
 
 
 def test_handling_twice_shows_a_french_message(client, w):

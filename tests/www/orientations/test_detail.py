@@ -78,13 +78,7 @@ def test_the_sender_may_propose_another_site_once_the_referral_is_closed(client,
     login(client, w.alice)
     html = client.get(url(r)).content.decode()
     assert "Orienter la personne vers un autre lieu" in html
-    assert (
-        f"structure={w.structure_a.pk}" in html
-        and "besoin=trouver-emploi" in html
-        and "commune=31555" in html
-    )
-    step1 = client.get(
-        f"/espace-pro/orientations/nouvelle/?structure={w.structure_a.pk}&besoin=trouver-emploi"
-        "&commune=31555&modifier=1"
-    ).content.decode()
+    assert f'href="/espace-pro/orientations/nouvelle/?depuis={r.pk}"' in html
+    assert "commune=31555" not in html and "besoin=trouver-emploi" not in html
+    step1 = client.get(f"/espace-pro/orientations/nouvelle/?depuis={r.pk}").content.decode()
     assert "Étape 1 sur 2" in step1 and 'value="31555"' in step1
