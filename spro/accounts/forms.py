@@ -3,9 +3,10 @@ from django.contrib.auth import forms as auth_forms
 from dsfr.forms import DsfrBaseForm
 
 from spro.accounts import throttling
+from spro.core.forms import BoundedTextMixin
 
 
-class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+class LoginForm(BoundedTextMixin, DsfrBaseForm, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Adresse électronique",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -30,7 +31,9 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
     def clean(self):
-        email = (self.data.get("username") or "").strip().lower()
+        # The cleaned address only: the raw one may hold anything (a NUL byte breaks PostgreSQL), and
+        # an address that is not valid has its field error already, so no lookup and no lock.
+        email = self.cleaned_data.get("username") or ""
         ip = throttling.client_ip(self.request) if self.request else None
         if email and throttling.is_locked(email, ip):
             raise forms.ValidationError(
@@ -44,13 +47,13 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
             raise
 
 
-class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+class PasswordResetForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
 
-class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(BoundedTextMixin, DsfrBaseForm, auth_forms.SetPasswordForm):
     def save(self, commit=True):
         # The lockout message suggests resetting the password: a new password lifts the lock.
         user = super().save(commit)
@@ -58,7 +61,7 @@ class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
         return user
 
 
-class SecondFactorForm(DsfrBaseForm):
+class SecondFactorForm(BoundedTextMixin, DsfrBaseForm):
     code = forms.CharField(
         label="Code à 6 chiffres ou code de secours",
         help_text=(
@@ -74,7 +77,7 @@ class SecondFactorForm(DsfrBaseForm):
         return "".join(self.cleaned_data["code"].split())
 
 
-class SecondFactorSetupForm(DsfrBaseForm):
+class SecondFactorSetupForm(BoundedTextMixin, DsfrBaseForm):
     code = forms.CharField(
         label="Code à 6 chiffres affiché par l'application",
         max_length=6,
@@ -91,10 +94,10 @@ class SecondFactorSetupForm(DsfrBaseForm):
         return code
 
 
-class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
 
 
-class ProfileForm(DsfrBaseForm, forms.Form):
+class ProfileForm(BoundedTextMixin, DsfrBaseForm, forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 from opening_hours import OpeningHours
 
+from spro.core.forms import BoundedTextMixin
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Membership, Network, Service, Site, Structure
@@ -20,7 +21,7 @@ HOURS_HELP = (
 )
 
 
-class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+class DsfrModelForm(BoundedTextMixin, DsfrBaseForm, forms.ModelForm):
     def get_context(self):
         # DSFR now marks optional fields rather than required ones.
         context = forms.BaseForm.get_context(self)
@@ -294,7 +295,7 @@ class ServiceForm(DsfrModelForm):
         return publics
 
 
-class MemberForm(DsfrBaseForm):
+class MemberForm(BoundedTextMixin, DsfrBaseForm):
     email = forms.EmailField(
         label="Adresse électronique du compte",
         max_length=254,
