@@ -54,3 +54,31 @@ def body_too_big_message() -> str:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     size = f"{limit / 1024 / 1024:.1f}".replace(".", ",").replace(",0", "")
     return f"Le corps de la requête est trop volumineux : {size} Mo au plus."
+
+
+def raw_parameter(value: str | None, max_length: int = 100) -> str:
+    """A query or form parameter a view reads itself (a filter, a code): "" when unusable.
+
+    For filters, an unreadable or oversized value is an unknown value like any other: ignored.
+    """
+    value = value or ""
+    if len(value) > max_length or text_problem(value):
+        return ""
+    return value
+
+
+def local_path(target: str | None) -> str:
+    """`target` if it is a path on this site that can go in a Location header, else ""."""
+    target = target or ""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 2000:
+        return ""
+    if text_problem(target) or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return ""
+    return target
+
+
+def free_text_problem(value: str, max_length: int) -> str | None:
+    """What makes a free text (note, comment) unfit to keep, as a French phrase, or None."""
+    return text_problem(value) or (
+        f"le texte est trop long ({max_length} caractères au plus)" if len(value) > max_length else None
+    )

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from spro.core.text import local_path
 from spro.directory import history, permissions
 from spro.directory import members as members_domain
 from spro.directory.models import Membership, Service, Site, Structure
@@ -231,8 +232,8 @@ def confirm(request, kind, pk):
     with transaction.atomic():
         history.confirm(obj, request.user)
     messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    next_url = local_path(request.POST.get("next"))
+    if next_url:
         return redirect(next_url)
     return redirect("structures:detail", pk=structure.pk)
 
