@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "spro.www.portal.views.bad_request"
 handler403 = "spro.www.portal.views.permission_denied"
 handler404 = "spro.www.portal.views.page_not_found"
 handler500 = "spro.www.portal.views.server_error"

@@ -9,11 +9,12 @@ from dsfr.forms import DsfrBaseForm
 
 from spro.accounts import throttling
 from spro.core.emails import render_subject, render_text
+from spro.core.forms import BoundedTextMixin
 
 logger = logging.getLogger("django.contrib.auth")
 
 
-class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
+class LoginForm(BoundedTextMixin, DsfrBaseForm, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Adresse électronique",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -38,7 +39,9 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
         return self.cleaned_data["username"].strip().lower()
 
     def clean(self):
-        email = (self.data.get("username") or "").strip().lower()
+        # The cleaned address only: the raw one may hold anything (a NUL byte breaks PostgreSQL), and
+        # an address that is not valid has its field error already, so no lookup and no lock.
+        email = self.cleaned_data.get("username") or ""
         ip = throttling.client_ip(self.request) if self.request else None
         if email and throttling.is_locked(email, ip):
             raise forms.ValidationError(
@@ -52,7 +55,7 @@ class LoginForm(DsfrBaseForm, auth_forms.AuthenticationForm):
             raise
 
 
-class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
+class PasswordResetForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -82,7 +85,7 @@ class PasswordResetForm(DsfrBaseForm, auth_forms.PasswordResetForm):
             logger.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
-class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(BoundedTextMixin, DsfrBaseForm, auth_forms.SetPasswordForm):
     def save(self, commit=True):
         # The lockout message suggests resetting the password: a new password lifts the lock.
         user = super().save(commit)
@@ -90,7 +93,7 @@ class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
         return user
 
 
-class SecondFactorForm(DsfrBaseForm):
+class SecondFactorForm(BoundedTextMixin, DsfrBaseForm):
     code = forms.CharField(
         label="Code à 6 chiffres ou code de secours",
         help_text=(
@@ -106,7 +109,7 @@ class SecondFactorForm(DsfrBaseForm):
         return "".join(self.cleaned_data["code"].split())
 
 
-class SecondFactorSetupForm(DsfrBaseForm):
+class SecondFactorSetupForm(BoundedTextMixin, DsfrBaseForm):
     email_code = forms.CharField(
         label="Code reçu par courriel",
         help_text="Le code à 6 chiffres envoyé à votre adresse électronique : il prouve que c'est bien vous.",
@@ -132,11 +135,11 @@ class SecondFactorSetupForm(DsfrBaseForm):
         return "".join(self.cleaned_data["email_code"].split())
 
 
-class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordChangeForm):
     pass
 
 
-class ProfileForm(DsfrBaseForm, forms.Form):
+class ProfileForm(BoundedTextMixin, DsfrBaseForm, forms.Form):
     first_name = forms.CharField(label="Prénom", max_length=150, required=False)
     last_name = forms.CharField(label="Nom", max_length=150, required=False)
 

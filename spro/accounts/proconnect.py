@@ -112,7 +112,9 @@ def complete(request) -> dict:
     flow = request.session.pop(STATE_KEY, None)
     if request.GET.get("error"):
         raise ProConnectError(f"provider error: {request.GET.get('error')}")
-    if not flow or not secrets.compare_digest(flow["state"], request.GET.get("state", "")):
+    if not flow or not secrets.compare_digest(
+        flow["state"].encode(), request.GET.get("state", "").encode("utf-8", "replace")
+    ):
         raise ProConnectError("state mismatch")
     if time.time() - flow["at"] > 600:
         raise ProConnectError("flow expired")

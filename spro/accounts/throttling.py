@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from spro.accounts.models import LoginAttempt
 from spro.core import ratelimit
+from spro.core.text import text_problem
 
 # An address may try more emails than one person has; it is locked later than an email.
 IP_FACTOR = 4
@@ -27,7 +28,14 @@ def _window_start():
     return timezone.now() - timedelta(minutes=lockout_minutes())
 
 
+def _readable(email: str) -> bool:
+    # An address PostgreSQL cannot hold (NUL byte) names no account: never looked up, never recorded.
+    return bool(email) and text_problem(email) is None
+
+
 def is_locked(email: str, ip: str | None) -> bool:
+    if not _readable(email):
+        return False
     recent = LoginAttempt.objects.filter(attempted_at__gte=_window_start())
     limit = settings.SPRO_LOGIN_MAX_FAILURES
     if recent.filter(email=email).count() >= limit:
@@ -36,11 +44,15 @@ def is_locked(email: str, ip: str | None) -> bool:
 
 
 def record_failure(email: str, ip: str | None) -> None:
+    if not _readable(email):
+        return
     purge_old()  # an indexed delete: keeps the table to the failures of the current window
     LoginAttempt.objects.create(email=email, ip_address=ip)
 
 
 def clear(email: str) -> None:
+    if not _readable(email):
+        return
     LoginAttempt.objects.filter(email=email).delete()
 
 

@@ -23,12 +23,15 @@ from spro.accounts.forms import (
     SecondFactorSetupForm,
 )
 from spro.accounts.models import RecoveryCodeDevice, User
+from spro.core.text import text_problem
 
 logger = logging.getLogger(__name__)
 
 
 def safe_next(request, default: str | None = None) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if text_problem(target) or any(ord(c) < 32 for c in target):
+        target = ""  # cannot go in a Location header
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

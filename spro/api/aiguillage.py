@@ -4,18 +4,19 @@ The body is read by the engine's own validation (`spro.routing.situation`) so th
 the same French sentences as the command's; the schemas below document it for OpenAPI.
 """
 
-import json
 from typing import Literal
 
+from django.core.exceptions import RequestDataTooBig
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from spro.api.errors import ErrorOut
+from spro.core.text import body_too_big_message
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
 from spro.routing.ruleset import default_rules
-from spro.routing.situation import INT_BOUNDS, SituationError, UnknownCommune, json_error_message
+from spro.routing.situation import INT_BOUNDS, SituationError, UnknownCommune, load_situations
 
 router = Router()
 MAX_SITUATIONS = 1000
@@ -108,7 +109,7 @@ def _error(status: int, message: str, field: str = "requête", index: int | None
 
 @router.post(
     "",
-    response={200: AnswerOut | list[AnswerOut], 404: ErrorOut, 422: ErrorOut},
+    response={200: AnswerOut | list[AnswerOut], 404: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     summary="Aiguiller une situation (ou une liste) vers la bonne deuxième porte",
     openapi_extra={"requestBody": REQUEST_BODY},
 )
@@ -121,11 +122,13 @@ def aiguiller(request):
     Une commune bien formée mais inconnue : 404.
     """
     try:
-        data = json.loads(request.body.decode("utf-8") or "null")
+        data = load_situations(request.body.decode("utf-8") or "null")
+    except RequestDataTooBig:
+        return _error(413, body_too_big_message())
     except UnicodeDecodeError:
         return _error(422, "Le corps de la requête n'est pas du texte UTF-8.")
-    except json.JSONDecodeError as error:
-        return _error(422, json_error_message(error))
+    except SituationError as error:
+        return _error(422, error.message, error.field or "requête", error.index)
     if isinstance(data, list) and len(data) > MAX_SITUATIONS:
         return _error(422, f"Trop de situations : {MAX_SITUATIONS} au plus par requête.")
     if not isinstance(data, dict | list):

@@ -1,6 +1,7 @@
 from ninja import Field, Query, Router, Schema
 
 from spro.api.errors import ErrorOut
+from spro.api.params import Text
 from spro.territories.lookup import search_communes
 
 router = Router()
@@ -37,7 +38,7 @@ def commune_out(commune) -> dict:
 )
 def list_communes(
     request,
-    q: str = Query(..., min_length=1, max_length=100, description="Nom, code postal ou code INSEE"),
+    q: Text = Query(..., min_length=1, max_length=100, description="Nom, code postal ou code INSEE"),  # noqa: B008
     limit: int = Query(10, ge=1, le=50, description="Nombre maximal de résultats (1 à 50)"),
 ):
     """Communes dont le nom ou le code postal correspond, la meilleure correspondance en premier."""

@@ -35,6 +35,12 @@ FIELD_MESSAGES = {
     "string_too_short": "le texte est trop court",
     "extra_forbidden": "champ inconnu",
     "json_invalid": "le corps de la requête n'est pas un JSON valide",
+    "text_unreadable": "{reason}",
+    "finite_number": "un nombre fini est attendu",
+    "int_parsing_size": "le nombre est trop grand",
+    "int_from_float": "un nombre entier est attendu",
+    "float_type": "un nombre est attendu",
+    "string_pattern_mismatch": "le format n'est pas celui attendu",
 }
 
 

@@ -11,6 +11,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import Status
 
 from spro.api.errors import ErrorOut
+from spro.api.params import Text
 from spro.core.exports import ExportBusy, current_export, export_response
 from spro.core.spreadsheets import csv_writer
 from spro.directory.codes import Need, Public, ReceptionMode
@@ -132,7 +133,7 @@ def lieu_out(request, site, distance_km, state) -> dict:
 )
 def list_lieux(
     request,
-    commune: str | None = Query(
+    commune: Text | None = Query(  # noqa: B008
         None, max_length=10, description="Code INSEE de la commune (centre de la recherche), ex. 31555"
     ),
     lat: float | None = Query(None, ge=-90, le=90, allow_inf_nan=False, description="Latitude (WGS 84)"),
@@ -140,10 +141,12 @@ def list_lieux(
     rayon: int = Query(30, ge=1, le=MAX_RADIUS_KM, description="Rayon de recherche en km (1 à 200)"),
     besoin: NeedCode | None = Query(None, description="Code du besoin"),  # noqa: B008
     public: PublicCode | None = Query(None, description="Code du public"),  # noqa: B008
-    reseau: str | None = Query(None, max_length=50, description="Code du réseau, ex. mission-locale"),
+    reseau: Text | None = Query(None, max_length=50, description="Code du réseau, ex. mission-locale"),  # noqa: B008
     mode: ModeCode | None = Query(None, description="Mode d'accueil"),  # noqa: B008
     ouvert: bool = Query(False, description="Seulement les lieux ouverts en ce moment"),
-    q: str | None = Query(None, max_length=100, description="Texte cherché (noms, services, descriptions)"),
+    q: Text | None = Query(  # noqa: B008
+        None, max_length=100, description="Texte cherché (noms, services, descriptions)"
+    ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     par_page: int = Query(20, ge=1, le=MAX_PER_PAGE),
 ):

@@ -4,12 +4,17 @@
 that the engine evaluates dict lookups only. Errors name the field, and the index within a list.
 """
 
+import json
+import math
 import re
 
+from spro.core.text import short, text_problem
 from spro.routing.codes import FIELDS
 
 INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
 INT_BOUNDS = {"age": (0, 120), "mois_hors_ecole": (0, 1200)}
+MAX_TEXT_LENGTH = 100  # codes and INSEE codes are short; a longer text is refused before any lookup
+NESTING = "le JSON est trop imbriqué (des listes ou des objets les uns dans les autres, sans fin)."
 FIELD_LIST = ", ".join(FIELDS)
 
 
@@ -40,7 +45,37 @@ class UnknownCommune(SituationError):
     """A well-formed INSEE code that names no commune of the referential."""
 
 
+class UnusableNumber:
+    """A JSON number no situation can hold, kept as written so that the message names the field.
+
+    `NaN`, `Infinity` and `-Infinity` (which Python's json accepts) are not finite; `1e999` or an
+    integer of 5,000 digits is finite but beyond any bound (and beyond what Python converts safely).
+    """
+
+    def __init__(self, text: str, finite: bool):
+        self.text = text
+        self.finite = finite
+
+
+def _parse_float(text: str):
+    value = float(text)
+    return value if math.isfinite(value) else UnusableNumber(text, finite=True)
+
+
+def _parse_int(text: str):
+    return int(text) if len(text) <= 30 else UnusableNumber(text, finite=True)
+
+
+def _parse_constant(text: str):
+    return UnusableNumber(text, finite=False)
+
+
+_DECODER = json.JSONDecoder(parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant)
+
+
 def _type_name(value) -> str:
+    if isinstance(value, UnusableNumber):
+        return "un nombre"
     if isinstance(value, bool):
         return "un booléen"
     if isinstance(value, int | float):
@@ -63,24 +98,27 @@ def parse_situation(data, network_codes=None) -> dict:
         raise SituationError(None, f"une situation doit être un objet JSON, pas {_type_name(data)}.")
     situation = {}
     for field, value in data.items():
+        problem = text_problem(field) if isinstance(field, str) else None
+        if problem:
+            raise SituationError(None, f"nom de champ refusé : {problem}.")
         if field not in FIELDS:
-            raise SituationError(field, f"champ inconnu. Champs possibles : {FIELD_LIST}.")
+            raise SituationError(short(field), f"champ inconnu. Champs possibles : {FIELD_LIST}.")
         if value is None:  # JSON null: the same as an absent field
             continue
         kind, codes = FIELDS[field]
         if kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-                raise SituationError(field, f"un nombre entier est attendu, pas {_type_name(value)}.")
-            value = int(value)
-            low, high = INT_BOUNDS[field]
-            if not low <= value <= high:
-                raise SituationError(field, f"la valeur {value} doit être comprise entre {low} et {high}.")
+            value = _integer(field, value)
         elif kind == "bool":
             if not isinstance(value, bool):
                 raise SituationError(field, f"true ou false est attendu, pas {_type_name(value)}.")
         else:
             if not isinstance(value, str):
                 raise SituationError(field, f"un texte est attendu, pas {_type_name(value)}.")
+            problem = text_problem(value)
+            if problem:
+                raise SituationError(field, f"{problem}.")
+            if len(value) > MAX_TEXT_LENGTH:
+                raise SituationError(field, f"le texte est trop long ({MAX_TEXT_LENGTH} caractères au plus).")
             if kind == "code" and value not in codes:
                 raise SituationError(
                     field, f"valeur « {value} » inconnue. Valeurs possibles : {', '.join(codes)}."
@@ -98,6 +136,95 @@ def parse_situation(data, network_codes=None) -> dict:
                 )
         situation[field] = value
     return situation
+
+
+def _integer(field: str, value) -> int:
+    low, high = INT_BOUNDS[field]
+    if isinstance(value, UnusableNumber):
+        if not value.finite:
+            raise SituationError(field, f"un nombre fini est attendu, pas {value.text}.")
+        raise SituationError(
+            field, f"la valeur {short(value.text, 20)} doit être comprise entre {low} et {high}."
+        )
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        raise SituationError(field, f"un nombre entier est attendu, pas {_type_name(value)}.")
+    value = int(value)
+    if not low <= value <= high:
+        raise SituationError(field, f"la valeur {short(value, 20)} doit être comprise entre {low} et {high}.")
+    return value
+
+
+def load_situations(text: str):
+    """Decode the JSON of a situation (object) or of a list of situations, as `spro aiguiller` and
+    the API receive it. Raises SituationError with a French message for bad JSON or nesting too deep
+    to decode, naming the field (and the index) that holds it; `parse_situation()` then checks each
+    situation, numbers beyond any bound included."""
+    try:
+        return _DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        raise SituationError(None, json_error_message(error)) from None
+    except RecursionError:
+        pass
+    raise _nesting_error(text)
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip(text: str, index: int) -> int:
+    return _WHITESPACE.match(text, index).end()
+
+
+def _nesting_error(text: str) -> SituationError:
+    """Which field (and which situation of a list) holds the nesting that defeated the decoder.
+
+    Only runs once the fast decoder gave up: the top two levels (a list of objects, their keys) are
+    read here, each value by the decoder, so that the RecursionError happens under a known field.
+    """
+    try:
+        index = _skip(text, 0)
+        if text.startswith("[", index):
+            index = _skip(text, index + 1)
+            position = 0
+            while index < len(text) and text[index] != "]":
+                if text[index] == "{":
+                    index = _object_end(text, index, position)
+                else:
+                    try:
+                        _value, index = _DECODER.raw_decode(text, index)
+                    except RecursionError:
+                        return SituationError(None, NESTING, position)
+                index = _skip(text, index)
+                if text.startswith(",", index):
+                    index = _skip(text, index + 1)
+                position += 1
+        elif text.startswith("{", index):
+            _object_end(text, index, None)
+    except SituationError as error:
+        return error
+    except (json.JSONDecodeError, IndexError):
+        pass
+    return SituationError(None, NESTING)
+
+
+def _object_end(text: str, index: int, position: int | None) -> int:
+    """Read the object starting at `index` key by key; raise the nesting error under its key."""
+    index = _skip(text, index + 1)
+    while not text.startswith("}", index):
+        key, index = _DECODER.raw_decode(text, index)
+        index = _skip(text, index)
+        if not text.startswith(":", index):
+            raise json.JSONDecodeError("Expecting ':' delimiter", text, index)
+        index = _skip(text, index + 1)
+        try:
+            _value, index = _DECODER.raw_decode(text, index)
+        except RecursionError:
+            field = short(key) if isinstance(key, str) and not text_problem(key) else None
+            raise SituationError(field, NESTING, position) from None
+        index = _skip(text, index)
+        if text.startswith(",", index):
+            index = _skip(text, index + 1)
+    return index + 1
 
 
 JSON_MESSAGES = {

@@ -118,7 +118,7 @@ def test_an_unknown_commune_answers_404_in_french(client):
         ({"commune": "31555", "besoin": "danse"}, "besoin : valeur inconnue"),
         ({"commune": "31555", "public": "martiens"}, "public : valeur inconnue"),
         ({"commune": "31555", "reseau": "inconnu"}, "Réseau « inconnu » inconnu."),
-        ({"lat": "nan", "lon": "1"}, "lat : valeur invalide"),
+        ({"lat": "nan", "lon": "1"}, "lat : un nombre fini est attendu"),
         ({"lat": "91", "lon": "1"}, "lat : la valeur doit être inférieure ou égale à 90"),
         ({"commune": "31555", "page": "0"}, "page : la valeur doit être supérieure ou égale à 1"),
     ],

@@ -4,13 +4,14 @@ import re
 
 from django import forms
 
+from spro.core.forms import BoundedTextMixin
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.territories.lookup import INSEE_CODE, search_communes
 
 SKIP = ("", "Je préfère ne pas répondre")
 
 
-class QuestionsForm(forms.Form):
+class QuestionsForm(BoundedTextMixin, forms.Form):
     """Every question may be skipped; nothing is stored, the answers travel in the URL only."""
 
     age = forms.IntegerField(
@@ -74,7 +75,7 @@ class QuestionsForm(forms.Form):
 PHONE = re.compile(r"^\+?[0-9 .\-()]{10,20}$")
 
 
-class ContactForm(forms.Form):
+class ContactForm(BoundedTextMixin, forms.Form):
     name = forms.CharField(label="Votre nom (ou prénom)", max_length=100)
     phone = forms.CharField(
         label="Votre numéro de téléphone",

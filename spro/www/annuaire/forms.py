@@ -2,6 +2,7 @@
 
 from django import forms
 
+from spro.core.forms import BoundedTextMixin
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
@@ -17,7 +18,7 @@ def _choices(empty_label, choices):
     return [("", empty_label), *choices]
 
 
-class SearchForm(forms.Form):
+class SearchForm(BoundedTextMixin, forms.Form):
     commune = forms.CharField(label="Commune ou code postal", required=False, max_length=100)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ import re
 
 from django import forms
 
+from spro.core.forms import BoundedTextMixin
 from spro.directory.models import Network, Site
 from spro.referrals.models import Referral, RefusalReason
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
@@ -20,7 +21,7 @@ def network_choices():
     )
 
 
-class SituationForm(forms.Form):
+class SituationForm(BoundedTextMixin, forms.Form):
     """Step 1: the person's situation, anonymous (never a name here), kept in the session, never in a URL."""
 
     structure = forms.TypedChoiceField(label="Votre structure", coerce=int)
@@ -131,7 +132,7 @@ class SituationForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(BoundedTextMixin, forms.Form):
     """Step 2: the chosen site, consent, mode and, only for an appointment, how to reach the person."""
 
     to_site = forms.IntegerField(
@@ -195,7 +196,7 @@ class ReferralForm(forms.Form):
         return phone
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(BoundedTextMixin, forms.Form):
     refusal_reason = forms.ModelChoiceField(
         label="Motif du refus",
         queryset=RefusalReason.objects.filter(is_active=True),
@@ -205,7 +206,7 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label="Commentaire (facultatif)", required=False, max_length=1000)
 
 
-class PersonSearchForm(forms.Form):
+class PersonSearchForm(BoundedTextMixin, forms.Form):
     email = forms.EmailField(
         label="Courriel de la personne",
         required=False,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spro.core.guards import submitted_once
+from spro.core.text import free_text_problem
 from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import RECEIVER, SENDER, ContactStatus, InvalidTransition, ReferralState
@@ -23,6 +24,7 @@ from spro.www.orientations.access import member_required
 from spro.www.orientations.forms import ReferralForm, SituationForm, TransitionForm
 
 PER_PAGE = 25
+NOTE_MAX_LENGTH = 2000
 READ_PURPOSE_REFERRAL = "Traiter l'orientation reçue (page de l'orientation)"
 READ_PURPOSE_CONTACT = "Recontacter la personne (page de la demande de contact)"
 # Free texts shown without the contact details (both sides, open or closed): logged all the same.
@@ -289,8 +291,12 @@ def detail(request, pk: int):
 def transition(request, pk: int, name: str):
     referral = _referral_or_404(request, pk)
     form = TransitionForm(request.POST)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
+    if not form.is_valid():
+        # Nothing happens with a comment that cannot be kept (too long, a NUL byte): say why.
+        problems = " ".join(" ".join(errors) for errors in form.errors.values())
+        messages.error(request, f"Commentaire ou motif refusé, rien n'a été enregistré : {problems}")
+        return redirect("orientations:detail", pk=referral.pk)
+    data = form.cleaned_data
     try:
         process_referral(
             referral,
@@ -338,8 +344,13 @@ def contact_request(request, pk: int):
 @member_required
 def contact_request_transition(request, pk: int, name: str):
     item = _contact_request_or_404(request, pk)
+    note = request.POST.get("note", "")
+    problem = free_text_problem(note, NOTE_MAX_LENGTH)
+    if problem:
+        messages.error(request, f"Note refusée, rien n'a été enregistré : {problem}.")
+        return redirect("orientations:contact_request", pk=item.pk)
     try:
-        item.process(name, user=request.user, note=request.POST.get("note", "")[:2000])
+        item.process(name, user=request.user, note=note)
     except InvalidTransition as error:
         messages.error(request, str(error))
     else:

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from spro.core.text import bad_request_message
 from spro.territories.lookup import search_communes
 
 SUGGESTION_LIMIT = 8
@@ -38,6 +39,19 @@ def page_not_found(request, exception=None):
         message = "Ressource introuvable : vérifiez l'adresse (documentation : /api/v1/docs)."
         return JsonResponse({"detail": message, "erreurs": []}, status=404)
     return render(request, "portal/404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """A request Django itself refuses (body over the size limit, too many fields, a forged host…).
+
+    The page is standalone: the request may be unreadable, so no context processor reads it again.
+    """
+    message = bad_request_message(exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message, "erreurs": [{"champ": "requête", "message": message}]}, status=400
+        )
+    return render(request, "portal/400.html", {"message": message}, status=400)
 
 
 def permission_denied(request, exception=None):

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from spro.core.guards import submitted_once
+from spro.core.text import raw_parameter
 from spro.directory import history, permissions
 from spro.directory.models import Network, Structure
 from spro.directory.stale import stale_before, stale_count, stale_records
@@ -88,8 +89,8 @@ def network_edit(request, pk):
 def structure_list(request):
     _staff(request)
     structures = Structure.objects.select_related("network").order_by("name")
-    network = request.GET.get("reseau", "")
-    departement = request.GET.get("departement", "")
+    network = raw_parameter(request.GET.get("reseau"))
+    departement = raw_parameter(request.GET.get("departement"), max_length=3)
     stale = request.GET.get("anciennes", "") == "1"
     if network:
         structures = structures.filter(network__code=network)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 from opening_hours import OpeningHours
 
+from spro.core.forms import BoundedTextMixin
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Membership, Network, Service, Site, Structure
@@ -20,7 +21,7 @@ from spro.directory.validators import (
 from spro.territories.lookup import normalize, search_communes
 
 
-class DsfrModelForm(DsfrBaseForm, forms.ModelForm):
+class DsfrModelForm(BoundedTextMixin, DsfrBaseForm, forms.ModelForm):
     def get_context(self):
         # DSFR now marks optional fields rather than required ones.
         context = forms.BaseForm.get_context(self)
@@ -276,7 +277,7 @@ class ServiceForm(DsfrModelForm):
         self.fields["needs"].error_messages["required"] = "Cochez au moins un besoin."
 
 
-class MemberForm(DsfrBaseForm):
+class MemberForm(BoundedTextMixin, DsfrBaseForm):
     email = forms.EmailField(
         label="Adresse électronique de la personne",
         help_text="Elle reçoit une invitation et rejoint la structure en l'acceptant.",

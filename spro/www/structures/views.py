@@ -18,6 +18,7 @@ from spro.accounts import invitations
 from spro.accounts import members as members_domain
 from spro.accounts.models import Invitation
 from spro.core.guards import submitted_once
+from spro.core.text import local_path
 from spro.directory import history, permissions
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
@@ -260,8 +261,8 @@ def confirm(request, kind, pk):
         messages.info(request, f"« {obj} » était déjà confirmé comme toujours exact : rien n'a changé.")
     else:
         messages.success(request, f"Merci : « {obj} » est confirmé comme toujours exact.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    next_url = local_path(request.POST.get("next"))
+    if next_url:
         return redirect(next_url)
     return redirect("structures:detail", pk=structure.pk)
 

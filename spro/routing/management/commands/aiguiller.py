@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand
 
 from spro.routing.engine import get_engine
 from spro.routing.places import PlaceFinder
-from spro.routing.situation import SituationError, json_error_message
+from spro.routing.situation import SituationError, load_situations
 
 
 class Command(BaseCommand):
@@ -32,11 +32,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         raw = sys.stdin.buffer.read()
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
+            data = load_situations(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             self.fail("l'entrée standard n'est pas du texte UTF-8.")
-        except json.JSONDecodeError as error:
-            self.fail(json_error_message(error))
+        except SituationError as error:
+            self.fail(error.message)
         if not isinstance(data, dict | list):
             self.fail("l'entrée doit être un objet JSON (une situation) ou un tableau de situations.")
         engine = get_engine(options.get("region"))
