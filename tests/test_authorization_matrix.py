@@ -147,7 +147,7 @@ MATRIX: dict[str, Entry] = {
     # indicators and the access log, never the people's files.
     "orientations:received": row(LOGIN, 200, 200, 200, 403, 403),
     "orientations:sent": row(LOGIN, 200, 200, 200, 403, 403),
-    "orientations:new": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 200, 200, 200, 403, 403)),
+    "orientations:new": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 400, 400, 400, 403, 403)),
     "orientations:detail": row(LOGIN, 200, 200, DENIED, 403, 403),
     "orientations:transition": row(
         405, 405, 405, 405, 405, 405, post=(LOGIN, 302, 302, DENIED, 403, 403), name="accepter"

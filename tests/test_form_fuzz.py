@@ -41,9 +41,9 @@ HOSTILE_VALUES = {
 # Numbers no field can hold; in a free text ("NaN" as a name) they are text, and may be kept.
 NUMERIC_VALUES = {"1e999", "nan", "5000-digits"}
 TEXT_KINDS = {"text", "textarea", "search", "email", "tel", "url", "password", "hidden"}
-# Writes a refused form may still make: the session (messages) and the counter of failed logins.
-# The rate-limit and one-time-token tables of creating forms belong here when they come.
-ALLOWED_WRITES = ("django_session", "accounts_loginattempt")
+# Writes a refused form may still make: the session (messages) and the counters that are the defence
+# itself (failed logins, rate limits of public forms, one-time tokens of creating forms).
+ALLOWED_WRITES = ("django_session", "accounts_loginattempt", "core_ratecounter", "core_usedformtoken")
 WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNORECASE)
 # Personas tried in this order: the first one the matrix lets read the page (and post to it) is used.
 PERSONA_ORDER = ["admin_region", "admin_a", "conseiller_a", "anonyme", "instructeur", "conseiller_b"]

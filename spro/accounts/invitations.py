@@ -16,12 +16,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from spro.accounts.members import MembershipError, label, lock_structure, record
 from spro.accounts.models import INVITATION_DAYS, Invitation, InvitationEvent, User
+from spro.core.emails import one_line, render_text
 from spro.directory.models import Membership
 
 Status, Action = Invitation.Status, InvitationEvent.Action
@@ -65,7 +65,7 @@ def _issue(invitation: Invitation, action: str, by) -> Invitation:
 
 def _send(invitation: Invitation, token: str, by) -> None:
     structure = invitation.structure
-    body = render_to_string(
+    body = render_text(
         "accounts/emails/invitation.txt",
         {
             "invitation": invitation,
@@ -78,7 +78,7 @@ def _send(invitation: Invitation, token: str, by) -> None:
             "region_name": settings.SPRO_REGION_NAME,
         },
     )
-    subject = f"Invitation à rejoindre « {structure.name} » dans l'espace professionnel"
+    subject = one_line(f"Invitation à rejoindre « {structure.name} » dans l'espace professionnel")
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 

@@ -6,7 +6,7 @@ Permission rules live in `spro.directory.permissions`; every write goes through
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -161,8 +161,11 @@ def _site_form(request, structure, form, site):
 
 def _wanted_state(request, current: bool) -> bool:
     """The state the button asks for ("actif": "oui" or "non"), so that a second click changes nothing;
-    a post without it switches the state, as before."""
-    return {"oui": True, "non": False}.get(request.POST.get("actif", ""), not current)
+    a post without it switches the state, as before; any other value is refused (400), nothing changes."""
+    asked = request.POST.get("actif", "")
+    if asked and asked not in ("oui", "non"):
+        raise BadRequest("État demandé inconnu.")
+    return {"oui": True, "non": False}.get(asked, not current)
 
 
 @login_required
