@@ -138,7 +138,7 @@ MATRIX: dict[str, Entry] = {
     ),  # "toujours exact" on the structure itself, like editing it: its administrators and the Région's
     "structures:hours_preview": LOGGED_IN,
     "structures:postal_code_communes": row(LOGIN, 200, 200, 200, 200, 200, query="postal_code=31000"),
-    "structures:members": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 200, 403, DENIED, 403, 200)),
+    "structures:members": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 400, 403, DENIED, 403, 400)),
     "structures:member_change": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)),
     "structures:invitation_change": row(
         LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 302, 403, DENIED, 403, 302)

@@ -4,6 +4,8 @@ Permission rules live in `spro.directory.permissions`; every write goes through
 `spro.directory.history` so that the record and its history are saved together.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
@@ -293,7 +295,22 @@ def hours_preview_view(request):
     return render(request, "structures/_hours_preview.html", {"preview": hours_preview(value)})
 
 
+def _post_by_managers_only(view):
+    """Only those who manage the structure may post: 403 before anything else, the one-time token too."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if request.method == "POST":
+            if not permissions.can_edit_structure(request.user, _structure_for(request, pk)):
+                raise PermissionDenied
+        return view(request, pk, *args, **kwargs)
+
+    return wrapper
+
+
 @login_required
+@_post_by_managers_only
+@submitted_once
 def members(request, pk):
     """Members of the structure; its administrators (and the Région's) invite, change and remove them.
 

@@ -7,13 +7,16 @@ from django.urls import reverse
 
 from spro.accounts.models import Invitation
 from spro.directory.models import Membership
+from tests.forms import post_form
 from tests.www.structures.factories import login, member, user
 
 pytestmark = pytest.mark.django_db
 
 
 def invite(client, structure, email, role="conseiller"):
-    return client.post(reverse("structures:members", args=[structure.pk]), {"email": email, "role": role})
+    return post_form(
+        client, reverse("structures:members", args=[structure.pk]), {"email": email, "role": role}
+    )
 
 
 def test_adding_a_member_sends_an_invitation_and_attaches_no_one(
