@@ -7,9 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
-from spro.directory.models import ChangeRecord, Site, Structure
-from tests.www.structures.factories import site, structure
+from spro.directory.models import ChangeRecord, Membership, Site, Structure
+from tests.www.structures.factories import login, member, site, structure
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,14 @@ def test_a_reimport_of_spro_s_own_export_deactivates_the_sites_it_lost(db, tmp_p
     (tmp_path / "services.json").write_text("[]", encoding="utf-8")
     call_command("import-data-inclusion", str(tmp_path))
     assert active("Capitole") and not active("Mirail")
+
+
+def test_a_site_a_person_switched_off_again_is_not_reactivated_by_the_next_import(imported, tmp_path, client):
+    import_(tmp_path, [item("dora--1", "Lieu un")])
+    gone = Site.objects.get(name="Lieu deux")
+    admin = member(gone.structure, "admin@exemple.test", role=Membership.Role.ADMIN)
+    login(client, admin)
+    client.post(reverse("structures:site_toggle", args=[gone.pk]))  # a person reactivates it…
+    client.post(reverse("structures:site_toggle", args=[gone.pk]))  # …then deactivates it
+    import_(tmp_path, [item("dora--1", "Lieu un"), item("dora--2", "Lieu deux")])
+    assert not active("Lieu deux")
