@@ -127,3 +127,17 @@ def test_a_site_a_person_switched_off_again_is_not_reactivated_by_the_next_impor
     client.post(reverse("structures:site_toggle", args=[gone.pk]))  # …then deactivates it
     import_(tmp_path, [item("dora--1", "Lieu un"), item("dora--2", "Lieu deux")])
     assert not active("Lieu deux")
+
+
+def test_sites_imported_before_the_migration_get_the_source_of_their_id(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("spro.directory.migrations.0009_site_source_and_absence")
+    owner = structure("Importée avant")
+    site(owner, "Ancien import", external_id="dora--ancien")
+    site(owner, "Saisi à la main")
+    migration.sources_from_ids(apps, None)
+    assert Site.objects.get(name="Ancien import").source == "dora"
+    assert Site.objects.get(name="Saisi à la main").source == ""
