@@ -76,6 +76,7 @@ from spro.territories.lookup import get_commune, normalize, search_communes
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_REPORTED_ERRORS = 100
 MAX_ID_LENGTH = 250  # external_id columns
+SOURCE_MAX_LENGTH = 100  # Site.source
 
 NEED_THEMATIQUES = {
     Need.CHOISIR_UN_METIER: [
@@ -371,6 +372,8 @@ class ImportReport:
     updated: dict = field(default_factory=lambda: {"structure": 0, "lieu": 0, "service": 0})
     unchanged: dict = field(default_factory=lambda: {"structure": 0, "lieu": 0, "service": 0})
     ignored_services: int = 0
+    deactivated: int = 0  # sites of an imported source that its new file no longer lists
+    reactivated: int = 0  # sites such an import had deactivated, listed again
 
     def summary(self) -> str:
         parts = []
@@ -388,6 +391,12 @@ class ImportReport:
                 f"services ignorés : {self.ignored_services} (aucune de leurs thématiques ne correspond "
                 "à un besoin du SPRO)"
             )
+        if self.deactivated:
+            parts.append(
+                f"lieux d'accueil désactivés (absents du nouveau fichier de leur source) : {self.deactivated}"
+            )
+        if self.reactivated:
+            parts.append(f"lieux d'accueil réactivés (de retour dans leur source) : {self.reactivated}")
         return " ; ".join(parts)
 
 
@@ -739,6 +748,11 @@ def import_directory(path, user=None, default_network: str | None = None) -> Imp
     for plan in sites:
         _check_location(plan, s_label, problems, require_address=True)
         _check_structure(plan, s_label, problems, networks, fallback)
+        if len(plan.model.source) > SOURCE_MAX_LENGTH:
+            problems.append(
+                f"{s_label}, élément d'indice {plan.index} (id « {plan.model.id[:80]} »), champ « source » : "
+                f"trop long ({SOURCE_MAX_LENGTH} caractères au plus)."
+            )
     site_ids = {plan.model.id for plan in sites}
     known_sites = set(
         Site.objects.filter(external_id__in={p.model.structure_id for p in services}).values_list(
@@ -774,6 +788,26 @@ def import_directory(path, user=None, default_network: str | None = None) -> Imp
     report = _write(sites, kept, user, {"structure": s_label, "lieu": s_label, "service": v_label})
     report.ignored_services = len(services) - len(kept)
     return report
+
+
+def _deactivate_absent(sites: list[_Planned], user, report: ImportReport) -> list[int]:
+    """Deactivate (never delete) the active sites of each source in the file that the file no longer
+    lists; sites of other sources and sites made in spro are left alone. Returns their ids."""
+    listed: dict[str, set[str]] = {}
+    for plan in sites:
+        listed.setdefault(plan.model.source, set()).add(plan.model.id)
+    today = timezone.localdate()
+    gone = []
+    for source, ids in listed.items():
+        # Compared in Python: a file of tens of thousands of ids would exceed SQLite's query parameters.
+        active = Site.objects.select_for_update().filter(source=source, is_active=True).order_by("pk")
+        for site in (s for s in active if s.external_id not in ids):
+            before = history.snapshot(site)
+            site.is_active, site.absent_from_source_since = False, today
+            history.save_with_history(site, before, user, action=ChangeRecord.Action.IMPORT, reindex=False)
+            report.deactivated += 1
+            gone.append(site.pk)
+    return gone
 
 
 def _updated_at(day: date):
@@ -900,6 +934,12 @@ def _write(sites: list[_Planned], services: list[_Planned], user, labels: dict) 
         site.phone = values["phone"]
         site.email = str(m.courriel or "")
         site.opening_hours = values["opening_hours"]
+        site.source = m.source
+        if site.absent_from_source_since is not None:
+            # Back in its source's file after an import had deactivated it: visible again. A site a
+            # person deactivated (no such date) stays as they left it.
+            site.is_active, site.absent_from_source_since = True, None
+            report.reactivated += 1
         if extra:
             site.kind = extra.type_lieu
             site.reception_modes = extra.modes_accueil
@@ -912,6 +952,7 @@ def _write(sites: list[_Planned], services: list[_Planned], user, labels: dict) 
             to_reindex.add(site.pk)
         site_by_id[m.id] = site
     rules.stop_if_broken()
+    to_reindex.update(_deactivate_absent(sites, user, report))
 
     for plan in services:
         m, extra = plan.model, plan.extra

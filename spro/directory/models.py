@@ -187,6 +187,11 @@ class Site(Tracked):
     description = models.TextField("informations pratiques", blank=True)
     is_active = models.BooleanField("actif", default=True)
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
+    # The data·inclusion `source` of the file that last imported the site ("" when made in spro), and
+    # the day an import of that source deactivated it because the file no longer listed it (None when
+    # active, or deactivated by a person: then only a person reactivates it).
+    source = models.CharField("source d'origine", max_length=100, blank=True, db_index=True)
+    absent_from_source_since = models.DateField("absent de sa source depuis le", null=True, blank=True)
     # Denormalised for search (see module docstring); kept in sync by `Site.reindex()`.
     # Not indexed alone: SQLite would prefer such an index to the covering `site_search` and scan every
     # site of a network nationwide.

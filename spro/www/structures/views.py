@@ -182,6 +182,8 @@ def site_toggle(request, pk):
         messages.info(request, f"Le lieu « {site.name} » était déjà {state} : rien n'a changé.")
         return redirect("structures:detail", pk=site.structure_id)
     site.is_active = wanted
+    # A person's choice: a later import of the site's source no longer reactivates it on its own.
+    site.absent_from_source_since = None
     history.save_with_history(site, before, request.user)
     if site.is_active:
         messages.success(request, f"Le lieu « {site.name} » est de nouveau visible dans l'annuaire.")

@@ -10,7 +10,9 @@ class Command(BaseCommand):
         "Importe des structures et services au schéma data·inclusion v1. CHEMIN est un dossier contenant "
         "structures.json (et services.json), ou l'un de ces fichiers. Chaque élément est validé ; au moindre "
         "élément invalide, rien n'est enregistré et chaque problème est listé (code de sortie 2). "
-        "Réimporter le même fichier ne change rien (les identifiants data·inclusion servent de clé)."
+        "Réimporter le même fichier ne change rien (les identifiants data·inclusion servent de clé). "
+        "Les lieux d'une source absents de son nouveau fichier sont désactivés (pas supprimés) ; "
+        "s'ils reviennent, ils sont réactivés."
     )
 
     def add_arguments(self, parser):
