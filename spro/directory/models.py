@@ -79,7 +79,15 @@ class Network(Tracked):
         return self.label
 
 
+class StructureQuerySet(models.QuerySet):
+    def without_active_member(self):
+        """Structures that cannot answer referrals online: no active person among their members."""
+        return self.exclude(memberships__user__is_active=True)
+
+
 class Structure(Tracked):
+    objects = StructureQuerySet.as_manager()
+
     name = models.CharField("nom", max_length=200)
     siret = models.CharField(
         "SIRET", max_length=14, blank=True, db_index=True, validators=[rules.validate_siret]
