@@ -86,8 +86,6 @@ class StructureQuerySet(models.QuerySet):
 
 
 class Structure(Tracked):
-    objects = StructureQuerySet.as_manager()
-
     name = models.CharField("nom", max_length=200)
     siret = models.CharField(
         "SIRET", max_length=14, blank=True, db_index=True, validators=[rules.validate_siret]
@@ -112,6 +110,8 @@ class Structure(Tracked):
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
     # Day the members were last told about the structure's stale records (spro.directory.notifications).
     stale_notified_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = StructureQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from spro.core.guards import submitted_once
 from spro.core.text import free_text_problem
-from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.directory.models import Site, Structure
+from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import RECEIVER, SENDER, ContactStatus, InvalidTransition, ReferralState
 from spro.routing.codes import BESOINS
