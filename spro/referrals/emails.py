@@ -106,7 +106,7 @@ def referral_email(referral_id: int, template: str) -> int:
     )
     if template in RECEIVING_SIDE:
         recipients, offline = _receiving_addresses(referral.to_site)
-        context = referral_context(referral)
+        context = {**referral_context(referral), "offline": offline}
         sent = send(template, context, recipients)
         if offline and template == "envoyee":
             sent += _tell_region(referral.to_site, f"l'orientation n° {referral.pk}", context["url"])
@@ -126,6 +126,7 @@ def contact_request_email(contact_request_id: int) -> int:
         "url": absolute(reverse("orientations:contact_request", args=[request.pk])),
     }
     recipients, offline = _receiving_addresses(request.site)
+    context["offline"] = offline
     sent = send("demande_contact", context, recipients)
     if offline:
         sent += _tell_region(request.site, f"la demande de contact n° {request.pk}", context["url"])

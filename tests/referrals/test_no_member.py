@@ -72,3 +72,13 @@ def test_a_structure_with_members_is_not_reported_to_the_region(w, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         referral(w)
     assert recipients() == ["bob@france-travail.test"]
+
+
+def test_the_contact_address_is_told_why_it_receives_the_referral(w, django_capture_on_commit_callbacks):
+    leave(w)
+    w.site_b.email = "accueil@france-travail.test"
+    w.site_b.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral(w)
+    (message,) = [m for m in mail.outbox if m.to == ["accueil@france-travail.test"]]
+    assert "aucun membre actif" in message.body
