@@ -79,6 +79,12 @@ class Network(Tracked):
         return self.label
 
 
+class StructureQuerySet(models.QuerySet):
+    def without_active_member(self):
+        """Structures that cannot answer referrals online: no active person among their members."""
+        return self.exclude(memberships__user__is_active=True)
+
+
 class Structure(Tracked):
     name = models.CharField("nom", max_length=200)
     siret = models.CharField(
@@ -104,6 +110,8 @@ class Structure(Tracked):
     external_id = models.CharField("identifiant d'origine", max_length=250, blank=True, db_index=True)
     # Day the members were last told about the structure's stale records (spro.directory.notifications).
     stale_notified_on = models.DateField(null=True, blank=True, editable=False)
+
+    objects = StructureQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -34,6 +34,35 @@ def _addresses(structure_ids) -> list[str]:
     return sorted({u.email for u in users if u.email})
 
 
+def has_active_member(structure_id) -> bool:
+    return get_user_model().objects.filter(is_active=True, memberships__structure_id=structure_id).exists()
+
+
+def _contact_addresses(site) -> list[str]:
+    """The structure's contact address: the site's own, else its other active sites'."""
+    if site.email:
+        return [site.email.lower()]
+    others = site.structure.sites.filter(is_active=True).exclude(email="").order_by("kind", "pk")
+    return sorted({address.lower() for address in others.values_list("email", flat=True)})[:1]
+
+
+def _region_addresses() -> list[str]:
+    return sorted({u.email for u in get_user_model().objects.region_staff() if u.email})
+
+
+def _receiving_addresses(site) -> tuple[list[str], bool]:
+    """(recipients, offline): members; with no active member, the contact address, else Région staff."""
+    members = _addresses([site.structure_id])
+    if members:
+        return members, False
+    return _contact_addresses(site) or _region_addresses(), True
+
+
+def _tell_region(site, what: str, url: str) -> int:
+    context = {"site": site, "structure": site.structure, "what": what, "url": url}
+    return send("structure_sans_membre", context, _region_addresses())
+
+
 def render_email(template: str, context: dict) -> tuple[str, str]:
     """(subject, body) as plain text: a name with `'`, `&` or `<` reaches the mailbox unchanged."""
     subject = render_subject(f"referrals/emails/{template}_subject.txt", context)
@@ -76,7 +105,12 @@ def referral_email(referral_id: int, template: str) -> int:
         pk=referral_id
     )
     if template in RECEIVING_SIDE:
-        recipients = _addresses([referral.to_structure_id])
+        recipients, offline = _receiving_addresses(referral.to_site)
+        context = {**referral_context(referral), "offline": offline}
+        sent = send(template, context, recipients)
+        if offline and template == "envoyee":
+            sent += _tell_region(referral.to_site, f"l'orientation n° {referral.pk}", context["url"])
+        return sent
     else:
         recipients = _addresses([referral.sender_structure_id])
         if referral.sender_user_id and referral.sender_user.is_active:
@@ -91,4 +125,9 @@ def contact_request_email(contact_request_id: int) -> int:
         "site": request.site,
         "url": absolute(reverse("orientations:contact_request", args=[request.pk])),
     }
-    return send("demande_contact", context, _addresses([request.site.structure_id]))
+    recipients, offline = _receiving_addresses(request.site)
+    context["offline"] = offline
+    sent = send("demande_contact", context, recipients)
+    if offline:
+        sent += _tell_region(request.site, f"la demande de contact n° {request.pk}", context["url"])
+    return sent

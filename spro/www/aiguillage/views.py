@@ -271,6 +271,7 @@ def contact(request, site_id: int):
         "form": form,
         "consent_text": consent_text(site, bool(situation)),
         "has_answers": read_answers(request) is not None,
+        "offline": not site.structure.memberships.filter(user__is_active=True).exists(),
         "retention_days": retention_days(),
     }
     return render(request, "aiguillage/contact.html", context)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from spro.core.guards import submitted_once
 from spro.core.text import free_text_problem
+from spro.directory.models import Site, Structure
 from spro.referrals.actions import create_referral, is_third_door, process_referral
 from spro.referrals.models import ContactRequest, PersonalDataAccess, Referral
 from spro.referrals.workflow import RECEIVER, SENDER, ContactStatus, InvalidTransition, ReferralState
@@ -122,7 +123,13 @@ def _suggestions(form) -> dict:
         networks.append(extra)
     own_sites = set(sender.sites.values_list("pk", flat=True))
     places = [p for p in places if p["id"] not in own_sites]
+    offline = set(
+        Site.objects.filter(
+            pk__in=[p["id"] for p in places], structure__in=Structure.objects.without_active_member()
+        ).values_list("pk", flat=True)
+    )
     for place in places:
+        place["hors_ligne"] = place["id"] in offline
         place["reseau_libelle"] = engine.labels.get(place["reseau"], place["reseau"])
     return {
         "situation": situation,

@@ -92,6 +92,9 @@ def structure_list(request):
     network = raw_parameter(request.GET.get("reseau"))
     departement = raw_parameter(request.GET.get("departement"), max_length=3)
     stale = request.GET.get("anciennes", "") == "1"
+    offline = request.GET.get("sans_membre", "") == "1"
+    if offline:
+        structures = structures.without_active_member()
     if network:
         structures = structures.filter(network__code=network)
     if departement:
@@ -114,7 +117,12 @@ def structure_list(request):
             "networks": Network.objects.order_by("label"),
             "departements": Departement.objects.filter(region_id=_region_code()).order_by("code")
             or Departement.objects.order_by("code"),
-            "filters": {"reseau": network, "departement": departement, "anciennes": stale},
+            "filters": {
+                "reseau": network,
+                "departement": departement,
+                "anciennes": stale,
+                "sans_membre": offline,
+            },
             "query": query.urlencode(),
             "can_edit": permissions.can_edit_networks(request.user),
         },

@@ -214,3 +214,15 @@ def test_it_says_when_the_sending_structures_network_is_the_best_door(client, w)
     assert "Votre réseau est le plus adapté à cette situation" in html
     html = client.get(situation(client, w, age=40, statut="demandeur-emploi")).content.decode()
     assert "Votre réseau est le plus adapté" not in html
+
+
+def test_it_shows_before_sending_that_a_structure_without_active_member_cannot_answer_online(client, w):
+    login(client, w.alice)
+    location = situation(client, w)
+    assert "Ne peut pas répondre en ligne" not in client.get(location).content.decode()
+    w.bob.is_active = False
+    w.bob.save()
+    html = client.get(location).content.decode()
+    block = html[html.index(f'id="lieu-{w.site_b.pk}"') :]
+    block = block[: block.index("fr-fieldset__element") if "fr-fieldset__element" in block else None]
+    assert "Ne peut pas répondre en ligne" in block

@@ -155,3 +155,15 @@ def test_an_administrator_creates_a_structure(client, world):
     assert ChangeRecord.objects.filter(
         object_type="structure", object_id=structure.pk, action="creation"
     ).exists()
+
+
+def test_structures_that_cannot_answer_online_are_listed_by_a_filter(client, world):
+    login(client, world.irene)
+    url = reverse("region:structures")
+    names = lambda response: [s.name for s in response.context["page"].object_list]  # noqa: E731
+    assert names(client.get(url, {"sans_membre": "1"})) == []
+    world.bob.is_active = False
+    world.bob.save()
+    response = client.get(url, {"sans_membre": "1"})
+    assert names(response) == ["CIO d'Albi"]
+    assert "Sans membre actif" in response.content.decode()
