@@ -47,9 +47,29 @@ def validate_siret(value: str) -> None:
         )
 
 
+PHONE_MESSAGE = (
+    "Saisissez un numéro de téléphone valide : 10 chiffres (par exemple 05 61 00 00 00) "
+    "ou le format international (+33 5 61 00 00 00)."
+)
+
+
 def normalize_phone(value: str) -> str:
-    """'0561000000', '05.61.00.00.00', '+33 5 61 00 00 00' → '05 61 00 00 00'; other countries kept."""
+    """The stored form of a phone number, French ones national, others E.164; invalid input comes back
+    as typed, stripped (and is refused by `validate_phone`).
+
+    '0561000000', '05.61.00.00.00', '+33 (0)5 61 00 00 00', '0033 5 61 00 00 00' → '05 61 00 00 00';
+    '+44 20 7946 0958', '0044 20 7946 0958' → '+442079460958'.
+    """
+    compact = _compact_phone(value)
+    return compact if _is_valid_compact(compact.replace(" ", "")) else (value or "").strip()
+
+
+def _compact_phone(value: str) -> str:
     raw = _PHONE_SEPARATORS.sub("", value or "")
+    if raw.startswith("00") and raw[2:3] != "0":
+        raw = "+" + raw[2:]
+    if raw.startswith("+330"):  # "+33 (0)5 …", a common way of writing a French number
+        raw = "+33" + raw[4:]
     if raw.startswith("+33") and len(raw) == 12:
         raw = "0" + raw[3:]
     if len(raw) == 10 and raw.startswith("0") and raw.isdigit():
@@ -57,18 +77,25 @@ def normalize_phone(value: str) -> str:
     return raw
 
 
-def validate_phone(value: str) -> None:
-    if not value:
-        return
-    raw = normalize_phone(value).replace(" ", "")
+def is_valid_phone(value: str) -> bool:
+    return _is_valid_compact(_compact_phone(value).replace(" ", ""))
+
+
+def _is_valid_compact(raw: str) -> bool:
     french = len(raw) == 10 and raw.startswith("0") and raw[1] != "0" and raw.isdigit()
-    international = raw.startswith("+") and raw[1:].isdigit() and 8 <= len(raw) - 1 <= 15
-    if not (french or international):
-        raise ValidationError(
-            "Saisissez un numéro de téléphone à 10 chiffres (par exemple 05 61 00 00 00) "
-            "ou au format international (+33 5 61 00 00 00).",
-            code="phone",
-        )
+    international = (
+        raw.startswith("+")
+        and not raw.startswith("+33")  # a French number has 9 digits after +33
+        and raw[1:].isdigit()
+        and raw[1] != "0"
+        and 8 <= len(raw) - 1 <= 15
+    )
+    return french or international
+
+
+def validate_phone(value: str) -> None:
+    if value and not is_valid_phone(value):
+        raise ValidationError(PHONE_MESSAGE, code="phone")
 
 
 # --- the directory's rules on codes and site fields ---------------------------------------------------

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from spro.directory.validators import normalize_phone
 from spro.referrals import emails
 from spro.referrals.models import (
     ContactRequest,
@@ -79,7 +80,7 @@ def create_referral(
         consent_recorded_by=user,
         # "Coordonnées remises": the person calls the second door; only an anonymous trace is kept.
         person_name=person_name.strip() if appointment else "",
-        person_phone=person_phone.strip() if appointment else "",
+        person_phone=normalize_phone(person_phone) if appointment else "",
         person_email=person_email.strip().lower() if appointment else "",
         message=message.strip(),
         previous_door=previous_door,

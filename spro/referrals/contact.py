@@ -1,6 +1,5 @@
 """Contact requests from the public path: the only place where the portal stores a person's data."""
 
-import re
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -8,13 +7,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.referrals import emails
 from spro.referrals.models import ContactRequest, ContactRequestEvent
 from spro.referrals.workflow import ContactStatus
 
 __all__ = ["ContactRequest", "create_contact_request"]
 
-PHONE = re.compile(r"^\+?[0-9 .\-()]{10,20}$")
 MAX_RETENTION_DAYS = 365
 
 
@@ -26,8 +25,8 @@ def _check(site, name, phone, email, consent_text, purpose, retention_days) -> d
         errors["name"] = "Indiquez votre nom ou votre prénom."
     elif len(name) > 100:
         errors["name"] = "Le nom ne doit pas dépasser 100 caractères."
-    if phone and not PHONE.match(phone):
-        errors["phone"] = "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."
+    if phone and not is_valid_phone(phone):
+        errors["phone"] = PHONE_MESSAGE
     if email:
         try:
             validate_email(email)
@@ -64,7 +63,7 @@ def create_contact_request(
             site=site,
             network=site.network_code or site.structure.network.code,
             name=name,
-            phone=phone,
+            phone=normalize_phone(phone),
             email=email,
             situation=dict(situation or {}),
             consent_at=now,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from spro.directory.validators import validate_phone
 from spro.referrals.indicators import ContactRequestQuerySet, ReferralQuerySet
 from spro.referrals.workflow import (
     CLOSED_STATES,
@@ -118,7 +119,9 @@ class Referral(models.Model):
         verbose_name="consentement recueilli par",
     )
     person_name = models.CharField("nom de la personne", max_length=150, blank=True)
-    person_phone = models.CharField("téléphone de la personne", max_length=20, blank=True)
+    person_phone = models.CharField(
+        "téléphone de la personne", max_length=20, blank=True, validators=[validate_phone]
+    )
     person_email = models.EmailField("courriel de la personne", max_length=254, blank=True)
     message = models.TextField("précisions pour la structure qui reçoit", blank=True)
     # Two doors at most: a referral from a structure that is not the person's first door is a third door.
@@ -302,7 +305,7 @@ class ContactRequest(models.Model):
     )
     network = models.CharField("réseau du lieu", max_length=50)
     name = models.CharField("nom", max_length=100, blank=True)
-    phone = models.CharField("téléphone", max_length=20, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField("courriel", max_length=254, blank=True)
     situation = models.JSONField("situation", default=dict, blank=True)
     consent_at = models.DateTimeField("consentement donné le")

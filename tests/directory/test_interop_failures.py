@@ -119,7 +119,7 @@ def test_spro_rules_are_checked_too(tmp_path):
     assert "champ « horaires_accueil » : horaires au format OpenStreetMap invalides" in message
     assert "champ « spro.reseau » : réseau spro inconnu « inconnu »" in message
     assert "champ « spro.modes_accueil » : code inconnu : pigeon-voyageur" in message
-    assert "champ « telephone » : Saisissez un numéro de téléphone à 10 chiffres" in message
+    assert "champ « telephone » : Saisissez un numéro de téléphone valide : 10 chiffres" in message
 
 
 def test_a_service_of_an_unknown_structure_is_refused(tmp_path):

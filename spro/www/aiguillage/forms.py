@@ -1,10 +1,9 @@
 """The six questions of "Trouver mon interlocuteur" and the contact request, as Django forms."""
 
-import re
-
 from django import forms
 
 from spro.core.forms import BoundedTextMixin
+from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.territories.lookup import INSEE_CODE, search_communes
 
@@ -72,9 +71,6 @@ class QuestionsForm(BoundedTextMixin, forms.Form):
         return self._commune
 
 
-PHONE = re.compile(r"^\+?[0-9 .\-()]{10,20}$")
-
-
 class ContactForm(BoundedTextMixin, forms.Form):
     name = forms.CharField(label="Votre nom (ou prénom)", max_length=100)
     phone = forms.CharField(
@@ -97,11 +93,9 @@ class ContactForm(BoundedTextMixin, forms.Form):
 
     def clean_phone(self):
         phone = self.cleaned_data.get("phone", "").strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(
-                "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."
-            )
-        return phone
+        if phone and not is_valid_phone(phone):
+            raise forms.ValidationError(PHONE_MESSAGE)
+        return normalize_phone(phone)
 
     def clean(self):
         data = super().clean()

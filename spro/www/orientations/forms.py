@@ -1,18 +1,16 @@
 """Forms of the professional pages: the person's situation (step 1) and the referral (step 2), both posted."""
 
-import re
-
 from django import forms
 
 from spro.core.forms import BoundedTextMixin
 from spro.directory.models import Network, Site
+from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.referrals.models import Referral, RefusalReason
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
 from spro.routing.situation import SituationError, parse_situation
 from spro.territories.lookup import INSEE_CODE, search_communes
 
 UNKNOWN = ("", "Non renseigné")
-PHONE = re.compile(r"^\+?[0-9 .\-()]{10,20}$")
 
 
 def network_choices():
@@ -189,11 +187,9 @@ class ReferralForm(BoundedTextMixin, forms.Form):
 
     def clean_person_phone(self):
         phone = self.cleaned_data.get("person_phone", "").strip()
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError(
-                "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78."
-            )
-        return phone
+        if phone and not is_valid_phone(phone):
+            raise forms.ValidationError(PHONE_MESSAGE)
+        return normalize_phone(phone)
 
 
 class TransitionForm(BoundedTextMixin, forms.Form):
