@@ -48,7 +48,7 @@ def test_the_data_migrations_normalise_the_phones_that_can_be_and_leave_the_othe
     c = contact_request(w.site_b)
     ContactRequest.objects.filter(pk=c.pk).update(phone="0044 20 7946 0958")
 
-    import_module("spro.directory.migrations.0009_normalise_site_phones").forwards(apps, None)
+    import_module("spro.directory.migrations.0010_normalise_site_phones").forwards(apps, None)
     import_module("spro.referrals.migrations.0004_normalise_phones").forwards(apps, None)
 
     assert Site.objects.get(pk=w.site_b.pk).phone == "05 61 23 45 67"

@@ -17,6 +17,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0008_services_for_everyone_only")]
+    dependencies = [("directory", "0009_site_source_and_absence")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
