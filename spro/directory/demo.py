@@ -14,6 +14,9 @@ phone numbers are in the ranges the Arcep reserves for fiction (05 36 49 xx xx�
 in `.invalid`. Every object passes the directory's own rules (tests/directory/test_demo_validity.py).
 The output depends only on the referential, the network catalogue and the seed (one random generator
 per Région), never on the clock.
+
+The templates (services of each network, names, opening hours, streets, fiction phone ranges…) are data,
+in `data/demo.json`; this module holds the code that places them.
 """
 
 import math
@@ -26,6 +29,7 @@ from importlib import import_module
 from django.db import transaction
 from django.utils import timezone
 
+from spro.directory import datafiles
 from spro.directory.codes import Accessibility, ReceptionMode, SiteKind
 from spro.directory.codes import AccessMode as A
 from spro.directory.codes import Need as N
@@ -46,293 +50,59 @@ PRO_ACCOUNTS = [
 ]
 PRO_ACCOUNT_NETWORKS = ("mission-locale", "cio")
 
+# The templates of the demo (data/demo.json): turned back into `codes` members, so a wrong code stops here.
+_FILE = "demo"
+
 # Numbering zone of the fictitious phone numbers, by Région, and the range the Arcep reserves for fiction
 # in each zone (valid national numbers that are never attributed).
-PHONE_PREFIX = {"11": "01", "24": "02", "28": "02", "52": "02", "53": "02", "27": "03", "32": "03",
-                "44": "03", "84": "04", "93": "04", "94": "04", "75": "05", "76": "05", "01": "05",
-                "02": "05", "03": "05", "04": "02", "06": "02"}  # fmt: skip
-FICTION_PHONE_RANGES = {
-    "01": "01 99 00",
-    "02": "02 61 91",
-    "03": "03 53 01",
-    "04": "04 65 71",
-    "05": "05 36 49",
-}
+PHONE_PREFIX = datafiles.table(_FILE, "phone_prefix_by_region")
+FICTION_PHONE_RANGES = datafiles.table(_FILE, "fiction_phone_ranges")
 
 # --- services offered by each network: (name, needs, publics, access modes) ---------------------------
 LIBRE, RDV, ORIENT = A.LIBRE.value, A.RENDEZ_VOUS.value, A.ORIENTATION.value
-SERVICES = {
-    "cio": [
-        ("Information sur les études et les métiers", [N.ORIENTATION_SCOLAIRE, N.INFORMATION_METIERS],
-         [P.TOUS], [LIBRE, RDV]),
-        ("Entretien d'orientation avec un psychologue de l'Éducation nationale",
-         [N.ORIENTATION_SCOLAIRE, N.CHOISIR_UN_METIER], [P.ELEVES, P.FAMILLES], [RDV]),
-        ("Droit au retour en formation des jeunes sans diplôme", [N.SE_FORMER, N.REMOBILISATION],
-         [P.JEUNES], [RDV]),
-        ("Changer d'orientation en cours d'études", [N.ORIENTATION_SCOLAIRE], [P.ELEVES, P.ETUDIANTS], [RDV]),
-        ("Documentation en libre accès", [N.INFORMATION_METIERS, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
-    ],
-    "suio": [
-        ("Information sur les formations universitaires", [N.ORIENTATION_SCOLAIRE, N.SE_FORMER],
-         [P.ETUDIANTS, P.ELEVES], [LIBRE, RDV]),
-        ("Entretien de réorientation", [N.ORIENTATION_SCOLAIRE, N.CHOISIR_UN_METIER], [P.ETUDIANTS], [RDV]),
-        ("Insertion professionnelle des diplômés", [N.TROUVER_UN_EMPLOI], [P.ETUDIANTS], [RDV]),
-        ("Ateliers CV, stages et alternance", [N.TROUVER_UN_EMPLOI, N.APPRENTISSAGE], [P.ETUDIANTS], [LIBRE]),
-        ("Découvrir les métiers après l'université", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
-         [P.ETUDIANTS], [LIBRE]),
-    ],
-    "mission-locale": [
-        ("Premier accueil et information des jeunes", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
-         [P.JEUNES], [LIBRE, RDV]),
-        ("Contrat d'engagement jeune", [N.TROUVER_UN_EMPLOI, N.REMOBILISATION], [P.JEUNES, P.HANDICAP],
-         [RDV]),
-        ("Conseil en évolution professionnelle des jeunes", [N.CEP], [P.JEUNES], [RDV]),
-        ("Accès à la formation et à l'apprentissage", [N.SE_FORMER, N.APPRENTISSAGE], [P.JEUNES], [RDV]),
-        ("Santé, logement, mobilité : accès aux droits", [N.ACCES_DROITS], [P.JEUNES], [RDV]),
-    ],
-    "france-travail": [
-        ("Inscription et accompagnement des demandeurs d'emploi", [N.TROUVER_UN_EMPLOI],
-         [P.DEMANDEURS], [LIBRE, RDV]),
-        ("Conseil en évolution professionnelle", [N.CEP, N.CHOISIR_UN_METIER], [P.DEMANDEURS], [RDV]),
-        ("Formations pour les demandeurs d'emploi", [N.SE_FORMER], [P.DEMANDEURS], [RDV, ORIENT]),
-        ("Ateliers de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.TOUS], [LIBRE]),
-        ("Information sur la création d'entreprise", [N.CREER_UNE_ENTREPRISE], [P.DEMANDEURS], [RDV]),
-    ],
-    "cap-emploi": [
-        ("Accompagnement vers l'emploi", [N.TROUVER_UN_EMPLOI], [P.HANDICAP], [RDV, ORIENT]),
-        ("Maintien dans l'emploi", [N.TROUVER_UN_EMPLOI, N.ACCES_DROITS], [P.HANDICAP, P.SALARIES], [RDV]),
-        ("Conseil en évolution professionnelle", [N.CEP], [P.HANDICAP], [RDV]),
-        ("Accès à la formation", [N.SE_FORMER], [P.HANDICAP], [RDV]),
-        ("Définir un projet professionnel compatible avec sa santé", [N.CEP, N.CHOISIR_UN_METIER],
-         [P.HANDICAP], [RDV]),
-    ],
-    "apec": [
-        ("Conseil en évolution professionnelle des cadres", [N.CEP], [P.CADRES], [RDV]),
-        ("Premier emploi des jeunes diplômés", [N.TROUVER_UN_EMPLOI], [P.ETUDIANTS, P.CADRES], [RDV]),
-        ("Ateliers de recherche d'emploi des cadres", [N.TROUVER_UN_EMPLOI], [P.CADRES], [RDV]),
-        ("Faire le point sur sa carrière", [N.CEP, N.CHOISIR_UN_METIER], [P.CADRES], [RDV]),
-        ("Projet de création d'entreprise des cadres", [N.CREER_UNE_ENTREPRISE, N.CEP], [P.CADRES], [RDV]),
-    ],
-    "cep-actifs": [
-        ("Conseil en évolution professionnelle des actifs", [N.CEP, N.CHOISIR_UN_METIER],
-         [P.SALARIES, P.INDEPENDANTS], [RDV]),
-        ("Préparer une reconversion", [N.SE_FORMER, N.CEP], [P.SALARIES], [RDV]),
-        ("Projet de création ou de reprise d'entreprise", [N.CREER_UNE_ENTREPRISE, N.CEP],
-         [P.SALARIES, P.INDEPENDANTS], [RDV]),
-        ("Information sur la VAE", [N.VAE], [P.SALARIES, P.INDEPENDANTS], [RDV]),
-        ("Connaître les métiers qui recrutent", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.SALARIES],
-         [RDV]),
-    ],
-    "transitions-pro": [
-        ("Projet de transition professionnelle", [N.SE_FORMER, N.CEP], [P.SALARIES], [RDV]),
-        ("Démission-reconversion : attestation du projet", [N.CEP, N.CREER_UNE_ENTREPRISE],
-         [P.SALARIES], [RDV]),
-        ("Financement des formations des salariés", [N.SE_FORMER], [P.SALARIES], [RDV]),
-        ("Transitions collectives", [N.SE_FORMER, N.CHOISIR_UN_METIER], [P.SALARIES], [ORIENT]),
-        ("Accompagnement VAE des salariés", [N.VAE, N.SE_FORMER], [P.SALARIES], [RDV]),
-    ],
-    "conseil-vae": [
-        ("Information sur la VAE", [N.VAE], [P.TOUS], [LIBRE, RDV]),
-        ("Étude de la recevabilité du projet de VAE", [N.VAE], [P.TOUS], [RDV]),
-        ("Accompagnement du dossier de VAE", [N.VAE], [P.SALARIES, P.DEMANDEURS], [RDV]),
-        ("Choisir la certification visée", [N.VAE, N.INFORMATION_METIERS], [P.TOUS], [RDV]),
-        ("Financer sa VAE", [N.VAE, N.SE_FORMER], [P.TOUS], [RDV]),
-    ],
-    "cma": [
-        ("Centre d'aide à la décision : métiers de l'artisanat", [N.CHOISIR_UN_METIER, N.INFORMATION_METIERS],
-         [P.TOUS], [LIBRE, RDV]),
-        ("Apprentissage dans l'artisanat : trouver un employeur", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
-        ("Créer ou reprendre une entreprise artisanale", [N.CREER_UNE_ENTREPRISE],
-         [P.TOUS], [RDV]),
-        ("Formations des artisans et des repreneurs", [N.SE_FORMER, N.CREER_UNE_ENTREPRISE],
-         [P.INDEPENDANTS, P.SALARIES], [RDV]),
-        ("Stages de découverte des métiers", [N.INFORMATION_METIERS], [P.ELEVES, P.JEUNES], [RDV]),
-    ],
-    "cci": [
-        ("Point A : apprentissage dans le commerce, l'industrie et les services", [N.APPRENTISSAGE],
-         [P.JEUNES], [LIBRE, RDV]),
-        ("Créer ou reprendre une entreprise commerciale", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [RDV]),
-        ("Information sur les métiers du commerce et des services", [N.INFORMATION_METIERS], [P.TOUS],
-         [LIBRE]),
-        ("Formation continue et métiers de l'entreprise", [N.SE_FORMER, N.INFORMATION_METIERS], [P.SALARIES],
-         [RDV]),
-        ("Trouver une entreprise d'accueil", [N.APPRENTISSAGE, N.TROUVER_UN_EMPLOI], [P.JEUNES], [RDV]),
-    ],
-    "chambre-agriculture": [
-        ("Point accueil installation", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [RDV]),
-        ("Apprentissage agricole", [N.APPRENTISSAGE], [P.JEUNES], [RDV]),
-        ("Découvrir les métiers de l'agriculture", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.TOUS],
-         [LIBRE]),
-        ("Formations agricoles", [N.SE_FORMER, N.APPRENTISSAGE], [P.TOUS], [RDV]),
-        ("Emploi salarié agricole", [N.TROUVER_UN_EMPLOI, N.INFORMATION_METIERS], [P.TOUS],
-         [LIBRE]),
-    ],
-    "information-jeunesse": [
-        ("Accueil anonyme et gratuit des jeunes", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER], [P.JEUNES],
-         [LIBRE]),
-        ("Métiers, formations et jobs : documentation", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI],
-         [P.JEUNES, P.ETUDIANTS], [LIBRE]),
-        ("Logement, santé, mobilité : accès aux droits", [N.ACCES_DROITS], [P.JEUNES], [LIBRE]),
-        ("Poursuite d'études et orientation", [N.ORIENTATION_SCOLAIRE, N.SE_FORMER],
-         [P.ELEVES, P.ETUDIANTS], [LIBRE, RDV]),
-        ("Trouver un contrat d'apprentissage", [N.APPRENTISSAGE, N.TROUVER_UN_EMPLOI], [P.JEUNES], [LIBRE]),
-    ],
-    "cidff": [
-        ("Information juridique et accès aux droits", [N.ACCES_DROITS], [P.FEMMES, P.FAMILLES], [RDV]),
-        ("Retour à l'emploi des femmes", [N.TROUVER_UN_EMPLOI], [P.FEMMES], [RDV]),
-        ("Accompagnement vers la formation et l'emploi", [N.SE_FORMER, N.TROUVER_UN_EMPLOI], [P.FEMMES],
-         [RDV]),
-        ("Créer son activité", [N.CREER_UNE_ENTREPRISE, N.TROUVER_UN_EMPLOI], [P.FEMMES], [RDV]),
-        ("Ateliers métiers non genrés", [N.INFORMATION_METIERS, N.TROUVER_UN_EMPLOI], [P.TOUS],
-         [LIBRE]),
-    ],
-    "e2c": [
-        ("Parcours en alternance vers l'emploi", [N.TROUVER_UN_EMPLOI, N.REMOBILISATION], [P.JEUNES],
-         [RDV, ORIENT]),
-        ("Remise à niveau et savoirs de base", [N.SE_FORMER, N.REMOBILISATION], [P.JEUNES], [RDV]),
-        ("Découverte des métiers en entreprise", [N.CHOISIR_UN_METIER, N.TROUVER_UN_EMPLOI], [P.JEUNES],
-         [RDV]),
-        ("Accès à l'apprentissage", [N.APPRENTISSAGE, N.SE_FORMER], [P.JEUNES], [RDV]),
-        ("Réunions d'information collectives", [N.REMOBILISATION], [P.JEUNES], [LIBRE]),
-    ],
-    "epide": [
-        ("Programme d'insertion en internat", [N.REMOBILISATION, N.TROUVER_UN_EMPLOI], [P.JEUNES], [RDV]),
-        ("Remise à niveau scolaire", [N.SE_FORMER], [P.JEUNES], [RDV]),
-        ("Construire son projet professionnel", [N.CHOISIR_UN_METIER, N.REMOBILISATION], [P.JEUNES], [RDV]),
-        ("Citoyenneté et accès aux droits", [N.ACCES_DROITS, N.REMOBILISATION], [P.JEUNES], [RDV]),
-        ("Permis de conduire et mobilité", [N.REMOBILISATION], [P.JEUNES], [RDV]),
-    ],
-    "maison-emploi": [
-        ("Premier accueil emploi et formation", [N.TROUVER_UN_EMPLOI, N.INFORMATION_METIERS], [P.TOUS],
-         [LIBRE]),
-        ("Les métiers qui recrutent près de chez vous", [N.INFORMATION_METIERS, N.CHOISIR_UN_METIER],
-         [P.TOUS], [LIBRE]),
-        ("Aide à la création d'entreprise", [N.CREER_UNE_ENTREPRISE, N.TROUVER_UN_EMPLOI], [P.TOUS], [RDV]),
-        ("Point d'information sur la formation", [N.SE_FORMER], [P.TOUS], [LIBRE]),
-        ("Espace numérique de recherche d'emploi", [N.TROUVER_UN_EMPLOI], [P.DEMANDEURS], [LIBRE]),
-    ],
-    "cite-des-metiers": [
-        ("Choisir son orientation", [N.CHOISIR_UN_METIER, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
-        ("Trouver un emploi", [N.TROUVER_UN_EMPLOI], [P.TOUS], [LIBRE]),
-        ("Changer de vie professionnelle", [N.CEP, N.VAE, N.SE_FORMER], [P.SALARIES, P.DEMANDEURS], [LIBRE]),
-        ("Créer son activité", [N.CREER_UNE_ENTREPRISE], [P.TOUS], [LIBRE]),
-        ("Espace documentation métiers", [N.INFORMATION_METIERS], [P.TOUS], [LIBRE]),
-    ],
-    "region": [
-        ("Formations financées par la Région", [N.SE_FORMER, N.INFORMATION_METIERS], [P.TOUS], [LIBRE]),
-        ("Premier accueil orientation", [N.CHOISIR_UN_METIER, N.ORIENTATION_SCOLAIRE], [P.TOUS], [LIBRE]),
-        ("Aides régionales aux apprentis", [N.APPRENTISSAGE], [P.JEUNES], [LIBRE]),
-        ("Information sur la VAE", [N.VAE, N.SE_FORMER], [P.TOUS], [LIBRE]),
-        ("Aides régionales à la formation : transport, équipement", [N.ACCES_DROITS, N.SE_FORMER],
-         [P.JEUNES, P.ELEVES], [LIBRE]),
-    ],
-    "employeur-public": [
-        ("Conseil en évolution professionnelle des agents publics", [N.CEP], [P.AGENTS_PUBLICS], [RDV]),
-        ("Mobilité et reconversion des agents", [N.CHOISIR_UN_METIER, N.SE_FORMER], [P.AGENTS_PUBLICS],
-         [RDV]),
-        ("Préparation aux concours de la fonction publique", [N.SE_FORMER, N.INFORMATION_METIERS],
-         [P.TOUS], [LIBRE]),
-        ("Maintien dans l'emploi des agents", [N.CEP, N.TROUVER_UN_EMPLOI], [P.AGENTS_PUBLICS, P.HANDICAP],
-         [RDV]),
-        ("Bilan de compétences des agents", [N.CEP, N.CHOISIR_UN_METIER], [P.AGENTS_PUBLICS], [ORIENT]),
-    ],
-}  # fmt: skip
 
-# --- how each network is named: (structure name, site name), formatted with town/departement/region ----
-NAMES = {
-    "cio": ("CIO {de_town}", "CIO {de_town}"),
-    "suio": ("Service universitaire d'information et d'orientation {de_town}", "SUIO {de_town}"),
-    "mission-locale": ("Mission Locale {de_town}", "Mission Locale {de_town}"),
-    "france-travail": ("France Travail — {departement}", "France Travail {town}"),
-    "cap-emploi": ("Cap emploi — {departement}", "Cap emploi {town}"),
-    "apec": ("Apec — {region}", "Centre Apec {de_town}"),
-    "cep-actifs": ("Opérateur du conseil en évolution professionnelle des actifs — {region}",
-                   "Espace CEP actifs {de_town}"),
-    "transitions-pro": ("Transitions Pro — {region}", "Transitions Pro {town}"),
-    "conseil-vae": ("Espace conseil VAE — {departement}", "Espace conseil VAE {de_town}"),
-    "cma": ("Chambre de métiers et de l'artisanat — {departement}",
-            "CMA {town} — centre d'aide à la décision"),
-    "cci": ("Chambre de commerce et d'industrie — {departement}", "CCI {town} — Point A"),
-    "chambre-agriculture": ("Chambre d'agriculture — {departement}",
-                            "Chambre d'agriculture {town} — point accueil installation"),
-    "information-jeunesse": ("Bureau information jeunesse {de_town}", "Information jeunesse {de_town}"),
-    "cidff": ("CIDFF — {departement}", "CIDFF {de_town}"),
-    "e2c": ("École de la deuxième chance — {region}", "E2C {de_town}"),
-    "epide": ("EPIDE — {region}", "Centre EPIDE {de_town}"),
-    "maison-emploi": ("Maison de l'emploi {de_town}", "Maison de l'emploi {de_town}"),
-    "cite-des-metiers": ("Cité des métiers — {region}", "Cité des métiers {de_town}"),
-    "region": ("Maisons de la Région — {region}", "Maison de la Région {de_town}"),
-    "employeur-public": ("Centre de gestion de la fonction publique territoriale — {departement}",
-                         "Centre de gestion {de_town}"),
-}  # fmt: skip
-QUARTERS = ["Centre", "Nord", "Sud", "Est", "Ouest", "Nord-Est", "Nord-Ouest", "Sud-Est", "Sud-Ouest"]
-KIND_WORDS = {
-    SiteKind.ANTENNE: "antenne",
-    SiteKind.PERMANENCE: "permanence",
-    SiteKind.POINT_RELAIS: "point relais",
+
+def _service(network: str, index: int, row: dict) -> tuple:
+    where = f"services.{network}[{index}]"
+    return (
+        row["name"],
+        datafiles.codes(N, row["needs"], _FILE, f"{where}.needs"),
+        datafiles.codes(P, row["publics"], _FILE, f"{where}.publics"),
+        [datafiles.code(A, m, _FILE, f"{where}.access_modes").value for m in row["access_modes"]],
+    )
+
+
+SERVICES = {
+    network: [_service(network, i, row) for i, row in enumerate(rows)]
+    for network, rows in datafiles.table(_FILE, "services").items()
 }
 
-SHORT = {
-    "cio": "CIO", "suio": "SUIO", "mission-locale": "Mission Locale", "france-travail": "France Travail",
-    "cap-emploi": "Cap emploi", "apec": "Apec", "cep-actifs": "CEP actifs",
-    "transitions-pro": "Transitions Pro",
-    "conseil-vae": "conseil VAE", "cma": "CMA", "cci": "CCI", "chambre-agriculture": "Chambre d'agriculture",
-    "information-jeunesse": "Information jeunesse", "cidff": "CIDFF", "e2c": "E2C", "epide": "EPIDE",
-    "maison-emploi": "Maison de l'emploi", "cite-des-metiers": "Cité des métiers", "region": "Région",
-    "employeur-public": "Centre de gestion",
-}  # fmt: skip
+# --- how each network is named: (structure name, site name), formatted with town/departement/region ----
+NAMES = {network: (n["structure"], n["site"]) for network, n in datafiles.table(_FILE, "names").items()}
+QUARTERS = datafiles.table(_FILE, "quarters")
+KIND_WORDS = {
+    datafiles.code(SiteKind, kind, _FILE, f"site_kind_words.{kind}"): word
+    for kind, word in datafiles.table(_FILE, "site_kind_words").items()
+}
+
+SHORT = datafiles.table(_FILE, "short_names")
 
 # Permanences and points relais drawn per 100,000 inhabitants (times `scale`), and their kind.
 EXTRA_PER_100K = {
-    "mission-locale": (2.0, SiteKind.PERMANENCE),
-    "information-jeunesse": (1.5, SiteKind.POINT_RELAIS),
-    "cio": (0.5, SiteKind.PERMANENCE),
-    "france-travail": (0.5, SiteKind.POINT_RELAIS),
-    "conseil-vae": (0.5, SiteKind.POINT_RELAIS),
-    "cidff": (0.5, SiteKind.PERMANENCE),
-    "cep-actifs": (0.5, SiteKind.PERMANENCE),
-    "region": (0.5, SiteKind.POINT_RELAIS),
-    "cite-des-metiers": (0.4, SiteKind.POINT_RELAIS),
-    "cap-emploi": (0.3, SiteKind.PERMANENCE),
-    "chambre-agriculture": (0.3, SiteKind.PERMANENCE),
-    "maison-emploi": (0.3, SiteKind.ANTENNE),
-    "cma": (0.2, SiteKind.PERMANENCE),
-    "cci": (0.2, SiteKind.PERMANENCE),
-    "apec": (0.1, SiteKind.PERMANENCE),
-    "employeur-public": (0.1, SiteKind.PERMANENCE),
+    network: (
+        extra["per_100k"],
+        datafiles.code(SiteKind, extra["kind"], _FILE, f"extra_sites_per_100k.{network}"),
+    )
+    for network, extra in datafiles.table(_FILE, "extra_sites_per_100k").items()
 }
 
 # --- opening hours (OpenStreetMap syntax) ------------------------------------------------------------
-HOURS_OFFICE = [
-    "Mo-Fr 09:00-12:00,14:00-17:00; PH off",
-    "Mo-Fr 08:30-12:30,13:30-17:00; PH off",
-    "Mo-Th 08:30-12:30,13:30-17:30; Fr 08:30-12:30,13:30-16:30; PH off",
-    "Mo-Fr 09:00-17:00; PH off",
-    "Mo 13:30-17:30; Tu-Fr 09:00-12:30,13:30-17:30; PH off",
-    "Mo-Fr 09:00-12:30,13:30-17:00; Aug 01-Aug 21 off; PH off",
-]
-HOURS_YOUTH = [
-    "Mo-Fr 09:00-12:30,13:30-18:00; Sa 09:00-12:00; PH off",
-    "Tu-Fr 10:00-12:30,13:30-18:00; Sa 10:00-13:00; PH off",
-    "Mo-Fr 09:00-12:00,13:30-17:30; We 09:00-18:00; PH off",
-]
-HOURS_FRANCE_TRAVAIL = [
-    "Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30; PH off",
-    "Mo-Th 08:30-12:30,13:30-16:30; Fr 08:30-12:30; PH off",
-]
-HOURS_PART_TIME = [
-    "Tu,Th 14:00-17:00; PH off",
-    "We 09:00-12:00; PH off",
-    "Mo 14:00-17:00; PH off",
-    "Th 09:00-12:00,13:30-16:30; PH off",
-    "Tu 09:00-12:00; Fr 14:00-17:00; PH off",
-    "Mo,We,Fr 09:00-12:00; PH off",
-]
-HOURS_RELAY = [
-    "Mo-Fr 10:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off",
-    "We 14:00-18:00; Sa 10:00-12:00; PH off",
-    "Tu-Sa 10:00-12:30,14:00-18:00; PH off",
-]
+_HOURS = datafiles.table(_FILE, "opening_hours")
+HOURS_OFFICE = _HOURS["office"]
+HOURS_YOUTH = _HOURS["youth"]
+HOURS_FRANCE_TRAVAIL = _HOURS["france_travail"]
+HOURS_PART_TIME = _HOURS["part_time"]
+HOURS_RELAY = _HOURS["relay"]
 
 
 def de(name: str) -> str:
@@ -689,8 +459,7 @@ def _accessibility(kind: str, rng) -> list[str]:
     return [str(v) for v in values]
 
 
-STREETS = ["rue de l'Exemple", "avenue de la Démonstration", "place Fictive", "boulevard de l'Essai",
-           "allée du Modèle"]  # fmt: skip
+STREETS = datafiles.table(_FILE, "streets")
 
 
 def _phone(fiction_range: str, rng) -> str:

@@ -14,7 +14,8 @@ as one data·inclusion structure, and each active service of that site as one da
 - `reseaux_porteurs`: the network's data·inclusion "réseau porteur" (`Network.data_inclusion_typology`)
   when it has one.
 - `thematiques`: each spro need mapped to the closest data·inclusion v1 thématiques (`NEED_THEMATIQUES`);
-  `publics`, `modes_accueil`, `modes_mobilisation`, `mobilisable_par`, `frais` likewise.
+  `publics`, `modes_accueil`, `modes_mobilisation`, `mobilisable_par`, `frais` likewise. The mapping
+  tables are data, in `data/interop.json`.
 
 **The spro extension.** What data·inclusion has no field for travels in one extra key per item,
 `"spro"`, which the data·inclusion models ignore (they accept unknown keys) and spro reads back:
@@ -52,7 +53,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from spro.directory import history
+from spro.directory import datafiles, history
 from spro.directory.codes import (
     Accessibility,
     AccessMode,
@@ -78,81 +79,27 @@ MAX_REPORTED_ERRORS = 100
 MAX_ID_LENGTH = 250  # external_id columns
 SOURCE_MAX_LENGTH = 100  # Site.source
 
-NEED_THEMATIQUES = {
-    Need.CHOISIR_UN_METIER: [
-        "choisir-un-metier--confirmer-son-choix-de-metier",
-        "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
-        "choisir-un-metier--identifier-ses-points-forts-et-ses-competences",
-    ],
-    Need.SE_FORMER: ["se-former--trouver-sa-formation", "se-former--monter-son-dossier-de-formation"],
-    Need.TROUVER_UN_EMPLOI: [
-        "trouver-un-emploi--repondre-a-des-offres-demploi",
-        "trouver-un-emploi--faire-des-candidatures-spontanees",
-    ],
-    Need.CREER_UNE_ENTREPRISE: [
-        "creer-une-entreprise--definir-son-projet-de-creation-dentreprise",
-        "creer-une-entreprise--structurer-son-projet-de-creation-dentreprise",
-    ],
-    Need.CEP: [
-        "choisir-un-metier--identifier-ses-points-forts-et-ses-competences",
-        "choisir-un-metier--confirmer-son-choix-de-metier",
-    ],
-    Need.VAE: ["preparer-sa-candidature--valoriser-ses-competences"],
-    Need.INFORMATION_METIERS: [
-        "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
-        "choisir-un-metier--connaitre-les-opportunites-demploi",
-    ],
-    Need.APPRENTISSAGE: ["se-former--trouver-sa-formation"],
-    Need.ORIENTATION_SCOLAIRE: [
-        "se-former--trouver-sa-formation",
-        "choisir-un-metier--decouvrir-un-metier-ou-un-secteur-dactivite",
-    ],
-    Need.ACCES_DROITS: ["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"],
-    Need.REMOBILISATION: ["remobilisation--bien-etre-confiance-en-soi"],
-}
+# The mappings between spro codes and data·inclusion codes live in data/interop.json (one table each).
+_FILE = "interop"
+
+
+def _by_code(key: str, enum) -> dict:
+    """A table keyed by spro codes of `enum`, values as written."""
+    return {datafiles.code(enum, k, _FILE, f"{key}.{k}"): v for k, v in datafiles.table(_FILE, key).items()}
+
+
+def _to_code(key: str, enum) -> dict:
+    """A table whose values are spro codes of `enum`."""
+    return {k: datafiles.code(enum, v, _FILE, f"{key}.{k}") for k, v in datafiles.table(_FILE, key).items()}
+
+
+NEED_THEMATIQUES = _by_code("need_thematiques", Need)
 # Back from data·inclusion (another producer's file): by thématique category.
-CATEGORY_NEEDS = {
-    "choisir-un-metier": Need.CHOISIR_UN_METIER,
-    "se-former": Need.SE_FORMER,
-    "trouver-un-emploi": Need.TROUVER_UN_EMPLOI,
-    "preparer-sa-candidature": Need.TROUVER_UN_EMPLOI,
-    "creer-une-entreprise": Need.CREER_UNE_ENTREPRISE,
-    "remobilisation": Need.REMOBILISATION,
-}
-THEMATIQUE_NEEDS = {
-    "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits": Need.ACCES_DROITS,
-}
-PUBLIC_TO_DI = {
-    Public.TOUS: "tous-publics",
-    Public.ELEVES: "jeunes",
-    Public.ETUDIANTS: "etudiants",
-    Public.JEUNES: "jeunes",
-    Public.DEMANDEURS: "demandeurs-emploi",
-    Public.SALARIES: "actifs",
-    Public.INDEPENDANTS: "actifs",
-    Public.AGENTS_PUBLICS: "actifs",
-    Public.CADRES: "actifs",
-    Public.HANDICAP: "personnes-en-situation-de-handicap",
-    Public.FEMMES: "femmes",
-    Public.FAMILLES: "familles",
-}
-PUBLIC_FROM_DI = {
-    "tous-publics": Public.TOUS,
-    "jeunes": Public.JEUNES,
-    "etudiants": Public.ETUDIANTS,
-    "demandeurs-emploi": Public.DEMANDEURS,
-    "actifs": Public.SALARIES,
-    "personnes-en-situation-de-handicap": Public.HANDICAP,
-    "femmes": Public.FEMMES,
-    "familles": Public.FAMILLES,
-}
-MODE_TO_DI = {
-    ReceptionMode.SUR_PLACE: "en-presentiel",
-    ReceptionMode.RENDEZ_VOUS: "en-presentiel",
-    ReceptionMode.TELEPHONE: "a-distance",
-    ReceptionMode.VISIO: "a-distance",
-    ReceptionMode.COURRIEL: "a-distance",
-}
+CATEGORY_NEEDS = _to_code("category_needs", Need)
+THEMATIQUE_NEEDS = _to_code("thematique_needs", Need)
+PUBLIC_TO_DI = _by_code("public_to_di", Public)
+PUBLIC_FROM_DI = _to_code("public_from_di", Public)
+MODE_TO_DI = _by_code("reception_mode_to_di", ReceptionMode)
 
 
 def source_name() -> str:
@@ -400,33 +347,8 @@ class ImportReport:
         return " ; ".join(parts)
 
 
-FRENCH_REASONS = {
-    "missing": "champ obligatoire absent",
-    "string_type": "doit être une chaîne de caractères",
-    "string_pattern_mismatch": "format invalide",
-    "float_type": "doit être un nombre",
-    "float_parsing": "doit être un nombre",
-    "int_type": "doit être un nombre entier",
-    "int_parsing": "doit être un nombre entier",
-    "bool_type": "doit valoir true ou false",
-    "bool_parsing": "doit valoir true ou false",
-    "date_type": "date invalide (format attendu : AAAA-MM-JJ)",
-    "date_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
-    "date_from_datetime_parsing": "date invalide (format attendu : AAAA-MM-JJ)",
-    "date_from_datetime_inexact": "date invalide (format attendu : AAAA-MM-JJ)",
-    "url_parsing": "adresse web invalide (par exemple https://www.exemple.fr)",
-    "url_type": "adresse web invalide (par exemple https://www.exemple.fr)",
-    "url_scheme": "adresse web invalide (par exemple https://www.exemple.fr)",
-    "url_too_long": "adresse web trop longue",
-    "list_type": "doit être une liste",
-    "set_type": "doit être une liste",
-    "set_item_not_hashable": "doit être une liste de codes",
-    "dict_type": "doit être un objet JSON",
-    "model_type": "doit être un objet JSON",
-    "model_attributes_type": "doit être un objet JSON",
-    "extra_forbidden": "champ inconnu",
-    "finite_number": "doit être un nombre fini",
-}
+# The French reason of each pydantic error type that needs no context (data/interop.json).
+FRENCH_REASONS = datafiles.table(_FILE, "french_reasons")
 
 
 def french_reason(error: dict) -> str:
