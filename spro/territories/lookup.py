@@ -15,6 +15,8 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sain
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 POSTAL_CODE = re.compile(r"^\d{2,5}$")
 INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+# "Toulouse (31)": the label the commune field shows once a suggestion is chosen (name, département).
+COMMUNE_LABEL = re.compile(r"^(?P<name>.*\S)\s*\((?P<departement>\d{2,3}|2[AB])\)$", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -69,3 +71,32 @@ def search_communes(query: str, limit: int = 10) -> list[Commune]:
 
 def get_commune(code: str) -> Commune | None:
     return Commune.objects.select_related("departement", "region").filter(code=(code or "").upper()).first()
+
+
+def commune_label(commune: Commune) -> str:
+    """What the commune field shows for a chosen commune: "Toulouse (31)"."""
+    return f"{commune.name} ({commune.departement_id})"
+
+
+def find_commune(text: str) -> Commune | None:
+    """The one commune a person meant: an INSEE code, a label "Toulouse (31)", a postal code or a name."""
+    text = (text or "").strip()
+    if len(text) < 2:
+        return None
+    if INSEE_CODE.match(text):
+        commune = get_commune(text)
+        if commune is not None:
+            return commune
+    label = COMMUNE_LABEL.match(text)
+    if label:
+        name = normalize(label["name"])
+        commune = (
+            Commune.objects.select_related("departement", "region")
+            .filter(search_name=name, departement_id=label["departement"].upper())
+            .order_by("-population")
+            .first()
+        )
+        if commune is not None:
+            return commune
+    found = search_communes(text, limit=1)
+    return found[0] if found else None

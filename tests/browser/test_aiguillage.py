@@ -16,7 +16,7 @@ def answer_the_questions(page, age="19", statut="sans-activite", besoin="trouver
     page.fill("input[name=age]", age)
     page.select_option("select[name=statut]", value=statut)
     page.select_option("select[name=besoin]", value=besoin)
-    page.fill("input[name=commune]", commune)
+    page.fill("#id_commune", commune)  # the visible field (with JavaScript a hidden field sends the code)
     page.get_by_role("button", name="Voir mon interlocuteur").click()
     page.wait_for_load_state("networkidle")
 
@@ -58,7 +58,7 @@ def test_without_javascript_reload_back_and_modifier_mes_reponses_work(browser, 
     page.get_by_role("link", name="Modifier mes réponses").click()
     assert page.url == server_url + START
     assert page.input_value("input[name=age]") == "19"
-    assert page.input_value("input[name=commune]") == "31555"
+    assert page.input_value("input[name=commune]") == "Toulouse (31)"  # the commune, not its INSEE code
     page.fill("input[name=age]", "45")
     page.get_by_role("button", name="Voir mon interlocuteur").click()
     assert "Selon vos réponses : 45 ans" in page.content()

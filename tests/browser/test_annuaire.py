@@ -129,7 +129,7 @@ def test_the_summary_reopens_the_search_with_its_values(visit):
     visit.goto(ALBI_FILTERED)
     page.locator(".spro-search-summary > summary").click()
     commune = page.get_by_label("Commune ou code postal")
-    assert commune.is_visible() and commune.input_value() == "Albi"
+    assert commune.is_visible() and commune.input_value() == "Albi (81)"
     assert page.get_by_label("Votre besoin").input_value() == "trouver-un-emploi"
     commune.fill("Toulouse")
     page.get_by_role("button", name="Rechercher").click()

@@ -18,26 +18,28 @@ def test_the_home_page_shows_the_region_and_its_two_entries(visit):
     assert visit.external_requests == []
 
 
-def test_typing_a_commune_suggests_it_and_the_keyboard_reaches_the_suggestion(visit):
+def test_choosing_a_suggestion_with_the_keyboard_then_enter_searches_that_commune(visit):
     visit.goto("/")
     page = visit.page
-    field = page.get_by_label("Commune ou code postal")
+    field = page.get_by_role("combobox", name="Commune ou code postal")
     field.focus()
     page.keyboard.type("saint etienne", delay=20)
-    first = page.locator("#commune-accueil-suggestions a").first
+    first = page.get_by_role("option").first
     first.wait_for()
     assert first.inner_text().startswith("Saint-Étienne (42000")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.dataset.code") == "42218"
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/annuaire/?commune=42218*")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # chooses the suggestion, stays on the page
+    assert field.input_value() == "Saint-Étienne (42)"
+    assert page.url == visit.base_url + "/"
+    page.keyboard.press("Enter")  # the list is closed: Enter sends the form
+    page.wait_for_url("**/annuaire/?commune=42218")
 
 
 def test_a_postal_code_suggests_toulouse_first(visit):
     visit.goto("/")
     field = visit.page.get_by_label("Commune ou code postal")
     field.fill("31000")
-    first = visit.page.locator("#commune-accueil-suggestions a").first
+    first = visit.page.get_by_role("option").first
     first.wait_for()
     assert first.inner_text().startswith("Toulouse")
 
@@ -45,9 +47,10 @@ def test_a_postal_code_suggests_toulouse_first(visit):
 def test_an_unknown_commune_is_said_in_french(visit):
     visit.goto("/")
     visit.page.get_by_label("Commune ou code postal").fill("qqqqzz")
-    message = visit.page.get_by_role("status")
-    message.wait_for()
-    assert "Aucune commune ne correspond" in message.inner_text()
+    message = visit.page.get_by_role("status").filter(has_text="Aucune commune ne correspond")
+    message.wait_for()  # the live region, shown on screen too
+    assert message.is_visible() and "fr-sr-only" not in message.get_attribute("class")
+    assert visit.page.get_by_role("listbox").is_hidden()
 
 
 def test_the_skip_link_is_the_first_stop_of_the_keyboard(visit):

@@ -32,7 +32,7 @@ def test_a_professional_records_a_referral_and_every_page_is_accessible(visit):
     page.select_option("select[name=besoin]", value="trouver-emploi")
     page.fill("input[name=age]", "30")
     page.select_option("select[name=statut]", value="demandeur-emploi")
-    page.fill("input[name=commune]", "Toulouse")
+    page.fill("#id_commune", "Toulouse")  # the visible field of the commune combobox
     page.get_by_role("button", name="Voir les réseaux et les lieux proposés").click()
     page.wait_for_load_state("networkidle")
     assert "Étape 2 sur 2" in page.content()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from spro.territories.lookup import get_commune, normalize, search_communes
+from spro.territories.lookup import commune_label, find_commune, get_commune, normalize, search_communes
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,30 @@ def test_limit_is_respected_and_each_commune_appears_once():
 def test_get_commune_by_insee_code():
     assert get_commune("2a004").name == "Ajaccio"
     assert get_commune("00000") is None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("31555", "31555"),  # the INSEE code the combobox sends
+        ("2a004", "2A004"),
+        ("Toulouse (31)", "31555"),  # the label it shows
+        ("toulouse(31)", "31555"),
+        ("Ajaccio (2A)", "2A004"),
+        ("Saint-Étienne (42)", "42218"),
+        ("toulouse", "31555"),
+        ("31000", "31555"),
+    ],
+)
+def test_find_commune_understands_what_the_commune_field_sends(text, code):
+    assert find_commune(text).code == code
+
+
+def test_find_commune_finds_nothing_in_an_unknown_or_too_short_text():
+    assert find_commune("Zzyzxville (31)") is None
+    assert find_commune("t") is None
+    assert find_commune("") is None
+
+
+def test_the_label_of_a_commune_is_its_name_and_departement():
+    assert commune_label(get_commune("31555")) == "Toulouse (31)"

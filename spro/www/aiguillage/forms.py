@@ -5,7 +5,7 @@ from django import forms
 from spro.core.forms import BoundedTextMixin
 from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
-from spro.territories.lookup import INSEE_CODE, search_communes
+from spro.territories.lookup import find_commune
 
 SKIP = ("", "Je préfère ne pas répondre")
 
@@ -63,11 +63,7 @@ class QuestionsForm(BoundedTextMixin, forms.Form):
 
     def found_commune(self):
         if not hasattr(self, "_commune"):
-            text = (self.cleaned_data.get("commune") or "").strip()
-            found = search_communes(text, limit=1) if len(text) >= 2 else []
-            if not found and INSEE_CODE.match(text):
-                found = search_communes(text.upper(), limit=1)
-            self._commune = found[0] if found else None
+            self._commune = find_commune(self.cleaned_data.get("commune") or "")
         return self._commune
 
 

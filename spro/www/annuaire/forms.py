@@ -6,7 +6,7 @@ from spro.core.forms import BoundedTextMixin
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
-from spro.territories.lookup import INSEE_CODE, get_commune, search_communes
+from spro.territories.lookup import find_commune
 
 RADII_KM = (5, 10, 20, 30, 50, 100)
 DEFAULT_RADIUS_KM = 20
@@ -84,16 +84,8 @@ class SearchForm(BoundedTextMixin, forms.Form):
         return self.cleaned_data.get("lat") is not None and self.cleaned_data.get("lon") is not None
 
     def found_commune(self):
-        """The commune typed (INSEE code, postal code or name), or None."""
-        text = (self.cleaned_data.get("commune") or "").strip()
-        if len(text) < 2:
-            return None
-        if INSEE_CODE.match(text):
-            commune = get_commune(text)
-            if commune is not None:
-                return commune
-        found = search_communes(text, limit=1)
-        return found[0] if found else None
+        """The commune typed (INSEE code, label "Toulouse (31)", postal code or name), or None."""
+        return find_commune(self.cleaned_data.get("commune") or "")
 
     def label_of(self, name: str) -> str:
         value = self.cleaned_data.get(name)

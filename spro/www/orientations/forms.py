@@ -8,7 +8,7 @@ from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_p
 from spro.referrals.models import Referral, RefusalReason
 from spro.routing.codes import BESOINS, DIPLOMES, SECTEURS, SEXES, STATUTS
 from spro.routing.situation import SituationError, parse_situation
-from spro.territories.lookup import INSEE_CODE, search_communes
+from spro.territories.lookup import find_commune
 
 UNKNOWN = ("", "Non renseigné")
 
@@ -98,14 +98,11 @@ class SituationForm(BoundedTextMixin, forms.Form):
         text = (self.cleaned_data.get("commune") or "").strip()
         self.commune = None
         if text:
-            found = search_communes(text, limit=1) if len(text) >= 2 else []
-            if not found and INSEE_CODE.match(text.upper()):
-                found = search_communes(text.upper(), limit=1)
-            if not found:
+            self.commune = find_commune(text)
+            if self.commune is None:
                 raise forms.ValidationError(
                     f"Commune « {text} » introuvable : vérifiez le nom ou le code postal."
                 )
-            self.commune = found[0]
         return text
 
     @property

@@ -23,7 +23,7 @@ def home(request):
 
 @require_GET
 def commune_suggestions(request):
-    """htmx fragment: communes matching what the visitor typed, as a list of links."""
+    """Fragment for the commune combobox: the communes matching what the visitor typed, as options."""
     query = request.GET.get("commune", request.GET.get("q", "")).strip()[:100]
     communes = search_communes(query, limit=SUGGESTION_LIMIT) if len(query) >= 2 else []
     return render(

@@ -81,4 +81,5 @@ def test_the_sender_may_propose_another_site_once_the_referral_is_closed(client,
     assert f'href="/espace-pro/orientations/nouvelle/?depuis={r.pk}"' in html
     assert "commune=31555" not in html and "besoin=trouver-emploi" not in html
     step1 = client.get(f"/espace-pro/orientations/nouvelle/?depuis={r.pk}").content.decode()
-    assert "Étape 1 sur 2" in step1 and 'value="31555"' in step1
+    assert "Étape 1 sur 2" in step1
+    assert 'value="Toulouse (31)"' in step1 and 'data-code="31555"' in step1  # the commune, by its label

@@ -114,7 +114,7 @@ def test_the_sender_proposes_another_site_from_the_referral_number_only(client, 
     html = client.get(f"/espace-pro/orientations/{r.pk}/").content.decode()
     assert f'href="{URL}?depuis={r.pk}"' in html
     step1 = client.get(f"{URL}?depuis={r.pk}").content.decode()
-    assert "Étape 1 sur 2" in step1 and 'value="31555"' in step1 and 'value="22"' in step1
+    assert "Étape 1 sur 2" in step1 and 'value="Toulouse (31)"' in step1 and 'value="22"' in step1
     login(client, w.carole)  # another structure: nothing of the referral is shown
     assert 'value="22"' not in client.get(f"{URL}?depuis={r.pk}").content.decode()
 

@@ -17,6 +17,8 @@
         lat.value = position.coords.latitude.toFixed(5);
         lon.value = position.coords.longitude.toFixed(5);
         if (commune) commune.value = "";
+        // The commune combobox sends the commune through a hidden field of the same name.
+        if (form.elements.commune) form.elements.commune.value = "";
         status.textContent = "Position trouvée : recherche des lieux proches…";
         form.submit();
       },
