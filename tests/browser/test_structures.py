@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_orientations import log_in
@@ -117,3 +118,5 @@ def test_a_mistake_in_the_hours_editor_is_said_in_french_and_the_page_stays_acce
     assert "Dimanche : l'heure de fermeture du matin doit suivre l'heure d'ouverture." in message.inner_text()
     assert page.get_by_label("Dimanche, Matin, fermeture").get_attribute("aria-invalid") == "true"
     assert page.url.removeprefix(visit.base_url) == path
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], [v["id"] for v in violations]
