@@ -19,6 +19,11 @@ from spro.directory.validators import (
     validate_postal_code,
 )
 from spro.territories.lookup import normalize, search_communes
+from spro.www.structures.hours import Week, compose, editor_for, parse, same_hours
+
+POSTAL_FEEDBACK = "communes-code-postal"
+HOURS_FEEDBACK = "apercu-horaires"
+EDITOR_SENT = "horaires-editeur"  # the hidden field the editor posts: its fields are then read
 
 
 class DsfrModelForm(BoundedTextMixin, DsfrBaseForm, forms.ModelForm):
@@ -171,25 +176,67 @@ class SiteForm(DsfrModelForm):
         self.fields["kind"].choices = SiteKind.choices
         if self.instance.pk and self.instance.commune_id:
             self.fields["commune_name"].initial = self.instance.commune.name
+        self.fields["postal_code"].template_name = "structures/_postal_code_field.html"
         self.fields["postal_code"].widget.attrs.update(
             {
                 "hx-get": reverse("structures:postal_code_communes"),
                 "hx-trigger": "input changed delay:300ms",
-                "hx-target": "#communes-code-postal",
-                "aria-describedby": "communes-code-postal",
+                "hx-target": f"#{POSTAL_FEEDBACK}",
+                "aria-describedby": POSTAL_FEEDBACK,
                 "inputmode": "numeric",
             }
         )
         self.fields["commune_name"].widget.attrs["list"] = "communes-proposees"
         hours = self.fields["opening_hours"]
+        hours.label = "Horaires au format OpenStreetMap"
+        hours.template_name = "structures/_opening_hours_field.html"
         hours.widget.attrs.update(
             {
                 "hx-get": reverse("structures:hours_preview"),
                 "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#apercu-horaires",
-                "aria-describedby": "apercu-horaires",
+                "hx-target": f"#{HOURS_FEEDBACK}",
+                "aria-describedby": HOURS_FEEDBACK,
             }
         )
+        # The French editor stands beside the expert field; it is only read when the page sent it.
+        self.stored_hours = " ".join((self.instance.opening_hours or "").split())
+        editor_data = self.data if self.is_bound and EDITOR_SENT in self.data else None
+        self.hours_editor, self.hours_expert_only = editor_for(self.stored_hours, editor_data)
+
+    def full_clean(self):
+        super().full_clean()
+        # The live feedback and the error message both describe their field (DSFR would keep one).
+        for name, feedback in (("postal_code", POSTAL_FEEDBACK), ("opening_hours", HOURS_FEEDBACK)):
+            attrs = self.fields[name].widget.attrs
+            if self._errors and name in self._errors:
+                attrs.update(
+                    {
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{self[name].auto_id}-desc-error {feedback}",
+                    }
+                )
+
+    @property
+    def postal_code_typed(self) -> str:
+        return (self["postal_code"].value() or "").strip().replace(" ", "")
+
+    @property
+    def postal_communes(self) -> list:
+        """The communes of the postal code shown, listed beside the field."""
+        code = self.postal_code_typed
+        if len(code) != 5 or not code.isdigit():
+            return []
+        return [c for c in search_communes(code, limit=60) if code in c.postal_code_list]
+
+    @property
+    def hours_preview(self) -> dict:
+        """The preview beside the hours: what will be stored (the editor's string once composed)."""
+        typed = self["opening_hours"].value() or ""
+        value = getattr(self, "cleaned_data", {}).get("opening_hours", typed)
+        preview = hours_preview(value)
+        if value and value != " ".join(typed.split()):
+            preview["composed"] = value
+        return preview
 
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip().replace(" ", "")
@@ -202,11 +249,30 @@ class SiteForm(DsfrModelForm):
         return normalize_phone(value)
 
     def clean_opening_hours(self):
-        # Checked by the model (spro.directory.validators.validate_opening_hours) once normalised.
-        return " ".join(self.cleaned_data.get("opening_hours", "").split())
+        """The editor's string when the editor was changed, else the expert text (normalised; the model
+        checks it with spro.directory.validators.validate_opening_hours)."""
+        expert = " ".join(self.cleaned_data.get("opening_hours", "").split())
+        editor = self.hours_editor
+        if not editor.is_bound or not editor.is_valid():
+            return expert  # the editor's errors are reported by clean()
+        editor_changed = editor.week != (parse(self.stored_hours) or Week())
+        expert_changed = expert != self.stored_hours
+        if not editor_changed or (expert_changed and editor.week.is_empty):
+            return expert
+        if not expert_changed or same_hours(expert, editor.week):
+            return compose(editor.week)
+        raise ValidationError(
+            "Les horaires de l'éditeur et ceux de la saisie experte diffèrent : gardez une seule des "
+            "deux saisies (videz l'éditeur, ou remettez la saisie experte comme elle était).",
+            code="hours_conflict",
+        )
 
     def clean(self):
         data = super().clean()
+        if self.hours_editor.is_bound and not self.hours_editor.is_valid():
+            self.add_error(
+                None, "Les horaires d'ouverture contiennent des erreurs : corrigez les champs signalés."
+            )
         postal_code = data.get("postal_code")
         if postal_code:
             data["commune"] = self._resolve_commune(postal_code, data.get("commune_name", ""))

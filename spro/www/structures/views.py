@@ -25,7 +25,15 @@ from spro.directory import history, permissions
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
 from spro.territories.lookup import search_communes
-from spro.www.structures.forms import MemberForm, ServiceForm, SiteForm, StructureForm, hours_preview
+from spro.www.structures.forms import (
+    EDITOR_SENT,
+    MemberForm,
+    ServiceForm,
+    SiteForm,
+    StructureForm,
+    hours_preview,
+)
+from spro.www.structures.hours import HoursEditorForm, compose
 
 
 def _structure_for(request, pk, need="view") -> Structure:
@@ -149,16 +157,8 @@ def site_edit(request, pk):
 
 
 def _site_form(request, structure, form, site):
-    preview = hours_preview(form["opening_hours"].value() or "")
-    code = (form["postal_code"].value() or "").strip()
-    communes = (
-        [c for c in search_communes(code, limit=60) if code in c.postal_code_list] if len(code) == 5 else []
-    )
-    return render(
-        request,
-        "structures/site_form.html",
-        {"structure": structure, "form": form, "site": site, "preview": preview, "postal_communes": communes},
-    )
+    # The live feedback (communes of the postal code, hours preview) is the form's: beside its fields.
+    return render(request, "structures/site_form.html", {"structure": structure, "form": form, "site": site})
 
 
 def _wanted_state(request, current: bool) -> bool:
@@ -293,6 +293,17 @@ def postal_code_communes(request):
 @require_GET
 def hours_preview_view(request):
     """htmx fragment: the opening hours typed so far, in words, or what is wrong with them."""
+    if EDITOR_SENT in request.GET:  # the French editor: the string it composes
+        editor = HoursEditorForm(request.GET)
+        if not editor.is_valid():
+            errors = [error for errors in editor.errors.values() for error in errors]
+            return render(request, "structures/_hours_preview.html", {"preview": {"error": errors[0]}})
+        value = compose(editor.week)
+        return render(
+            request,
+            "structures/_hours_preview.html",
+            {"preview": {**hours_preview(value), "composed": value}},
+        )
     value = request.GET.get("opening_hours", "")[:500]
     return render(request, "structures/_hours_preview.html", {"preview": hours_preview(value)})
 
