@@ -197,6 +197,13 @@ DAYS = {
 DAY = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su|PH)\b")
 RANGE = re.compile(r"\b(Mo|Tu|We|Th|Fr|Sa|Su)-(Mo|Tu|We|Th|Fr|Sa|Su)\b")
 TIME = re.compile(r"(\d{2}):(\d{2})")
+OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DATE_RANGE = re.compile(rf"\b({'|'.join(OSM_MONTHS)}) (\d{{2}})-({'|'.join(OSM_MONTHS)}) (\d{{2}})\b")
+
+
+def _french_date(month: str, day: str) -> str:
+    number = int(day)
+    return f"{'1er' if number == 1 else number} {MONTHS[OSM_MONTHS.index(month)]}"
 
 
 def describe_hours(value: str) -> str:
@@ -211,6 +218,7 @@ def describe_hours(value: str) -> str:
         rule = rule.strip()
         if not rule:
             continue
+        rule = DATE_RANGE.sub(lambda m: f"du {_french_date(m[1], m[2])} au {_french_date(m[3], m[4])}", rule)
         rule = RANGE.sub(lambda m: f"du {DAYS[m[1]]} au {DAYS[m[2]]}", rule)
         rule = DAY.sub(lambda m: DAYS[m[1]], rule)
         rule = re.sub(r"(\d{2}:\d{2})-(\d{2}:\d{2})", r"\1 – \2", rule)

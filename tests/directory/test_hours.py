@@ -63,3 +63,10 @@ def test_the_rule_is_described_in_words():
     assert describe_hours(HOURS) == (
         "du lundi au vendredi 9 h – 12 h, 14 h – 17 h 30 ; samedi 9 h – 12 h ; jours fériés : fermé"
     )
+
+
+def test_a_yearly_closure_is_described_with_french_month_names():
+    assert describe_hours("Mo-Fr 09:00-12:00; Aug 01-Aug 21 off; PH off") == (
+        "du lundi au vendredi 9 h – 12 h ; du 1er août au 21 août : fermé ; jours fériés : fermé"
+    )
+    assert describe_hours("Dec 24-Jan 02 off") == "du 24 décembre au 2 janvier : fermé"
