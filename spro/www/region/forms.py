@@ -5,10 +5,11 @@ from django import forms
 
 from spro.directory.codes import Need, Public
 from spro.directory.models import Network
-from spro.www.structures.forms import DsfrModelForm, checkboxes
+from spro.core.forms import SproModelForm
+from spro.www.structures.forms import checkboxes
 
 
-class NetworkForm(DsfrModelForm):
+class NetworkForm(SproModelForm):
     publics = checkboxes(Public.choices, "Publics servis")
     needs = checkboxes(Need.choices, "Besoins couverts")
     data_inclusion_typology = forms.ChoiceField(

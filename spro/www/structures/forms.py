@@ -4,10 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from dsfr.forms import DsfrBaseForm
 from opening_hours import OpeningHours
 
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm, SproModelForm
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Membership, Network, Service, Site, Structure
@@ -19,14 +18,6 @@ from spro.directory.validators import (
     validate_postal_code,
 )
 from spro.territories.lookup import normalize, search_communes
-
-
-class DsfrModelForm(BoundedTextMixin, DsfrBaseForm, forms.ModelForm):
-    def get_context(self):
-        # DSFR now marks optional fields rather than required ones.
-        context = forms.BaseForm.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
 
 def https_urls(db_field, **kwargs):
@@ -68,7 +59,7 @@ def hours_preview(value: str, now=None) -> dict:
     return {"text": describe_hours(value), "status": opening_state(value, now).text}
 
 
-class StructureForm(DsfrModelForm):
+class StructureForm(SproModelForm):
     siret = forms.CharField(
         label="SIRET", max_length=20, required=False, help_text="14 chiffres, sans espace ou avec espaces."
     )
@@ -125,7 +116,7 @@ class StructureForm(DsfrModelForm):
         return structure
 
 
-class SiteForm(DsfrModelForm):
+class SiteForm(SproModelForm):
     commune_name = forms.CharField(
         label="Commune",
         max_length=150,
@@ -259,7 +250,7 @@ class SiteForm(DsfrModelForm):
         return site
 
 
-class ServiceForm(DsfrModelForm):
+class ServiceForm(SproModelForm):
     needs = checkboxes(Need.choices, "Besoins auxquels le service répond", required=True)
     publics = checkboxes(Public.choices, "Publics")
     access_modes = checkboxes(AccessMode.choices, "Modalités d'accès")
@@ -277,7 +268,7 @@ class ServiceForm(DsfrModelForm):
         self.fields["needs"].error_messages["required"] = "Cochez au moins un besoin."
 
 
-class MemberForm(BoundedTextMixin, DsfrBaseForm):
+class MemberForm(SproForm):
     email = forms.EmailField(
         label="Adresse électronique de la personne",
         help_text="Elle reçoit une invitation et rejoint la structure en l'acceptant.",
@@ -285,8 +276,3 @@ class MemberForm(BoundedTextMixin, DsfrBaseForm):
         error_messages={"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."},
     )
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.ADVISER)
-
-    def get_context(self):
-        context = forms.BaseForm.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
