@@ -82,19 +82,24 @@ class SproBoundField(forms.BoundField):
         return bool(self.form.is_bound and self.errors)
 
     def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        # Descriptions the form gives (a live preview…) come first, then the error; the hint is in the label.
+        described = (attrs.get("aria-describedby") or widget.attrs.get("aria-describedby") or "").split()
         attrs = super().build_widget_attrs(attrs, widget)
         css = {"input": "fr-input", "select": "fr-select"}.get(self.kind)
-        if css and not self.is_hidden and css not in attrs.get("class", ""):
-            attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
-        described = attrs.get("aria-describedby", "").split()
-        if self.form.is_bound and self.form.errors:
+        if css and not self.is_hidden:
+            classes = f"{widget.attrs.get('class', '')} {attrs.get('class', '')}".split()
+            attrs["class"] = " ".join(dict.fromkeys([*classes, css]))
+        if self.form.is_bound and self.form.errors and widget.attrs.get("autofocus"):
             # After a submission, focus belongs to the error summary, not to the first field.
-            attrs.pop("autofocus", None)
+            attrs["autofocus"] = False
+        attrs.pop("aria-invalid", None)
         if self.invalid:
             attrs["aria-invalid"] = "true"
             described.append(self.error_id)
             if css:
                 attrs["class"] += f" {css}--error"
+        attrs.pop("aria-describedby", None)
         if described:
             attrs["aria-describedby"] = " ".join(dict.fromkeys(described))
         return attrs
