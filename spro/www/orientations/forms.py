@@ -175,7 +175,9 @@ class ReferralForm(SproForm):
         label="Courriel",
         required=False,
         max_length=254,
-        help_text="Pour un rendez-vous demandé, si vous n'indiquez pas de téléphone. Par exemple : nom@exemple.fr",
+        help_text=(
+            "Pour un rendez-vous demandé, si vous n'indiquez pas de téléphone. Par exemple : nom@exemple.fr"
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
     )

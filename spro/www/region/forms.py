@@ -3,9 +3,9 @@
 from data_inclusion.schema.v1 import ReseauPorteur
 from django import forms
 
+from spro.core.forms import SproModelForm
 from spro.directory.codes import Need, Public
 from spro.directory.models import Network
-from spro.core.forms import SproModelForm
 from spro.www.structures.forms import checkboxes
 
 
