@@ -115,7 +115,7 @@ def test_an_unknown_commune_is_explained_in_french(client):
 
 def test_bad_parameters_are_explained_in_french_without_error(client):
     content = text(page(client, commune="31555", rayon=500, besoin="danse", reseau="inconnu"))
-    assert "La recherche n'a pas pu être faite" in content
+    assert "Le formulaire contient 3 erreurs" in content
     assert "La distance ne peut pas dépasser 200 km." in content
     assert "Ce besoin n'existe pas : choisissez-en un dans la liste." in content
     assert "Ce réseau n'existe pas : choisissez-en un dans la liste." in content
