@@ -5,16 +5,15 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from dsfr.forms import DsfrBaseForm
 
 from spro.accounts import throttling
 from spro.core.emails import render_subject, render_text
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm, SproFormMixin
 
 logger = logging.getLogger("django.contrib.auth")
 
 
-class LoginForm(BoundedTextMixin, DsfrBaseForm, auth_forms.AuthenticationForm):
+class LoginForm(SproFormMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Adresse électronique",
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
@@ -55,7 +54,7 @@ class LoginForm(BoundedTextMixin, DsfrBaseForm, auth_forms.AuthenticationForm):
             raise
 
 
-class PasswordResetForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordResetForm):
+class PasswordResetForm(SproFormMixin, auth_forms.PasswordResetForm):
     email = forms.EmailField(
         label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
@@ -85,7 +84,7 @@ class PasswordResetForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordReset
             logger.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
-class SetPasswordForm(BoundedTextMixin, DsfrBaseForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(SproFormMixin, auth_forms.SetPasswordForm):
     def save(self, commit=True):
         # The lockout message suggests resetting the password: a new password lifts the lock.
         user = super().save(commit)
@@ -93,7 +92,7 @@ class SetPasswordForm(BoundedTextMixin, DsfrBaseForm, auth_forms.SetPasswordForm
         return user
 
 
-class SecondFactorForm(BoundedTextMixin, DsfrBaseForm):
+class SecondFactorForm(SproForm):
     code = forms.CharField(
         label="Code à 6 chiffres ou code de secours",
         help_text=(
@@ -109,7 +108,7 @@ class SecondFactorForm(BoundedTextMixin, DsfrBaseForm):
         return "".join(self.cleaned_data["code"].split())
 
 
-class SecondFactorSetupForm(BoundedTextMixin, DsfrBaseForm):
+class SecondFactorSetupForm(SproForm):
     email_code = forms.CharField(
         label="Code reçu par courriel",
         help_text="Le code à 6 chiffres envoyé à votre adresse électronique : il prouve que c'est bien vous.",
@@ -135,16 +134,26 @@ class SecondFactorSetupForm(BoundedTextMixin, DsfrBaseForm):
         return "".join(self.cleaned_data["email_code"].split())
 
 
-class PasswordChangeForm(BoundedTextMixin, DsfrBaseForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(SproFormMixin, auth_forms.PasswordChangeForm):
     pass
 
 
-class ProfileForm(BoundedTextMixin, DsfrBaseForm, forms.Form):
-    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
-    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+class ProfileForm(SproForm):
+    first_name = forms.CharField(
+        label="Prénom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Nom",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
 
 
-class InvitationAccountForm(DsfrBaseForm):
+class InvitationAccountForm(SproForm):
     """The account of an invited address that has none: name and password, chosen from the link."""
 
     first_name = forms.CharField(
@@ -168,11 +177,6 @@ class InvitationAccountForm(DsfrBaseForm):
     def __init__(self, *args, email: str, **kwargs):
         self.email = email
         super().__init__(*args, **kwargs)
-
-    def get_context(self):
-        context = forms.BaseForm.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
     def clean(self):
         cleaned = super().clean()

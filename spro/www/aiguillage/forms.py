@@ -2,7 +2,7 @@
 
 from django import forms
 
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm
 from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.territories.lookup import find_commune
@@ -10,7 +10,7 @@ from spro.territories.lookup import find_commune
 SKIP = ("", "Je préfère ne pas répondre")
 
 
-class QuestionsForm(BoundedTextMixin, forms.Form):
+class QuestionsForm(SproForm):
     """Every question may be skipped; nothing is stored, the answers travel in the URL only."""
 
     age = forms.IntegerField(
@@ -18,6 +18,8 @@ class QuestionsForm(BoundedTextMixin, forms.Form):
         required=False,
         min_value=10,
         max_value=120,
+        help_text="En années, par exemple 17",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": "Indiquez votre âge en chiffres, par exemple 17.",
             "min_value": "Indiquez un âge d'au moins 10 ans.",
@@ -38,12 +40,19 @@ class QuestionsForm(BoundedTextMixin, forms.Form):
         label="Votre projet concerne-t-il un secteur en particulier ?",
         required=False,
         choices=[("", "Pas de secteur en particulier"), *SECTEURS.items()],
+        help_text="Par exemple si vous cherchez un apprentissage ou voulez créer une entreprise",
     )
     rqth = forms.BooleanField(
         label="J'ai une reconnaissance de la qualité de travailleur handicapé (RQTH)", required=False
     )
     cadre = forms.BooleanField(label="Je suis cadre", required=False)
-    commune = forms.CharField(label="Votre commune ou votre code postal", required=False, max_length=100)
+    commune = forms.CharField(
+        label="Votre commune ou votre code postal",
+        required=False,
+        max_length=100,
+        help_text="Pour vous indiquer les lieux les plus proches. Par exemple : Albi, 81000",
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
 
     def situation(self) -> dict:
         """The engine's situation: only the answered questions."""
@@ -67,22 +76,32 @@ class QuestionsForm(BoundedTextMixin, forms.Form):
         return self._commune
 
 
-class ContactForm(BoundedTextMixin, forms.Form):
-    name = forms.CharField(label="Votre nom (ou prénom)", max_length=100)
+class ContactForm(SproForm):
+    name = forms.CharField(
+        label="Votre nom (ou prénom)",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = forms.CharField(
         label="Votre numéro de téléphone",
         required=False,
         max_length=20,
-        help_text="Par exemple : 06 12 34 56 78",
+        help_text=(
+            "Un numéro de téléphone ou une adresse électronique : au moins l'un des deux. "
+            "Par exemple : 06 12 34 56 78"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     email = forms.EmailField(
         label="Votre adresse électronique",
         required=False,
         max_length=254,
-        help_text="Par exemple : nom@exemple.fr",
+        help_text="Si vous n'indiquez pas de numéro de téléphone. Par exemple : nom@exemple.fr",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
     )
     consent = forms.BooleanField(
+        label="J'accepte que ce lieu me recontacte",
         required=True,
         error_messages={"required": "Cochez la case pour accepter que le lieu vous recontacte."},
     )
@@ -101,5 +120,7 @@ class ContactForm(BoundedTextMixin, forms.Form):
             and not self.has_error("phone")
             and not self.has_error("email")
         ):
-            raise forms.ValidationError("Indiquez un numéro de téléphone ou une adresse électronique.")
+            # A rule on two fields: both are marked, each error linked from the summary.
+            for name in ("phone", "email"):
+                self.add_error(name, "Indiquez un numéro de téléphone ou une adresse électronique.")
         return data

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
@@ -18,7 +18,7 @@ def _choices(empty_label, choices):
     return [("", empty_label), *choices]
 
 
-class SearchForm(BoundedTextMixin, forms.Form):
+class SearchForm(SproForm):
     commune = forms.CharField(label="Commune ou code postal", required=False, max_length=100)
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
@@ -64,8 +64,8 @@ class SearchForm(BoundedTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         networks = Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
         self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
-        for name in ("besoin", "public", "reseau", "mode"):
-            self.fields[name].widget.attrs["class"] = "fr-select"
+        # The search template draws these inputs itself, with short ids (the summary links to them).
+        self.anchors.update({"commune": "commune", "rayon": "rayon", "q": "q", "ouvert": "ouvert"})
 
     def clean_page(self):
         return self.cleaned_data.get("page") or 1

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm
 from spro.directory.models import Network, Site
 from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
 from spro.referrals.models import Referral, RefusalReason
@@ -19,7 +19,7 @@ def network_choices():
     )
 
 
-class SituationForm(BoundedTextMixin, forms.Form):
+class SituationForm(SproForm):
     """Step 1: the person's situation, anonymous (never a name here), kept in the session, never in a URL."""
 
     structure = forms.TypedChoiceField(label="Votre structure", coerce=int)
@@ -127,7 +127,7 @@ class SituationForm(BoundedTextMixin, forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class ReferralForm(BoundedTextMixin, forms.Form):
+class ReferralForm(SproForm):
     """Step 2: the chosen site, consent, mode and, only for an appointment, how to reach the person."""
 
     to_site = forms.IntegerField(
@@ -150,14 +150,32 @@ class ReferralForm(BoundedTextMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Indiquez si le consentement a été donné à l'oral ou par écrit."},
     )
-    person_name = forms.CharField(label="Nom de la personne", required=False, max_length=150)
+    # The person's details are not the user's own: no autofill (RGAA 11.13 concerns the user's data).
+    person_name = forms.CharField(
+        label="Nom de la personne",
+        required=False,
+        max_length=150,
+        help_text="Obligatoire pour un rendez-vous demandé.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     person_phone = forms.CharField(
-        label="Téléphone", required=False, max_length=20, help_text="Par exemple : 06 12 34 56 78"
+        label="Téléphone",
+        required=False,
+        max_length=20,
+        help_text=(
+            "Pour un rendez-vous demandé : un téléphone ou un courriel, au moins l'un des deux. "
+            "Par exemple : 06 12 34 56 78"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
     )
     person_email = forms.EmailField(
         label="Courriel",
         required=False,
         max_length=254,
+        help_text=(
+            "Pour un rendez-vous demandé, si vous n'indiquez pas de téléphone. Par exemple : nom@exemple.fr"
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
     )
     message = forms.CharField(
@@ -189,7 +207,7 @@ class ReferralForm(BoundedTextMixin, forms.Form):
         return normalize_phone(phone)
 
 
-class TransitionForm(BoundedTextMixin, forms.Form):
+class TransitionForm(SproForm):
     refusal_reason = forms.ModelChoiceField(
         label="Motif du refus",
         queryset=RefusalReason.objects.filter(is_active=True),
@@ -199,13 +217,21 @@ class TransitionForm(BoundedTextMixin, forms.Form):
     comment = forms.CharField(label="Commentaire (facultatif)", required=False, max_length=1000)
 
 
-class PersonSearchForm(BoundedTextMixin, forms.Form):
+class PersonSearchForm(SproForm):
     email = forms.EmailField(
         label="Courriel de la personne",
         required=False,
+        help_text="Le courriel ou le téléphone de la personne : au moins l'un des deux.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         error_messages={"invalid": "Saisissez une adresse électronique valide, par exemple nom@exemple.fr."},
     )
-    phone = forms.CharField(label="Téléphone de la personne", required=False, max_length=30)
+    phone = forms.CharField(
+        label="Téléphone de la personne",
+        required=False,
+        max_length=30,
+        help_text="Si vous n'indiquez pas de courriel.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
+    )
     reason = forms.CharField(
         label="Motif de la demande",
         max_length=255,
@@ -219,5 +245,7 @@ class PersonSearchForm(BoundedTextMixin, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("email") and not (data.get("phone") or "").strip() and not self.has_error("email"):
-            raise forms.ValidationError("Indiquez le courriel ou le téléphone de la personne.")
+            # A rule on two fields: both are marked, each error linked from the summary.
+            for name in ("email", "phone"):
+                self.add_error(name, "Indiquez le courriel ou le téléphone de la personne.")
         return data

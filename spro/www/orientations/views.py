@@ -247,6 +247,8 @@ def new(request):
             messages.success(request, f"Orientation n° {referral.pk} envoyée à {referral.to_structure.name}.")
             return redirect("orientations:detail", pk=referral.pk)
     chosen = form.data.get("to_site") if form.is_bound else None
+    # The template draws one radio button per proposed place: the summary links to the first one.
+    form.anchors["to_site"] = f"lieu-{suggestions['places'][0]['id']}" if suggestions["places"] else "lieu"
     context = {
         "situation_form": situation_form,
         "form": form,

@@ -3,12 +3,13 @@
 from data_inclusion.schema.v1 import ReseauPorteur
 from django import forms
 
+from spro.core.forms import SproModelForm
 from spro.directory.codes import Need, Public
 from spro.directory.models import Network
-from spro.www.structures.forms import DsfrModelForm, checkboxes
+from spro.www.structures.forms import checkboxes
 
 
-class NetworkForm(DsfrModelForm):
+class NetworkForm(SproModelForm):
     publics = checkboxes(Public.choices, "Publics servis")
     needs = checkboxes(Need.choices, "Besoins couverts")
     data_inclusion_typology = forms.ChoiceField(

@@ -4,10 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from dsfr.forms import DsfrBaseForm
 from opening_hours import OpeningHours
 
-from spro.core.forms import BoundedTextMixin
+from spro.core.forms import SproForm, SproModelForm
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.hours import describe_hours, opening_state
 from spro.directory.models import Membership, Network, Service, Site, Structure
@@ -24,14 +23,6 @@ from spro.www.structures.hours import Week, compose, editor_for, parse, same_hou
 POSTAL_FEEDBACK = "communes-code-postal"
 HOURS_FEEDBACK = "apercu-horaires"
 EDITOR_SENT = "horaires-editeur"  # the hidden field the editor posts: its fields are then read
-
-
-class DsfrModelForm(BoundedTextMixin, DsfrBaseForm, forms.ModelForm):
-    def get_context(self):
-        # DSFR now marks optional fields rather than required ones.
-        context = forms.BaseForm.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context
 
 
 def https_urls(db_field, **kwargs):
@@ -73,7 +64,7 @@ def hours_preview(value: str, now=None) -> dict:
     return {"text": describe_hours(value), "status": opening_state(value, now).text}
 
 
-class StructureForm(DsfrModelForm):
+class StructureForm(SproModelForm):
     siret = forms.CharField(
         label="SIRET", max_length=20, required=False, help_text="14 chiffres, sans espace ou avec espaces."
     )
@@ -130,7 +121,7 @@ class StructureForm(DsfrModelForm):
         return structure
 
 
-class SiteForm(DsfrModelForm):
+class SiteForm(SproModelForm):
     commune_name = forms.CharField(
         label="Commune",
         max_length=150,
@@ -202,19 +193,6 @@ class SiteForm(DsfrModelForm):
         self.stored_hours = " ".join((self.instance.opening_hours or "").split())
         editor_data = self.data if self.is_bound and EDITOR_SENT in self.data else None
         self.hours_editor, self.hours_expert_only = editor_for(self.stored_hours, editor_data)
-
-    def full_clean(self):
-        super().full_clean()
-        # The live feedback and the error message both describe their field (DSFR would keep one).
-        for name, feedback in (("postal_code", POSTAL_FEEDBACK), ("opening_hours", HOURS_FEEDBACK)):
-            attrs = self.fields[name].widget.attrs
-            if self._errors and name in self._errors:
-                attrs.update(
-                    {
-                        "aria-invalid": "true",
-                        "aria-describedby": f"{self[name].auto_id}-desc-error {feedback}",
-                    }
-                )
 
     @property
     def postal_code_typed(self) -> str:
@@ -325,7 +303,7 @@ class SiteForm(DsfrModelForm):
         return site
 
 
-class ServiceForm(DsfrModelForm):
+class ServiceForm(SproModelForm):
     needs = checkboxes(Need.choices, "Besoins auxquels le service répond", required=True)
     publics = checkboxes(Public.choices, "Publics")
     access_modes = checkboxes(AccessMode.choices, "Modalités d'accès")
@@ -343,7 +321,7 @@ class ServiceForm(DsfrModelForm):
         self.fields["needs"].error_messages["required"] = "Cochez au moins un besoin."
 
 
-class MemberForm(BoundedTextMixin, DsfrBaseForm):
+class MemberForm(SproForm):
     email = forms.EmailField(
         label="Adresse électronique de la personne",
         help_text="Elle reçoit une invitation et rejoint la structure en l'acceptant.",
@@ -351,8 +329,3 @@ class MemberForm(BoundedTextMixin, DsfrBaseForm):
         error_messages={"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."},
     )
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.ADVISER)
-
-    def get_context(self):
-        context = forms.BaseForm.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
-        return context

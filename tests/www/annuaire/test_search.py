@@ -115,7 +115,7 @@ def test_an_unknown_commune_is_explained_in_french(client):
 
 def test_bad_parameters_are_explained_in_french_without_error(client):
     content = text(page(client, commune="31555", rayon=500, besoin="danse", reseau="inconnu"))
-    assert "La recherche n'a pas pu être faite" in content
+    assert "Le formulaire contient 3 erreurs" in content
     assert "La distance ne peut pas dépasser 200 km." in content
     assert "Ce besoin n'existe pas : choisissez-en un dans la liste." in content
     assert "Ce réseau n'existe pas : choisissez-en un dans la liste." in content
@@ -211,7 +211,7 @@ def test_after_a_search_the_form_folds_into_a_summary_that_reopens_it(client):
     summary = details[details.index("<summary>") : details.index("</summary>")]
     assert "Albi, 20 km, 3 filtres" in summary and "Modifier la recherche" in summary
     # The whole form, with the search's values, is inside: opening the summary is enough to change it.
-    assert 'id="recherche-annuaire"' in details and 'value="Albi"' in details
+    assert 'id="recherche-annuaire"' in details and 'value="Albi (81)"' in details
     assert '<option value="vae" selected>' in details
     assert content.index("</details>") < content.index('id="titre-resultats"')
     assert "Lieu albigeois" in content
