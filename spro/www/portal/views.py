@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from spro.core.text import bad_request_message
+from spro.www.portal.accessibility import current_statement
 from spro.territories.lookup import search_communes
 
 SUGGESTION_LIMIT = 8
@@ -19,6 +20,17 @@ class StaticPage(TemplateView):
 @require_GET
 def home(request):
     return render(request, "portal/home.html")
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement, generated from the RGAA audit file."""
+    statement = current_statement()
+    return render(
+        request,
+        "portal/accessibilite.html",
+        {"statement": statement, "plan_url": settings.SPRO_ACCESSIBILITY_PLAN_URL},
+    )
 
 
 @require_GET
