@@ -1,4 +1,4 @@
-"""`|pluriel`: Django's `pluralize` with the French rule (0 and 1 take the singular: "0 lieu", "1 lieu", "2 lieux")."""
+"""`|pluriel`: Django's `pluralize` with the French rule: 0 and 1 take the singular ("0 lieu", "2 lieux")."""
 
 from django import template
 from django.template.defaultfilters import pluralize

@@ -5,8 +5,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from spro.core.text import bad_request_message
-from spro.www.portal.accessibility import current_statement
 from spro.territories.lookup import search_communes
+from spro.www.portal.accessibility import current_statement
 
 SUGGESTION_LIMIT = 8
 
