@@ -10,8 +10,11 @@ register = template.Library()
 def pluriel(value, arg="s"):
     """Like `pluralize` ("s", "x" or "singulier,pluriel"), plural only from 2 on."""
     try:
-        number = abs(float(value if not hasattr(value, "__len__") else len(value)))
+        number = abs(float(value))
     except (TypeError, ValueError):
-        return ""
+        try:
+            number = len(value)
+        except TypeError:
+            return ""
     # pluralize(1) gives the singular; French treats every number below 2 alike.
     return pluralize(1 if number < 2 else 2, arg)
