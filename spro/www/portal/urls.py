@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("api/", views.api_page, name="api"),
     path(
         "donnees-personnelles/",
         views.StaticPage.as_view(template_name="portal/donnees_personnelles.html"),

@@ -33,6 +33,38 @@ def accessibility(request):
     )
 
 
+def _api_operations() -> list[dict]:
+    """Every operation of the open API, read from its OpenAPI schema (so the page never drifts)."""
+    from spro.api import api
+
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "tag": (operation.get("tags") or ["Autres"])[0],
+                    "parameters": [p["name"] for p in operation.get("parameters", [])],
+                }
+            )
+    return operations
+
+
+@require_GET
+def api_page(request):
+    """A DSFR page about the open API, leading to the interactive documentation and the schema."""
+    from spro.api import api
+
+    return render(
+        request,
+        "portal/api.html",
+        {"operations": _api_operations(), "api_title": api.title, "api_version": api.version},
+    )
+
+
 @require_GET
 def commune_suggestions(request):
     """htmx fragment: communes matching what the visitor typed, as a list of links."""

@@ -146,7 +146,9 @@ def test_the_statement_follows_the_legal_template(client):
     assert "établie le 2 décembre 2026" in html
     assert "contact-spro@region.localhost" in html
     # Every criterion is listed with its justification; the real non-conformity is named.
-    assert "12.1 Chaque ensemble de pages dispose-t-il de deux systèmes de navigation" in html
+    assert (
+        "Critère 12.1</strong> : Chaque ensemble de pages dispose-t-il de deux systèmes de navigation" in html
+    )
     assert "ni plan du site ni moteur de recherche" in html
 
 
