@@ -90,3 +90,10 @@ def test_the_api_page_lists_every_operation_of_the_openapi_schema(client):
         for method, operation in methods.items():
             assert f"<code>{method.upper()} {path}</code>" in html
             assert operation["summary"].replace("'", "&#x27;") in html
+
+
+def test_the_interactive_api_documentation_is_in_french_with_a_main_landmark(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '<html lang="fr">' in html
+    assert "<main>" in html and 'id="swagger-ui"' in html
+    assert 'href="/api/">Retour à la présentation de l&#x27;API ouverte</a>' in html
