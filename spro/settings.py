@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spro.core.context_processors.portal",
+                "spro.www.portal.context_processors.accessibility",
             ],
         },
     },
@@ -217,6 +218,10 @@ SPRO_PRIMARY_COLOR = os.environ.get("SPRO_PRIMARY_COLOR", "#9a1b3d")
 SPRO_SECONDARY_COLOR = os.environ.get("SPRO_SECONDARY_COLOR", "#f5a800")
 SPRO_LOGO_URL = os.environ.get("SPRO_LOGO_URL", "")
 SPRO_CONTACT_EMAIL = os.environ.get("SPRO_CONTACT_EMAIL", "contact-spro@region.localhost")
+# Accessibility statement: the RGAA audit results (JSON, default: the file shipped with spro) and the
+# address of the Région's schéma pluriannuel de mise en accessibilité.
+SPRO_ACCESSIBILITY_AUDIT = os.environ.get("SPRO_ACCESSIBILITY_AUDIT", "")
+SPRO_ACCESSIBILITY_PLAN_URL = os.environ.get("SPRO_ACCESSIBILITY_PLAN_URL", "")
 # Map tiles: URL template and attribution; the browser alone requests tiles.
 SPRO_TILE_URL = os.environ.get("SPRO_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 SPRO_TILE_ATTRIBUTION = os.environ.get("SPRO_TILE_ATTRIBUTION", "&copy; les contributeurs d'OpenStreetMap")

@@ -72,6 +72,7 @@ MATRIX: dict[str, Entry] = {
     "portal:accessibility": PUBLIC,
     "portal:privacy": PUBLIC,
     "portal:legal": PUBLIC,
+    "portal:api": PUBLIC,
     "annuaire:search": PUBLIC,
     "annuaire:site": PUBLIC,
     "aiguillage:start": PUBLIC,

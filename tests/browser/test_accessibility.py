@@ -14,6 +14,7 @@ PUBLIC_PAGES = [
     "/accessibilite/",
     "/donnees-personnelles/",
     "/mentions-legales/",
+    "/api/",
     NOT_FOUND,
     "/comptes/connexion/",
     "/comptes/mot-de-passe-oublie/",
@@ -73,3 +74,15 @@ def test_annuaire_results_with_the_search_reopened_have_no_axe_violation(visit, 
     visit.page.locator(".spro-search-summary > summary").click()
     violations = Axe().run(visit.page).response["violations"]
     assert not violations, json.dumps([v["id"] for v in violations])
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("path", ["/accessibilite/", "/api/"])
+def test_the_statement_and_the_api_page_have_no_axe_violation_at_every_width(visit, width, path):
+    visit.page.set_viewport_size({"width": width, "height": 900})
+    assert_accessible(visit, path)
+    # The statement's results per criterion are in accordions: open them all and check again.
+    for button in visit.page.locator(".fr-accordion__btn").all():
+        button.click()
+    violations = Axe().run(visit.page).response["violations"]
+    assert not violations, json.dumps([(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations])

@@ -59,3 +59,24 @@ def test_the_skip_link_is_the_first_stop_of_the_keyboard(visit):
     assert visit.page.evaluate("document.activeElement.textContent.trim()") == "Contenu"
     visit.page.keyboard.press("Enter")
     assert visit.page.evaluate("location.hash") == "#contenu"
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_the_menu_skip_link_moves_the_focus_to_the_menu_at_every_width(visit, width):
+    page = visit.page
+    page.set_viewport_size({"width": width, "height": 800})
+    visit.goto("/annuaire/")
+    menu = page.locator(".fr-skiplinks a:visible", has_text="Menu")
+    assert menu.count() == 1, "one Menu skip link at each width"
+    menu.focus()
+    page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.id || document.activeElement.closest('[id]')?.id || ''")
+    if width == 320:
+        assert focused == "bouton-menu", "focus is on the Menu button, not sent back to <body>"
+        page.keyboard.press("Enter")
+        assert page.get_by_role("link", name="Annuaire des lieux d'accueil").first.is_visible()
+    else:
+        # The nav itself takes no focus: the next Tab reaches its first link.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('nav')?.id") == "navigation-principale"
+    assert page.evaluate("document.activeElement !== document.body")

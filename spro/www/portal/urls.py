@@ -7,11 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("communes/suggestions/", views.commune_suggestions, name="commune_suggestions"),
-    path(
-        "accessibilite/",
-        views.StaticPage.as_view(template_name="portal/accessibilite.html"),
-        name="accessibility",
-    ),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("api/", views.api_page, name="api"),
     path(
         "donnees-personnelles/",
         views.StaticPage.as_view(template_name="portal/donnees_personnelles.html"),

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from spro.core.text import bad_request_message
 from spro.territories.lookup import search_communes
+from spro.www.portal.accessibility import current_statement
 
 SUGGESTION_LIMIT = 8
 
@@ -19,6 +20,49 @@ class StaticPage(TemplateView):
 @require_GET
 def home(request):
     return render(request, "portal/home.html")
+
+
+@require_GET
+def accessibility(request):
+    """The accessibility statement, generated from the RGAA audit file."""
+    statement = current_statement()
+    return render(
+        request,
+        "portal/accessibilite.html",
+        {"statement": statement, "plan_url": settings.SPRO_ACCESSIBILITY_PLAN_URL},
+    )
+
+
+def _api_operations() -> list[dict]:
+    """Every operation of the open API, read from its OpenAPI schema (so the page never drifts)."""
+    from spro.api import api
+
+    schema = api.get_openapi_schema()
+    operations = []
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "tag": (operation.get("tags") or ["Autres"])[0],
+                    "parameters": [p["name"] for p in operation.get("parameters", [])],
+                }
+            )
+    return operations
+
+
+@require_GET
+def api_page(request):
+    """A DSFR page about the open API, leading to the interactive documentation and the schema."""
+    from spro.api import api
+
+    return render(
+        request,
+        "portal/api.html",
+        {"operations": _api_operations(), "api_title": api.title, "api_version": api.version},
+    )
 
 
 @require_GET

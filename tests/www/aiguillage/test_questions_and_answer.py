@@ -94,7 +94,10 @@ def test_a_reload_shows_the_same_answer_and_modifier_mes_reponses_shows_them_aga
 def test_the_answer_names_the_network_and_says_why(client):
     _, page = answer(client, age=18, statut="sans-activite", besoin="apprentissage", secteur="artisanat")
     html = page.content.decode()
-    assert "<title>Notre réponse — Trouver mon interlocuteur" in html
+    # The title, read first by a screen reader and kept in the history, says the answer itself.
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert title.startswith("Votre interlocuteur : Chambre de métiers et de l&#x27;artisanat")
+    assert title.endswith("— Trouver mon interlocuteur — Orientation Occitanie")
     assert "Adressez-vous à : Chambre de métiers et de l&#x27;artisanat" in html
     assert "Centre d&#x27;aide à la décision de la Chambre de métiers vous aide" in html
     assert "À apporter" in html
@@ -242,6 +245,7 @@ def test_an_unknown_commune_is_said_and_the_answer_still_given(client):
 def test_when_no_second_door_is_needed_it_gives_first_level_information(client):
     _, page = answer(client, statut="retraite", besoin="decouvrir-metiers")
     html = page.content.decode()
+    assert "<title>Pas besoin d'un autre rendez-vous — Trouver mon interlocuteur" in html
     assert "Pas besoin d'un autre rendez-vous" in html
     assert "Adressez-vous à" not in html
     assert "https://www.onisep.fr" in html

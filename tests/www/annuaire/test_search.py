@@ -277,3 +277,11 @@ def test_without_javascript_the_map_section_stays_hidden_and_the_list_takes_the_
     content = text(page(client, commune="31555"))
     assert '<div class="spro-results-map" id="sur-la-carte" hidden>' in content
     assert '<span class="spro-map-jump" hidden>' in content
+
+
+def test_the_title_counts_places_in_french_zero_and_one_take_the_singular(client):
+    f.site("CIO", needs=["orientation-scolaire"], north_km=40)
+    assert "<title>0 lieu près de Toulouse" in text(page(client, commune="31555", rayon=30))
+    assert "<title>1 lieu près de Toulouse" in text(page(client, commune="31555", rayon=50))
+    f.site("CIO", needs=["orientation-scolaire"], north_km=45)
+    assert "<title>2 lieux près de Toulouse" in text(page(client, commune="31555", rayon=50))

@@ -71,3 +71,29 @@ def test_the_privacy_page_states_the_retention_period_applied(client):
     assert "45 jours au plus après votre demande" in html
     assert "45 jours après la clôture de l'orientation" in html
     assert "droit d'accès" in html
+
+
+def test_the_footer_leads_to_a_french_page_about_the_api(client):
+    footer = client.get("/").content.decode().split('id="pied-de-page"')[1]
+    assert '<a class="fr-footer__bottom-link" href="/api/">API ouverte</a>' in footer
+    html = client.get("/api/").content.decode()
+    assert '<html lang="fr"' in html and '<main id="contenu"' in html
+    assert "<h1>API ouverte de l'annuaire</h1>" in html
+    assert 'href="/api/v1/docs"' in html and 'href="/api/v1/openapi.json"' in html
+    assert "Licence Ouverte 2.0" in html
+
+
+def test_the_api_page_lists_every_operation_of_the_openapi_schema(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    html = client.get("/api/").content.decode()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            assert f"<code>{method.upper()} {path}</code>" in html
+            assert operation["summary"].replace("'", "&#x27;") in html
+
+
+def test_the_interactive_api_documentation_is_in_french_with_a_main_landmark(client):
+    html = client.get("/api/v1/docs").content.decode()
+    assert '<html lang="fr">' in html
+    assert "<main>" in html and 'id="swagger-ui"' in html
+    assert 'href="/api/">Retour à la présentation de l&#x27;API ouverte</a>' in html
