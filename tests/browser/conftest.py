@@ -34,6 +34,23 @@ def free_port() -> int:
 
 
 MAIL_DIRS: list[Path] = []
+# The environment of the browser tests' server (its database above all), for a test that must run a
+# management command against the same data (`run_in_server_env`).
+SERVER_ENVS: list[dict] = []
+
+
+def run_in_server_env(*command: str) -> str:
+    """Run `spro <command>` on the browser tests' server's database; its standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "spro", *command],
+        env=SERVER_ENVS[-1],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done.stdout
 
 
 def sent_emails() -> str:
@@ -73,6 +90,7 @@ def server_url(tmp_path_factory):
     )
     url = f"http://127.0.0.1:{port}"
     MAIL_DIRS.append(var_dir / "emails")
+    SERVER_ENVS.append(env)
     deadline = time.monotonic() + 60
     while True:
         try:
