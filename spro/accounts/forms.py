@@ -108,6 +108,45 @@ class SecondFactorForm(SproForm):
         return "".join(self.cleaned_data["code"].split())
 
 
+class SecondFactorDisableForm(SproForm):
+    """Disabling an optional second factor: a session left open is not enough (password and a code)."""
+
+    password = forms.CharField(
+        label="Mot de passe",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="Code à 6 chiffres ou code de secours",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from . import second_factor
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        wait = second_factor.throttled_seconds(self.user)
+        if wait:
+            raise forms.ValidationError(
+                f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai."
+            )
+        code = "".join(cleaned["code"].split())
+        if not self.user.check_password(cleaned["password"]) or second_factor.verify(self.user, code) is None:
+            raise forms.ValidationError(
+                "Pour désactiver la double authentification, saisissez votre mot de passe et un code de "
+                "votre application (ou un code de secours)."
+            )
+        return cleaned
+
+
 class SecondFactorSetupForm(SproForm):
     email_code = forms.CharField(
         label="Code reçu par courriel",

@@ -19,6 +19,7 @@ from spro.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
+    SecondFactorDisableForm,
     SecondFactorForm,
     SecondFactorSetupForm,
 )
@@ -167,27 +168,11 @@ def second_factor_disable(request):
     if user.requires_second_factor:
         messages.error(request, "La double authentification est obligatoire pour votre compte.")
         return redirect("accounts:account")
-    # A session left open must not be enough: the password and a current code (or a recovery code).
-    password = request.POST.get("password", "")
-    code = "".join(request.POST.get("code", "").split())[:20]
-    wait = second_factor.throttled_seconds(user)
-    if wait:
-        messages.error(request, f"Trop de codes incorrects. Patientez {wait} secondes avant un nouvel essai.")
-    elif (
-        password
-        and code
-        and "\x00" not in password + code
-        and user.check_password(password)
-        and second_factor.verify(user, code) is not None
-    ):
-        second_factor.disable(user)
-        messages.success(request, "La double authentification est désactivée.")
-    else:
-        messages.error(
-            request,
-            "Pour désactiver la double authentification, saisissez votre mot de passe et un code de votre "
-            "application (ou un code de secours).",
-        )
+    form = SecondFactorDisableForm(request.POST, user=user)
+    if not form.is_valid():
+        return _account_page(request, disable_form=form)
+    second_factor.disable(user)
+    messages.success(request, "La double authentification est désactivée.")
     return redirect("accounts:account")
 
 
@@ -206,19 +191,26 @@ def recovery_codes_regenerate(request):
 
 @login_required
 def account(request):
-    form = ProfileForm(
-        request.POST or None,
-        initial={"first_name": request.user.first_name, "last_name": request.user.last_name},
-    )
+    form = _profile_form(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.user.first_name = form.cleaned_data["first_name"].strip()
         request.user.last_name = form.cleaned_data["last_name"].strip()
         request.user.save(update_fields=["first_name", "last_name"])
         messages.success(request, "Vos informations sont enregistrées.")
         return redirect("accounts:account")
+    return _account_page(request, form=form)
+
+
+def _profile_form(user, data=None):
+    return ProfileForm(data, initial={"first_name": user.first_name, "last_name": user.last_name})
+
+
+def _account_page(request, form=None, disable_form=None):
+    """ "Mon compte": the profile form and, for an optional second factor, the form that disables it."""
     recovery = RecoveryCodeDevice.objects.filter(user=request.user, confirmed=True).first()
     context = {
-        "form": form,
+        "form": form or _profile_form(request.user),
+        "disable_form": disable_form or SecondFactorDisableForm(user=request.user),
         "memberships": request.user.memberships.select_related("structure").order_by("structure__name"),
         "has_second_factor": request.user.has_second_factor,
         "recovery_remaining": recovery.remaining() if recovery else 0,

@@ -312,3 +312,18 @@ def test_an_unverified_session_may_log_out_and_comes_back_where_it_was_going(cli
     client.post("/admin/login/", {"username": person.email, "password": factories.PASSWORD})
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert not logged_in(client)
+
+
+def test_a_refused_disabling_shows_the_account_page_with_its_form_in_error(client):
+    person = factories.user("conseiller@structure.test")
+    factories.totp_device(person)
+    factories.login_verified(client, person)
+    response = client.post(reverse("accounts:second_factor_disable"), {"password": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Erreur : " in html
+    assert 'href="#id_password"' in html and 'href="#id_code"' in html
+    assert re.search(r'id="id_password"[^>]*aria-invalid="true"', html) or re.search(
+        r'aria-invalid="true"[^>]*id="id_password"', html
+    )
+    assert person.has_second_factor
