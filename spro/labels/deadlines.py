@@ -60,20 +60,7 @@ def _campaigns(region_code: str, day: date, counts: Counter) -> None:
         return
     if not policy.uses_campaigns:
         return
-    for year in (day.year, day.year + 1):
-        for spec in policy.calendar["campaigns"]:
-            entry_year = year + 1 if spec.get("entry_next_year") else year
-            _, created = Campaign.objects.get_or_create(
-                region_code=region_code,
-                code=spec["code"],
-                entry_on=parse_month_day(spec["entry"], entry_year),
-                defaults={
-                    "label": spec["label"],
-                    "opens_on": parse_month_day(spec["opens"], year),
-                    "closes_on": parse_month_day(spec["closes"], year),
-                },
-            )
-            counts["campagnes créées"] += created
+    counts["campagnes créées"] += Campaign.objects.ensure(region_code, policy, day)
     now = timezone.now()
     campaigns = Campaign.objects.filter(region_code=region_code)
     counts["campagnes ouvertes"] += campaigns.filter(

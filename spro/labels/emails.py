@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db.transaction import on_commit
 from django.urls import reverse
 
 from spro.core.emails import render_subject, render_text
@@ -41,4 +41,4 @@ def send(name: str, recipients: list[str], context: dict, attachments=()) -> Non
             message.attach(filename, content, mimetype)
         message.send()
 
-    transaction.on_commit(deliver, robust=True)
+    on_commit(deliver, robust=True)

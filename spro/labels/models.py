@@ -268,6 +268,28 @@ class LabelPolicy(models.Model):
 
 
 class CampaignQuerySet(models.QuerySet):
+    def ensure(self, region_code: str, policy: Policy, day: date) -> int:
+        """Create the campaigns of the policy's calendar for this year and the next; how many were new."""
+        from spro.labels.policy import parse_month_day
+
+        created = 0
+        if not policy.uses_campaigns:
+            return created
+        for year in (day.year, day.year + 1):
+            for spec in policy.calendar["campaigns"]:
+                entry_year = year + 1 if spec.get("entry_next_year") else year
+                created += self.get_or_create(
+                    region_code=region_code,
+                    code=spec["code"],
+                    entry_on=parse_month_day(spec["entry"], entry_year),
+                    defaults={
+                        "label": spec["label"],
+                        "opens_on": parse_month_day(spec["opens"], year),
+                        "closes_on": parse_month_day(spec["closes"], year),
+                    },
+                )[1]
+        return created
+
     def open_on(self, region_code: str, day: date):
         return self.filter(region_code=region_code, opens_on__lte=day, closes_on__gte=day).order_by(
             "closes_on"

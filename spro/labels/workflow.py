@@ -264,6 +264,8 @@ def submission_problems(application: Application, day: date) -> list[Problem]:
                 "Déposez une candidature par département.",
             )
         )
+    if policy.uses_campaigns:
+        Campaign.objects.ensure(application.region_code, policy, day)
     if policy.uses_campaigns and campaign_for(application, day) is None:
         upcoming = Campaign.objects.filter(region_code=application.region_code, opens_on__gt=day).first()
         after = f" La prochaine ouvre le {upcoming.opens_on:%d/%m/%Y}." if upcoming else ""
