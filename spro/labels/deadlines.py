@@ -23,7 +23,13 @@ from django.utils import timezone
 from spro.labels import emails
 from spro.labels.models import AnnualReport, Application, Breach, Campaign, Label, LabelLog, LabelPolicy
 from spro.labels.policy import PolicyError, parse_month_day
-from spro.labels.states import LIVE_LABEL_STATES, PENDING_APPLICATION_STATES, CampaignState, LabelState
+from spro.labels.states import (
+    LIVE_LABEL_STATES,
+    PENDING_APPLICATION_STATES,
+    CampaignState,
+    LabelState,
+    SproStatusCode,
+)
 from spro.labels.status import refresh_status
 from spro.labels.validity import add_months, renewal_deadline, renewed_until
 from spro.labels.workflow import move_label, volets_text
@@ -39,14 +45,22 @@ def run(day: date | None = None) -> Counter:
         _campaigns(region_code, day, counts)
     for label_id in Label.objects.live().order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
-            label = Label.objects.select_for_update().select_related("structure", "policy").get(pk=label_id)
+            label = (
+                Label.objects.select_for_update()
+                .select_related("structure__spro_status", "structure__network", "policy")
+                .get(pk=label_id)
+            )
+            seen = (label.state, label.valid_until)
             if label.state in LIVE_LABEL_STATES:
                 _label(label, day, counts)
                 _reports(label, day, counts)
-            before = label.structure.spro_status.status if hasattr(label.structure, "spro_status") else None
-            status = refresh_status(label.structure, reason="Échéance du label", day=day)
-            if status.status != before:
-                counts["statuts mis à jour"] += 1
+            current = getattr(label.structure, "spro_status", None)
+            shown_as_labelled = current is not None and current.status == SproStatusCode.LABELLISE
+            # The status moves when the label did, or when its validity starts or ends (entry date).
+            if (label.state, label.valid_until) != seen or shown_as_labelled != label.is_valid_on(day):
+                before = current.status if current else None
+                if refresh_status(label.structure, reason="Échéance du label", day=day).status != before:
+                    counts["statuts mis à jour"] += 1
     return counts
 
 
@@ -207,7 +221,9 @@ def _reports(label: Label, day: date, counts: Counter) -> None:
     report_policy = label.policy.policy.annual_report
     if not report_policy:
         return
-    for year in range(label.valid_from.year, day.year):
+    expected = set(range(label.valid_from.year, day.year))
+    missing = expected - set(label.reports.values_list("year", flat=True))
+    for year in sorted(missing):
         _, created = AnnualReport.objects.get_or_create(
             label=label, year=year, defaults={"due_on": parse_month_day(report_policy["due"], year + 1)}
         )

@@ -33,7 +33,9 @@ def docx_file(name: str = "piece.docx") -> SimpleUploadedFile:
 
 def applicant(region_code: str, name: str = "Maison de l'orientation", network: str = "information-jeunesse"):
     """(structure, its administrator): a structure with one site in the Région."""
-    site = directory.site(name=f"{name} — accueil", network_code=network, commune_code=COMMUNE_OF[region_code])
+    site = directory.site(
+        name=f"{name} — accueil", network_code=network, commune_code=COMMUNE_OF[region_code]
+    )
     structure = site.structure
     structure.name = name
     structure.save()

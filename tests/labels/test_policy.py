@@ -72,14 +72,26 @@ def broken(**changes):
         ({"volets": []}, "« volets » doit lister au moins un volet."),
         ({"calendar": {"mode": "parfois"}}, "« calendar.mode » doit valoir « continu » ou « campagnes »."),
         (
-            {"calendar": {"mode": "campagnes", "campaigns": [{"code": "a", "label": "A", "opens": "13-01",
-                                                              "closes": "12-31", "entry": "01-01"}]}},
+            {
+                "calendar": {
+                    "mode": "campagnes",
+                    "campaigns": [
+                        {"code": "a", "label": "A", "opens": "13-01", "closes": "12-31", "entry": "01-01"}
+                    ],
+                }
+            },
             "calendar.campaigns[1] : « opens » doit être une date MM-JJ.",
         ),
         ({"territory": {"max_departements": 0}}, "territory.max_departements doit être un entier positif"),
         ({"validity": {"kind": "eternelle"}}, "validity.kind doit valoir l'un de"),
-        ({"validity": {"kind": "date-fixe", "until": "fin 2028"}}, "validity.until doit être une date AAAA-MM-JJ."),
-        ({"annual_report": {"due": "31/03", "contents": {"spro": []}}}, "annual_report.due doit être une date MM-JJ"),
+        (
+            {"validity": {"kind": "date-fixe", "until": "fin 2028"}},
+            "validity.until doit être une date AAAA-MM-JJ.",
+        ),
+        (
+            {"annual_report": {"due": "31/03", "contents": {"spro": []}}},
+            "annual_report.due doit être une date MM-JJ",
+        ),
         ({"uploads": {"max_size_mb": 500, "types": ["exe"], "keep_years": 5}}, "uploads.max_size_mb"),
         ({"couleur": "rouge"}, "clé « couleur » inconnue."),
     ],

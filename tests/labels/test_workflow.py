@@ -29,7 +29,10 @@ def test_a_complete_dossier_is_submitted_logged_and_announced_to_the_region():
     assert application.state == "depose"
     assert application.submitted_at is not None
     steps = list(application.log.values_list("transition", "from_state", "to_state", "by"))
-    assert steps == [("creer", "brouillon", "brouillon", admin.pk), ("deposer", "brouillon", "depose", admin.pk)]
+    assert steps == [
+        ("creer", "brouillon", "brouillon", admin.pk),
+        ("deposer", "brouillon", "depose", admin.pk),
+    ]
     assert [m.to for m in mail.outbox] == [[agent.email]]
     assert "Maison de l'orientation a déposé son dossier" in mail.outbox[0].body
 
@@ -127,8 +130,13 @@ def test_a_complement_reopens_only_what_was_asked():
     workflow.start_instruction(application, agent)
     with pytest.raises(InvalidTransition, match="ne se modifie plus"):
         workflow.save_answers(application, {"activite": "Autre chose"}, admin)
-    workflow.request_complement(application, agent, "Précisez le nombre de personnes reçues.", ["personnes-recues"])
-    assert "Le dossier vous est rouvert pour ces seuls éléments : Nombre de personnes reçues" in mail.outbox[-1].body
+    workflow.request_complement(
+        application, agent, "Précisez le nombre de personnes reçues.", ["personnes-recues"]
+    )
+    assert (
+        "Le dossier vous est rouvert pour ces seuls éléments : Nombre de personnes reçues"
+        in mail.outbox[-1].body
+    )
     with pytest.raises(InvalidTransition, match="n'a pas été rouvert"):
         workflow.save_answers(application, {"activite": "Autre chose"}, admin)
     workflow.save_answers(application, {"personnes-recues": 340}, admin)
@@ -139,7 +147,11 @@ def test_a_complement_reopens_only_what_was_asked():
     assert application.answers["personnes-recues"] == 340
     assert application.requested_items == []
     assert list(application.log.values_list("to_state", flat=True)) == [
-        "brouillon", "depose", "en-instruction", "complement-demande", "complete"
+        "brouillon",
+        "depose",
+        "en-instruction",
+        "complement-demande",
+        "complete",
     ]
     assert application.log.get(transition="demander-complement").comment == (
         "Précisez le nombre de personnes reçues."
@@ -183,7 +195,9 @@ def test_a_granted_label_makes_the_structure_labelled_with_an_attestation():
     assert (label.valid_from, label.valid_until) == (date(2026, 5, 12), date(2027, 12, 31))
     status = application.structure.spro_status
     assert (status.status, status.volets, status.attestation) == (
-        "labellise", ["information-metiers", "spro"], decision.attestation_reference,
+        "labellise",
+        ["information-metiers", "spro"],
+        decision.attestation_reference,
     )
     assert decision.attestation_reference.startswith("SPRO-76-2026-")
     notice = mail.outbox[-1]
