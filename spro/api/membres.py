@@ -81,8 +81,9 @@ def list_membres(
     openapi_extra={
         "responses": {
             200: {
-                "description": "CSV UTF-8, virgules, ligne d'en-tête ; volets séparés par | ; un texte qui "
-                "commencerait par =, +, -, @, une tabulation ou un retour chariot est précédé d'une apostrophe",
+                "description": "CSV UTF-8, virgules, ligne d'en-tête ; volets séparés par | ; un texte "
+                "qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédé d'une "
+                "apostrophe",
                 "content": {"text/csv": {"schema": {"type": "string"}}},
             }
         }

@@ -187,6 +187,14 @@ class LabelPolicyQuerySet(models.QuerySet):
     def active_for(self, region_code: str):
         return self.filter(region_code=region_code, is_active=True).order_by("-version").first()
 
+    def reading(self, region_code: str) -> Policy | None:
+        """The policy in force for reading (published, else shipped), without writing anything."""
+        found = self.active_for(region_code)
+        if found is not None:
+            return found.policy
+        document = shipped_policy(region_code)
+        return Policy(document) if document is not None else None
+
     def in_force(self, region_code: str) -> "LabelPolicy":
         """The version in force; the policy shipped with spro is recorded as version 1 the first time.
         Raises PolicyError when the Région has none."""
