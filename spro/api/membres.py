@@ -89,7 +89,7 @@ def list_membres(
         }
     },
 )
-def export_csv(request):
+def export_membres_csv(request):
     text = io.StringIO()
     writer = csv_writer(text)
     writer.writerow(COLUMNS)
