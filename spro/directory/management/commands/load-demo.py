@@ -55,4 +55,4 @@ class Command(BaseCommand):
         demo.ensure_pro_accounts()
         # The labelling demonstration, when its app is installed (the directory does not import it).
         if "demo-labellisation" in get_commands():
-            call_command("demo-labellisation", stdout=self.stdout)
+            call_command("demo-labellisation", "--discret", stdout=self.stdout)

@@ -13,9 +13,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", help="Code INSEE de la Région (défaut : SPRO_REGION).")
+        parser.add_argument(
+            "--discret",
+            action="store_true",
+            dest="quiet",
+            help="N'écrit rien quand la démonstration est déjà chargée ou ne peut pas l'être.",
+        )
 
-    def handle(self, *args, region=None, **options):
+    def handle(self, *args, region=None, quiet=False, **options):
         result = demo.load(region)
+        if quiet and (result.already_loaded or result.skipped):
+            return
         if result.already_loaded:
             self.stdout.write("Démonstration de la labellisation déjà chargée.")
         elif result.skipped:
