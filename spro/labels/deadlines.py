@@ -46,7 +46,7 @@ def run(day: date | None = None) -> Counter:
     for label_id in Label.objects.live().order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
             label = (
-                Label.objects.select_for_update()
+                Label.objects.select_for_update(of=("self",))
                 .select_related("structure__spro_status", "structure__network", "policy")
                 .get(pk=label_id)
             )
