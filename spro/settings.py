@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "spro.directory",
     "spro.routing",
     "spro.referrals",
+    "spro.labels",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "spro.www.structures",
     "spro.www.orientations",
     "spro.www.region",
+    "spro.www.attestations",
 ]
 
 MIDDLEWARE = [

@@ -61,6 +61,7 @@ def everyone(status, **kwargs):
 
 
 PUBLIC = everyone(200)
+ATTESTATION = "SPRO-76-2026-MATR1X00"
 LOGGED_IN = row(LOGIN, 200, 200, 200, 200, 200)
 REGION_STAFF = row(LOGIN, 403, 403, 403, 200, 200)
 REGION_ADMIN = row(LOGIN, 403, 403, 403, 403, 200)
@@ -113,6 +114,11 @@ MATRIX: dict[str, Entry] = {
     "api:export_geojson": PUBLIC,
     "api:get_lieu": PUBLIC,
     "api:aiguiller": everyone(405),
+    "api:list_membres": PUBLIC,
+    "api:export_membres_csv": PUBLIC,
+    # Anyone checks an attestation from its reference (structure A's label), and downloads it.
+    "attestations:check": everyone(200, reference=ATTESTATION),
+    "attestations:pdf": everyone(200, reference=ATTESTATION),
     # Directory records of a structure (espace-pro/structures): members of the structure; the Région
     # reads every structure, its administrators edit them; the structure's administrator alone edits
     # the structure itself, advisers edit its sites and services.
@@ -201,6 +207,7 @@ def world(settings):
         "instructeur": accounts.region_instructor(),
         "admin_region": accounts.region_admin(),
     }
+    objects["label"] = _label(a, personas["admin_a"])
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["invitation"] = Invitation.objects.create(
         structure=a,
@@ -228,6 +235,38 @@ def _referral(sender, site):
         consent_at=timezone.now(),
         person_name="Personne Test",
         person_phone="06 00 00 00 00",
+    )
+
+
+def _label(structure, admin):
+    from datetime import date
+
+    from spro.labels.models import Application, Decision, Label, LabelPolicy
+
+    policy = LabelPolicy.objects.in_force("76")
+    application = Application.objects.create(
+        structure=structure,
+        region_code="76",
+        policy=policy,
+        volets=["spro"],
+        state="accorde",
+        created_by=admin,
+    )
+    decision = Decision.objects.create(
+        application=application,
+        outcome="accorde",
+        decided_on=date(2026, 5, 12),
+        decided_by_body="Région Occitanie",
+        attestation_reference=ATTESTATION,
+    )
+    return Label.objects.create(
+        structure=structure,
+        region_code="76",
+        decision=decision,
+        policy=policy,
+        volets=["spro"],
+        valid_from=date(2026, 5, 12),
+        valid_until=date(2027, 12, 31),
     )
 
 

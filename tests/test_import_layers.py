@@ -1,6 +1,6 @@
 """The rooms of spro import downwards only (docs: architecture, "Layout"): the territories below the
-directory, the directory below the apps that use it (accounts, referrals…), and no domain app imports the
-web (`www`) or the API. Imports inside functions count too."""
+directory, the directory below the apps that use it (accounts, referrals, labels…), and no domain app
+imports the web (`www`) or the API. Imports inside functions count too."""
 
 import ast
 from pathlib import Path
@@ -8,11 +8,13 @@ from pathlib import Path
 SPRO = Path(__file__).resolve().parents[1] / "spro"
 # Each room, and the rooms it must never import.
 FORBIDDEN = {
-    "territories": {"directory", "accounts", "referrals", "routing", "www", "api"},
-    "directory": {"accounts", "referrals", "routing", "www", "api"},
-    "accounts": {"referrals", "www", "api"},
-    "routing": {"www", "api"},
-    "referrals": {"www", "api"},
+    "territories": {"directory", "accounts", "referrals", "routing", "labels", "www", "api"},
+    "directory": {"accounts", "referrals", "routing", "labels", "www", "api"},
+    "accounts": {"referrals", "labels", "www", "api"},
+    "routing": {"labels", "www", "api"},
+    "referrals": {"labels", "www", "api"},
+    # Labels sit above the directory and routing (they read structures, networks, sites).
+    "labels": {"referrals", "www", "api"},
 }
 
 

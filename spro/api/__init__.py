@@ -6,13 +6,14 @@ from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
 from spro.api.errors import install_error_handlers
 from spro.api.lieux import router as lieux_router
+from spro.api.membres import router as membres_router
 
 api = NinjaAPI(
     title="API ouverte du SPRO",
     version="1.0.0",
     description=(
         "Données ouvertes du Service Public Régional de l'Orientation : référentiel des communes, "
-        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte."
+        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte, membres du SPRO."
     ),
     urls_namespace="api",
 )
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("/communes", communes_router, tags=["Communes"])
 api.add_router("/lieux", lieux_router, tags=["Annuaire"])
 api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])
+api.add_router("/membres", membres_router, tags=["Membres du SPRO"])

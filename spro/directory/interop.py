@@ -22,7 +22,9 @@ as one data·inclusion structure, and each active service of that site as one da
 - structures: `spro.reseau` — **the spro network code, always present; this is the documented field
   that keeps the network of structures whose network has no data·inclusion equivalent** (CIO, SUIO,
   CEP des actifs, Transitions Pro…); `spro.structure` (the legal structure: id, nom, siret,
-  type_adhesion, parent_id, site_web, description — several sites share it), `spro.type_lieu`,
+  type_adhesion, parent_id, site_web, description — several sites share it), `spro.label` (the
+  structure's SPRO badge: statut, volets, valide_du, valide_jusqu_au, attestation; or null — exported,
+  never imported), `spro.type_lieu`,
   `spro.modes_accueil`, `spro.accessibilite`, `spro.description`;
 - services: `spro.besoins`, `spro.publics`, `spro.modalites_acces`, `spro.description` (exact spro codes,
   since the mapping to data·inclusion codes loses detail).
@@ -156,6 +158,23 @@ def _location(site: Site) -> dict:
     }
 
 
+def spro_badge(structure) -> dict | None:
+    """The structure's SPRO status (membre de droit, labellisé with its volets and validity…), or None.
+
+    The status is kept by the labels app (`spro.labels.models.SproStatus`, one row per structure,
+    reached by its reverse relation) — the directory reads it without importing the room above it."""
+    status = getattr(structure, "spro_status", None)
+    if status is None or not status.status:
+        return None
+    return {
+        "statut": status.status,
+        "volets": list(status.volets),
+        "valide_du": status.valid_from.isoformat() if status.valid_from else None,
+        "valide_jusqu_au": status.valid_until.isoformat() if status.valid_until else None,
+        "attestation": status.attestation or None,
+    }
+
+
 def structure_item(site: Site, source: str) -> dict:
     structure = site.structure
     network = structure.network
@@ -181,6 +200,7 @@ def structure_item(site: Site, source: str) -> dict:
                 "site_web": structure.website,
                 "description": structure.description,
             },
+            "label": spro_badge(structure),
             "type_lieu": site.kind,
             "modes_accueil": list(site.reception_modes),
             "accessibilite": list(site.accessibility),
@@ -254,7 +274,7 @@ def export_directory(directory: Path, warnings: list | None = None) -> tuple[int
     warnings = warnings if warnings is not None else []
     sites = (
         Site.objects.filter(is_active=True, structure__is_active=True)
-        .select_related("structure__network", "structure__parent", "commune")
+        .select_related("structure__network", "structure__parent", "structure__spro_status", "commune")
         .order_by("pk")
     )
     services = (
@@ -424,6 +444,9 @@ class SproSiteExtension(_Strict):
     modes_accueil: list[str] = []
     accessibilite: list[str] = []
     description: str = pydantic.Field(default="", max_length=10000)
+    # The SPRO badge of the exporting Région (statut, volets, validity, attestation): read, not imported —
+    # a label is granted by the Région that runs it, never by a file.
+    label: dict | None = None
 
     _modes = pydantic.field_validator("modes_accueil")(_code_list(ReceptionMode.values))
     _access = pydantic.field_validator("accessibilite")(_code_list(Accessibility.values))

@@ -51,6 +51,8 @@ class SiteQuery:
     text: str = ""
     page: int = 1
     per_page: int = 20
+    # Only sites of these structures (None: any); rooms above the directory compute it (SPRO status).
+    structure_ids: frozenset[int] | None = None
 
     @property
     def has_position(self) -> bool:
@@ -129,6 +131,12 @@ class _Sql:
             self.add("s.network_code = %s", query.network)
         if query.mode:
             self.add("s.modes_index LIKE %s ESCAPE '\\'", _like(f"|{query.mode}|"))
+        if query.structure_ids is not None:
+            ids = sorted(query.structure_ids)
+            if ids:
+                self.add(f"s.structure_id IN ({', '.join(['%s'] * len(ids))})", *ids)
+            else:
+                self.where.append("1 = 0")
         for word in words:
             self.add("s.search_text LIKE %s ESCAPE '\\'", _like(word))
         if open_schedules is not None:

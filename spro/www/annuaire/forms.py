@@ -1,17 +1,34 @@
 """The /annuaire/ search form (GET): where, how far, and optional filters."""
 
 from django import forms
+from django.conf import settings
 
 from spro.core.forms import SproForm
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
+from spro.labels.models import LabelPolicy
 from spro.territories.lookup import find_commune
 
 RADII_KM = (5, 10, 20, 30, 50, 100)
 DEFAULT_RADIUS_KM = 20
 # Query parameters a person can drop from an empty result, with the label of the filter.
-FILTERS = {"besoin": "Besoin", "public": "Public", "reseau": "Réseau", "mode": "Mode d'accueil", "q": "Texte"}
+FILTERS = {
+    "besoin": "Besoin",
+    "public": "Public",
+    "reseau": "Réseau",
+    "mode": "Mode d'accueil",
+    "statut_spro": "Statut SPRO",
+    "volet": "Volet du label",
+    "q": "Texte",
+}
+# The SPRO statuses a person filters on, as the directory names them.
+SPRO_STATUS_CHOICES = [
+    ("labellise", "Labellisé SPRO"),
+    ("membre-de-droit", "Membre de droit du SPRO"),
+    ("reconnu", "Reconnu par la Région"),
+    ("partenaire-local", "Partenaire local"),
+]
 
 
 def _choices(empty_label, choices):
@@ -56,6 +73,17 @@ class SearchForm(SproForm):
         choices=_choices("Tous les modes d'accueil", ReceptionMode.choices),
         error_messages={"invalid_choice": "Ce mode d'accueil n'existe pas : choisissez-en un dans la liste."},
     )
+    statut_spro = forms.ChoiceField(
+        label="Statut SPRO",
+        required=False,
+        choices=_choices("Tous les statuts", SPRO_STATUS_CHOICES),
+        error_messages={"invalid_choice": "Ce statut n'existe pas : choisissez-en un dans la liste."},
+    )
+    volet = forms.ChoiceField(
+        label="Volet du label",
+        required=False,
+        error_messages={"invalid_choice": "Ce volet n'existe pas : choisissez-en un dans la liste."},
+    )
     ouvert = forms.BooleanField(label="Ouvert maintenant", required=False)
     q = forms.CharField(label="Mots-clés", required=False, max_length=100)
     page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000, widget=forms.HiddenInput)
@@ -66,6 +94,9 @@ class SearchForm(SproForm):
         self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
         # The search template draws these inputs itself, with short ids (the summary links to them).
         self.anchors.update({"commune": "commune", "rayon": "rayon", "q": "q", "ouvert": "ouvert"})
+        policy = LabelPolicy.objects.reading(settings.SPRO_REGION)
+        volets = list(policy.volets.items()) if policy else []
+        self.fields["volet"].choices = _choices("Tous les volets", volets)
 
     def clean_page(self):
         return self.cleaned_data.get("page") or 1

@@ -13,7 +13,9 @@ from spro.directory import hours
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.models import Service, Site
 from spro.directory.search import MAX_RADIUS_KM, SiteQuery, search_sites
-from spro.www.annuaire.forms import FILTERS, RADII_KM, SearchForm
+from spro.labels.models import LabelPolicy, SproStatus
+from spro.labels.states import SproStatusCode
+from spro.www.annuaire.forms import FILTERS, RADII_KM, SPRO_STATUS_CHOICES, SearchForm
 
 PER_PAGE = 20
 MAIN_SERVICES = 3
@@ -51,6 +53,8 @@ def _params(form) -> dict:
         "public": data.get("public"),
         "reseau": data.get("reseau"),
         "mode": data.get("mode"),
+        "statut_spro": data.get("statut_spro"),
+        "volet": data.get("volet"),
         "ouvert": "1" if data.get("ouvert") else None,
         "q": data.get("q"),
     }
@@ -123,6 +127,29 @@ def _map_places(items) -> list[dict]:
     ]
 
 
+def spro_structures(status: str | None, volet: str | None) -> frozenset[int] | None:
+    """The structures of a SPRO status (a volet implies labelled), or None when no filter applies."""
+    if not status and not volet:
+        return None
+    rows = SproStatus.objects.filter(status=status or SproStatusCode.LABELLISE)
+    if volet:  # volets are a JSON list: filtered here, the same way on SQLite and PostgreSQL
+        return frozenset(pk for pk, volets in rows.values_list("structure_id", "volets") if volet in volets)
+    return frozenset(rows.values_list("structure_id", flat=True))
+
+
+def spro_badge(structure) -> dict | None:
+    """What the public reads of a structure's SPRO status: a badge text and the volets of its label."""
+    status = SproStatus.objects.filter(structure=structure).first()
+    if status is None or not status.status:
+        return None
+    names = dict(SPRO_STATUS_CHOICES)
+    volets = []
+    if status.volets:
+        policy = LabelPolicy.objects.reading(settings.SPRO_REGION)
+        volets = [policy.volets.get(v, v) if policy else v for v in status.volets]
+    return {"text": names[status.status], "volets": volets, "status": status}
+
+
 @require_GET
 def search(request):
     form = SearchForm(request.GET or None)
@@ -168,6 +195,7 @@ def search(request):
         text=data.get("q") or "",
         page=data["page"],
         per_page=PER_PAGE,
+        structure_ids=spro_structures(data.get("statut_spro"), data.get("volet")),
     )
     result = search_sites(query)
     if not result.items and result.total:  # a page number past the end: show the last page
@@ -235,6 +263,7 @@ def site_detail(request, site_id: int):
             "modes": _labels(site.reception_modes, ReceptionMode.choices),
             "accessibility": _labels(site.accessibility, Accessibility.choices),
             "services": services,
+            "spro_badge": spro_badge(site.structure),
             "itinerary_url": (
                 "https://www.openstreetmap.org/directions?"
                 + urlencode({"route": f";{site.latitude:.6f},{site.longitude:.6f}"})

@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from spro.directory import demo
@@ -52,3 +53,6 @@ class Command(BaseCommand):
                 "(données fictives)."
             )
         demo.ensure_pro_accounts()
+        # The labelling demonstration, when its app is installed (the directory does not import it).
+        if "demo-labellisation" in get_commands():
+            call_command("demo-labellisation", "--discret", stdout=self.stdout)

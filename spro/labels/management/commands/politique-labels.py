@@ -1,0 +1,99 @@
+"""`spro politique-labels`: check, publish, export and list the label policies of a Région.
+
+Like `spro regles-aiguillage`: export the policy in force, edit the JSON, check it, publish it; the
+publication is a new version (the previous ones stay). An invalid file: French messages on standard
+error and exit code 2.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from spro.labels.models import LabelPolicy
+from spro.labels.policy import PolicyError, shipped_policy, validate
+from spro.routing.situation import json_error_message
+
+
+class Command(BaseCommand):
+    help = "Vérifie, publie, exporte ou liste la politique de labellisation de la Région."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "action",
+            choices=["verifier", "publier", "exporter", "historique"],
+            help="verifier FICHIER | publier FICHIER | exporter | historique",
+        )
+        parser.add_argument(
+            "fichier", nargs="?", help="Fichier JSON de la politique (« - » : entrée standard)."
+        )
+        parser.add_argument("--region", default=None, help="Code INSEE de la Région (défaut : SPRO_REGION).")
+        parser.add_argument("--commentaire", default="", help="Pourquoi ce changement (publier).")
+        parser.add_argument("--numero", type=int, help="Version à exporter (défaut : celle en vigueur).")
+
+    def handle(self, *args, action, fichier, region, commentaire, numero, **options):
+        region = region or settings.SPRO_REGION
+        if action in ("verifier", "publier"):
+            document = self.read(fichier)
+            errors = validate(document)
+            if not errors and document["region"] != region:
+                errors = [
+                    f"la politique est celle de la Région {document['region']} ; la Région configurée est "
+                    f"{region} (SPRO_REGION ou --region)."
+                ]
+            if errors:
+                raise CommandError("Politique invalide :\n- " + "\n- ".join(errors), returncode=2)
+            if action == "verifier":
+                self.stdout.write(
+                    f"Politique valide : {document['name']}, {len(document['volets'])} volet(s), "
+                    f"validité « {document['validity']['kind']} »."
+                )
+                return
+            try:
+                published = LabelPolicy.objects.publish(region, document, comment=commentaire)
+            except PolicyError as error:  # pragma: no cover - validated above
+                raise CommandError(str(error), returncode=2) from error
+            self.stdout.write(f"Version {published.version} publiée et en vigueur pour la Région {region}.")
+        elif action == "exporter":
+            if numero is not None:
+                found = LabelPolicy.objects.filter(region_code=region, version=numero).first()
+                if found is None:
+                    raise CommandError(f"Aucune version {numero} pour la Région {region}.", returncode=2)
+                document = found.document
+            else:
+                active = LabelPolicy.objects.active_for(region)
+                document = active.document if active else shipped_policy(region)
+                if document is None:
+                    raise CommandError(
+                        f"Aucune politique de labellisation pour la Région {region} : publiez-en une.",
+                        returncode=2,
+                    )
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
+        else:
+            rows = LabelPolicy.objects.filter(region_code=region).select_related("created_by")
+            if not rows:
+                shipped = "la politique livrée avec spro s'applique" if shipped_policy(region) else "aucune"
+                self.stdout.write(f"Aucune version publiée pour la Région {region} : {shipped}.")
+            for row in rows:
+                state = "en vigueur" if row.is_active else "archivée"
+                author = row.created_by.email if row.created_by else "console"
+                self.stdout.write(
+                    f"v{row.version} — {row.created_at:%d/%m/%Y %H:%M} — {author} — {state} — {row.comment}"
+                )
+
+    def read(self, fichier):
+        if not fichier:
+            raise CommandError(
+                "Indiquez le fichier JSON de la politique (ou « - » pour l'entrée standard).", returncode=2
+            )
+        try:
+            text = sys.stdin.read() if fichier == "-" else Path(fichier).read_text(encoding="utf-8")
+            return json.loads(text)
+        except OSError as error:
+            raise CommandError(f"Fichier illisible : {error.strerror}.", returncode=2) from error
+        except UnicodeDecodeError as error:
+            raise CommandError("Le fichier n'est pas du texte UTF-8.", returncode=2) from error
+        except json.JSONDecodeError as error:
+            raise CommandError(json_error_message(error), returncode=2) from error
