@@ -34,6 +34,9 @@ def free_port() -> int:
 
 
 MAIL_DIRS: list[Path] = []
+# Unused recovery codes of the accounts a browser test enrolled in a second factor, by e-mail: the server is
+# shared, so a later test logging in as the same person needs them.
+RECOVERY_CODES: dict[str, list[str]] = {}
 # The environment of the browser tests' server (its database above all), for a test that must run a
 # management command against the same data (`run_in_server_env`).
 SERVER_ENVS: list[dict] = []

@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 
-from tests.browser.conftest import Visit, run_in_server_env, sent_emails
+from tests.browser.conftest import RECOVERY_CODES, Visit, run_in_server_env, sent_emails
 from tests.test_authorization_matrix import MATRIX, project_urls, url_for
 
 pytestmark = pytest.mark.browser
@@ -103,6 +103,7 @@ def log_in(visit, email):
         )
         page.get_by_role("button", name="Activer").click()
         page.wait_for_load_state("networkidle")
+        RECOVERY_CODES[email] = page.locator("#recovery-codes code").all_inner_texts()
     assert "/comptes/connexion/" not in page.url, f"{email} n'a pas pu se connecter"
 
 

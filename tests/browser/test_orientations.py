@@ -1,5 +1,7 @@
 """A professional records a referral in a real browser; every orientation page passes axe (RGAA)."""
 
+import re
+
 import pytest
 
 from tests.browser.test_accessibility import assert_accessible
@@ -41,7 +43,7 @@ def test_a_professional_records_a_referral_and_every_page_is_accessible(visit):
     page.locator("input[name=to_site]").first.check(force=True)
     page.get_by_label("La personne est d'accord pour être orientée vers ce lieu").check(force=True)
     page.get_by_label("À l'oral").check(force=True)
-    page.get_by_label("Rendez-vous demandé").check(force=True)
+    page.get_by_role("radio", name=re.compile(r"^Rendez-vous demandé")).check(force=True)
     page.fill("input[name=person_name]", "Personne Démo")
     page.fill("input[name=person_phone]", "06 00 00 00 00")
     page.get_by_role("button", name="Envoyer l'orientation").click()
