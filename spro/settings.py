@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "spro.www.orientations",
     "spro.www.region",
     "spro.www.attestations",
+    "spro.www.labellisation",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("comptes/", include("spro.accounts.urls")),
     path("espace-pro/structures/", include("spro.www.structures.urls")),
     path("espace-pro/orientations/", include("spro.www.orientations.urls")),
+    path("espace-pro/labellisation/", include("spro.www.labellisation.urls")),
     path("espace-pro/", include("spro.www.pro.urls")),
     path("region/orientations/", include("spro.www.orientations.region_urls")),
     path("region/", include("spro.www.region.urls")),

@@ -10,7 +10,9 @@ twice the same day, or after days without running, and each step happens once).
   expiry unless a renewal dossier is being instructed; expiry at the fixed end (ARA: 31 December 2028);
 - Centre: a mise en demeure left unheeded for `formal_notice_months` ends the convention;
 - every structure with a live label gets its SPRO status refreshed (a label granted in a campaign starts
-  on its entry date).
+  on its entry date);
+- attachments are purged `uploads.keep_years` after their dossier ended: its refusal or postponement,
+  or the end of the label it led to (never while that label lives); the purge is logged on the dossier.
 """
 
 from collections import Counter
@@ -21,7 +23,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from spro.labels import emails
-from spro.labels.models import AnnualReport, Application, Breach, Campaign, Label, LabelLog, LabelPolicy
+from spro.labels.models import (
+    AnnualReport,
+    Application,
+    ApplicationLog,
+    Breach,
+    Campaign,
+    Label,
+    LabelLog,
+    LabelPolicy,
+)
 from spro.labels.policy import PolicyError, parse_month_day
 from spro.labels.states import (
     LIVE_LABEL_STATES,
@@ -61,7 +72,52 @@ def run(day: date | None = None) -> Counter:
                 before = current.status if current else None
                 if refresh_status(label.structure, reason="Échéance du label", day=day).status != before:
                     counts["statuts mis à jour"] += 1
+    _purge_attachments(day, counts)
     return counts
+
+
+# --- retention of attachments ------------------------------------------------------------------------
+
+
+def dossier_ended_on(application: Application) -> date | None:
+    """The day a decided dossier's documents stop being needed (None: still needed)."""
+    label = Label.objects.filter(decision__application=application).first()
+    if label is not None:
+        return label.ended_on if label.state not in LIVE_LABEL_STATES else None
+    if application.decided_at is not None:
+        return timezone.localdate(application.decided_at)
+    return None
+
+
+def _purge_attachments(day: date, counts: Counter) -> None:
+    decided = Application.objects.filter(decided_at__isnull=False, attachments__isnull=False).distinct()
+    for application in decided.select_related("policy").order_by("pk"):
+        ended = dossier_ended_on(application)
+        keep_years = application.policy.policy.uploads.get("keep_years")
+        if ended is None or not keep_years:
+            continue
+        try:
+            purge_on = ended.replace(year=ended.year + keep_years)
+        except ValueError:  # 29 February
+            purge_on = ended.replace(year=ended.year + keep_years, day=28)
+        if day < purge_on:
+            continue
+        with transaction.atomic():
+            attachments = list(application.attachments.select_for_update())
+            if not attachments:
+                continue  # purged by a concurrent run
+            for attachment in attachments:
+                attachment.file.delete(save=False)
+            application.attachments.filter(pk__in=[a.pk for a in attachments]).delete()
+            ApplicationLog.objects.create(
+                application=application,
+                transition="purger-pieces",
+                from_state=application.state,
+                to_state=application.state,
+                comment=f"{len(attachments)} pièce(s) jointe(s) supprimée(s) : durée de conservation de "
+                f"{keep_years} an(s) échue le {purge_on:%d/%m/%Y}.",
+            )
+            counts["pièces jointes supprimées"] += len(attachments)
 
 
 # --- campaigns ---------------------------------------------------------------------------------------

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LabellisationConfig(AppConfig):
+    name = "spro.www.labellisation"
+    label = "www_labellisation"
