@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "spro.core.operations.RequestLogMiddleware",
+    "spro.core.operations.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spro.core.middleware.ContentSecurityPolicyMiddleware",
@@ -241,11 +243,21 @@ SPRO_EXPORT_MAX_REGENERATIONS = int(os.environ.get("SPRO_EXPORT_MAX_REGENERATION
 # (CNIL, recommendation on logging, 2021: six months to a year).
 SPRO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SPRO_ACCESS_LOG_RETENTION_DAYS", "365"))
 
+# One line per request (spro.requests: method, URL pattern, status, duration) and every record carrying
+# the request id that the error pages show; no path, query string or IP address (spro/core/operations.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "spro.core.operations.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own "GET /path 200" lines would repeat the path; ours replace them.
+        "django.server": {"level": "WARNING"},
+        "spro.requests": {"level": os.environ.get("SPRO_REQUEST_LOG_LEVEL", "INFO")},
+    },
 }

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from spro.api import api
+from spro.core.operations import health
 
 admin.site.site_header = "spro — administration technique"
 admin.site.site_title = "spro"
 
 urlpatterns = [
+    path("sante/", health, name="health"),
     path("", include("spro.www.portal.urls")),
     path("", include("spro.www.annuaire.urls")),  # /annuaire/, /lieux/<id>/
     path("trouver-mon-interlocuteur/", include("spro.www.aiguillage.urls")),

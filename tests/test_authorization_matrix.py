@@ -74,6 +74,7 @@ MATRIX: dict[str, Entry] = {
     "portal:privacy": PUBLIC,
     "portal:legal": PUBLIC,
     "portal:api": PUBLIC,
+    "health": PUBLIC,  # /sante/: « ok » or 503, nothing else
     "annuaire:search": PUBLIC,
     "annuaire:site": PUBLIC,
     "aiguillage:start": PUBLIC,
