@@ -150,7 +150,7 @@ def test_everything_is_flagged_and_visibly_fictitious(settings):
     assert not Structure.objects.filter(is_demo=False).exists()
     for phone, email, address in Site.objects.values_list("phone", "email", "address"):
         assert re.fullmatch(r"05 36 49 \d\d \d\d", phone)  # the Arcep's range for fiction
-        assert email.endswith("@exemple.invalid")
+        assert email.endswith("@example.org")  # RFC 2606: reserved, never delivered, valid for the schema
         assert any(street in address for street in demo.STREETS)
 
 
