@@ -2,6 +2,7 @@
 `spro setup-demo` runs it and can be run again without duplicating anything."""
 
 import io
+import json
 import re
 from importlib import import_module
 
@@ -239,3 +240,14 @@ def test_setup_demo_twice_duplicates_nothing(settings):
     for output in (first.getvalue(), second.getvalue()):
         assert "structure@structure.demo (administrateur de la structure : " in output
         assert "conseiller@structure.demo (conseiller : " in output
+
+
+def test_the_demo_directory_exports_its_e_mail_addresses_without_a_warning(settings, tmp_path, capsys):
+    settings.SPRO_REGION = "76"
+    load_demo()
+    call_command("export-data-inclusion", str(tmp_path))
+    output = capsys.readouterr()
+    assert "Attention" not in output.err
+    assert " 0 valeur(s) non exportée(s)" in output.out
+    structures = json.loads((tmp_path / "structures.json").read_text(encoding="utf-8"))
+    assert structures and all(item["courriel"].endswith("@example.org") for item in structures)

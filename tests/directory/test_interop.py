@@ -289,19 +289,8 @@ def test_warnings_are_counted_by_kind_with_a_few_examples_not_printed_one_per_re
     export(tmp_path)
     output = capsys.readouterr()
     [line] = output.err.strip().splitlines()
-    assert line.startswith("Attention : « courriel » non exporté (adresse électronique invalide) pour 6 ")  # 3 lieux, 3 services
+    # three sites and their three services
+    assert line.startswith("Attention : « courriel » non exporté (adresse électronique invalide) pour 6 ")
     assert "par exemple : lieu n° " in line
     assert line.endswith(" …")  # three examples, not six lines
     assert "6 valeur(s) non exportée(s)" in output.out and " s ;" in output.out
-
-
-def test_the_demo_directory_exports_its_e_mail_addresses_without_a_warning(tmp_path, capsys, settings):
-    from spro.directory.demo import load_demo
-
-    settings.SPRO_REGION = "76"
-    load_demo()
-    structures, _ = export(tmp_path)
-    output = capsys.readouterr()
-    assert "Attention" not in output.err
-    assert " 0 valeur(s) non exportée(s)" in output.out
-    assert all(item["courriel"].endswith("@example.org") for item in structures)
