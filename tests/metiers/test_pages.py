@@ -111,7 +111,7 @@ def test_the_home_page_has_an_entry_by_project(client):
 
 def test_the_aiguillage_asks_the_metier_and_uses_it(client, rome):
     html = client.get("/trouver-mon-interlocuteur/").content.decode()
-    assert "Avez-vous un métier en tête ?" in html
+    assert "Ou un métier en particulier ?" in html
     response = client.post(
         "/trouver-mon-interlocuteur/reponse/", {"besoin": "apprentissage", "metier": "maraichere"}
     )

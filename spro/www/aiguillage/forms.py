@@ -44,7 +44,7 @@ class QuestionsForm(SproForm):
         help_text="Par exemple si vous cherchez un apprentissage ou voulez créer une entreprise",
     )
     metier = forms.CharField(
-        label="Avez-vous un métier en tête ?",
+        label="Ou un métier en particulier ?",
         required=False,
         max_length=100,
         help_text="Facultatif. Par exemple : boulanger, aide-soignante, mécanicien",
