@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "spro.routing",
     "spro.referrals",
     "spro.labels",
+    "spro.metiers",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "spro.www.orientations",
     "spro.www.region",
     "spro.www.attestations",
+    "spro.www.metiers",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +237,10 @@ SPRO_BASE_URL = os.environ.get("SPRO_BASE_URL", "http://127.0.0.1:8000").rstrip(
 SPRO_REFERRAL_REMINDER_DAYS = int(os.environ.get("SPRO_REFERRAL_REMINDER_DAYS", "5"))
 SPRO_REFERRAL_EXPIRY_DAYS = int(os.environ.get("SPRO_REFERRAL_EXPIRY_DAYS", "15"))
 SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
+# The Région's Carif-Oref (regional formation offer): a link on every métier page, "{code}" replaced by
+# the ROME code when present (e.g. "https://www.meformer.org/recherche?rome={code}"); empty: no link.
+SPRO_CARIF_OREF_URL = os.environ.get("SPRO_CARIF_OREF_URL", "")
+SPRO_CARIF_OREF_NAME = os.environ.get("SPRO_CARIF_OREF_NAME", "le Carif-Oref de votre région")
 # Full exports (/api/v1/lieux/export.*): files rebuilt when the directory changes (spro.core.exports), and
 # how many may be rebuilt at once across every server process before the API answers 503.
 SPRO_EXPORT_DIR = Path(os.environ.get("SPRO_EXPORT_DIR", VAR_DIR / "exports"))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("spro.www.portal.urls")),
     path("", include("spro.www.annuaire.urls")),  # /annuaire/, /lieux/<id>/
     path("trouver-mon-interlocuteur/", include("spro.www.aiguillage.urls")),
+    path("metiers/", include("spro.www.metiers.urls")),
     path("comptes/", include("spro.accounts.urls")),
     path("espace-pro/structures/", include("spro.www.structures.urls")),
     path("espace-pro/orientations/", include("spro.www.orientations.urls")),
