@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "spro.routing",
     "spro.referrals",
     "spro.labels",
+    "spro.activity",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
