@@ -234,6 +234,8 @@ SPRO_BASE_URL = os.environ.get("SPRO_BASE_URL", "http://127.0.0.1:8000").rstrip(
 SPRO_REFERRAL_REMINDER_DAYS = int(os.environ.get("SPRO_REFERRAL_REMINDER_DAYS", "5"))
 SPRO_REFERRAL_EXPIRY_DAYS = int(os.environ.get("SPRO_REFERRAL_EXPIRY_DAYS", "15"))
 SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
+# Activity figures leaving a structure: any count under this is shown "< N" (spro.activity.masking).
+SPRO_ACTIVITY_MASK_THRESHOLD = int(os.environ.get("SPRO_ACTIVITY_MASK_THRESHOLD", "5"))
 # Full exports (/api/v1/lieux/export.*): files rebuilt when the directory changes (spro.core.exports), and
 # how many may be rebuilt at once across every server process before the API answers 503.
 SPRO_EXPORT_DIR = Path(os.environ.get("SPRO_EXPORT_DIR", VAR_DIR / "exports"))

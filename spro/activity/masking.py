@@ -10,7 +10,7 @@ from django.conf import settings
 
 
 def threshold() -> int:
-    return int(getattr(settings, "SPRO_ACTIVITY_MASK_THRESHOLD", 5))
+    return settings.SPRO_ACTIVITY_MASK_THRESHOLD
 
 
 def mask_cell(value: int, limit: int | None = None) -> int | None:

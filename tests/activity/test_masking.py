@@ -36,3 +36,8 @@ def test_no_masked_cell_is_known_by_subtraction(counts):
     if total is not None and masked:
         hidden = total - sum(value for value in cells.values() if value is not None)
         assert len(masked) >= 2 and hidden >= 5  # several cells share at least 5: none is deduced
+
+
+def test_the_threshold_is_a_setting(settings):
+    settings.SPRO_ACTIVITY_MASK_THRESHOLD = 10
+    assert mask_cell(9) is None and mask_cell(10) == 10 and shown(None) == "< 10"
