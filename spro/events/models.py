@@ -2,7 +2,6 @@
 Europe/Paris; a recurring event is not a thing here: each session is published as its own event
 (the forms refuse a recurrence rule, see `Event.clean`). Every change is kept in `EventChange`."""
 
-import math
 import zoneinfo
 
 from django.conf import settings
@@ -12,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from spro.events import rules
+from spro.territories.geo import bounding_box
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -44,13 +44,9 @@ class EventQuerySet(models.QuerySet):
 
     def in_box(self, latitude: float, longitude: float, radius_km: float):
         """Events whose place lies in the bounding box of a circle (uses the `event_box` index)."""
-        dlat = radius_km / 111.2
-        dlon = radius_km / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
         return self.filter(
-            latitude__gte=latitude - dlat,
-            latitude__lte=latitude + dlat,
-            longitude__gte=longitude - dlon,
-            longitude__lte=longitude + dlon,
+            latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
         )
 
 
@@ -102,6 +98,11 @@ class Event(models.Model):
     state = models.CharField("état", max_length=20, choices=State.choices, default=State.PUBLISHED)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised for search ("|code|code|"), kept in sync by `save()`: JSON containment is not
+    # portable to SQLite. A domaine professionnel also indexes its grand domaine letter.
+    publics_index = models.CharField(max_length=500, editable=False, default="")
+    themes_index = models.CharField(max_length=500, editable=False, default="")
+    domains_index = models.CharField(max_length=500, editable=False, default="")
 
     objects = EventQuerySet.as_manager()
 
@@ -115,6 +116,19 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.publics_index = _index(self.publics)
+        self.themes_index = _index(self.themes)
+        self.domains_index = _index(sorted({code[:1] for code in self.rome_domains} | set(self.rome_domains)))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "publics_index",
+                "themes_index",
+                "domains_index",
+            }
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -161,6 +175,10 @@ class Event(models.Model):
         if self.registration != Registration.SPRO or self.capacity is None:
             return None
         return max(self.capacity - self.attendees.count(), 0)
+
+
+def _index(codes) -> str:
+    return f"|{'|'.join(codes)}|" if codes else ""
 
 
 class Attendee(models.Model):

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from icalendar import Calendar
 
 from spro.events import ics, workflow
-from spro.events.models import Attendee, Event, Registration, State
+from spro.events.models import Attendee, Audience, Event, Registration, State
+from spro.events.search import search
 from spro.events.rules import validate_rome_domains
 from tests.directory.factories import structure
 from tests.events.factories import event, paris
@@ -172,3 +173,67 @@ def test_past_events_drop_off_the_upcoming_list():
     coming = event("À venir")
     assert list(Event.objects.visible().upcoming(paris(2027, 2, 1, 0))) == [coming]
     assert over not in Event.objects.upcoming(paris(2027, 2, 1, 0))
+
+
+NOW = paris(2027, 2, 1, 9)
+
+
+def test_the_agenda_filters_by_kind_public_need_domain_and_dates():
+    forum = event("Forum", publics=["eleve", "16-25"], themes=["decouvrir-metiers"], rome_domains=["D11"])
+    atelier = event(
+        "Atelier",
+        kind="atelier",
+        publics=["demandeur-emploi"],
+        themes=["trouver-emploi"],
+        rome_domains=["N"],
+        start=paris(2027, 4, 2, 9),
+        end=paris(2027, 4, 2, 12),
+    )
+
+    def titles(**params):
+        result = search({key: str(value) for key, value in params.items()}, now=NOW)
+        assert result.errors == {}
+        return [e.title for e in result.events]
+
+    assert titles() == ["Forum", "Atelier"]
+    assert titles(type="atelier") == ["Atelier"]
+    assert titles(public="16-25") == ["Forum"]
+    assert titles(besoin="trouver-emploi") == ["Atelier"]
+    assert titles(domaine="D") == titles(domaine="D11") == ["Forum"]
+    assert titles(domaine="D12") == []
+    assert titles(du="2027-03-11") == ["Atelier"]
+    assert titles(au="2027-03-10") == ["Forum"]  # `au` includes its whole day
+    assert titles(du="2027-04-02", au="2027-04-02") == ["Atelier"]
+    assert forum and atelier
+
+
+def test_the_agenda_searches_around_a_commune_within_a_radius():
+    event("À Toulouse")
+    event("À Albi", commune_code="81004")  # about 67 km from Toulouse
+    assert [e.title for e in search({"commune": "31555"}, now=NOW).events] == ["À Toulouse"]
+    assert len(search({"commune": "31555", "rayon": "80"}, now=NOW).events) == 2
+
+
+def test_professionals_only_events_are_listed_for_professionals_only():
+    event("Réseau des conseillers", audience=Audience.PROFESSIONALS)
+    assert search({}, now=NOW).events == []
+    assert [e.title for e in search({}, now=NOW, professionals=True).events] == ["Réseau des conseillers"]
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"type": "fete"}, "type"),
+        ({"public": "x\\x00"}, "public"),
+        ({"domaine": "Z99"}, "domaine"),
+        ({"du": "demain"}, "du"),
+        ({"commune": "99999"}, "commune"),
+        ({"rayon": "nan"}, "rayon"),
+        ({"rayon": "1e309"}, "rayon"),
+        ({"commune": "3" * 100_000}, "commune"),
+    ],
+)
+def test_malformed_filters_are_reported_in_french(params, field):
+    result = search(params, now=NOW)
+    assert result.events == []
+    assert field in result.errors
