@@ -11,8 +11,8 @@ from icalendar import Calendar
 
 from spro.events import ics, workflow
 from spro.events.models import Attendee, Audience, Event, Registration, State
-from spro.events.search import search
 from spro.events.rules import validate_rome_domains
+from spro.events.search import search
 from tests.directory.factories import structure
 from tests.events.factories import event, paris
 
