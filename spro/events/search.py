@@ -86,11 +86,16 @@ def search(params, now=None, professionals: bool = False, limit: int | None = No
     if centre is None:
         events = list(queryset[:limit] if limit else queryset)
         return Result(events)
-    # Bounding box in the database (index event_box), then the exact distance.
-    boxed = queryset.in_box(centre.latitude, centre.longitude, radius)
-    events = [
-        event
-        for event in boxed
-        if distance_km(centre.latitude, centre.longitude, event.latitude, event.longitude) <= radius
-    ]
-    return Result(events[:limit] if limit else events)
+    # Bounding box in the database (index event_box), in start order; the exact distance on the
+    # coordinates only, stopping at `limit`; then the events themselves.
+    boxed = queryset.in_box(centre.latitude, centre.longitude, radius).values_list(
+        "pk", "latitude", "longitude"
+    )
+    keep = []
+    for pk, latitude, longitude in boxed.iterator(chunk_size=500):
+        if distance_km(centre.latitude, centre.longitude, latitude, longitude) <= radius:
+            keep.append(pk)
+            if limit and len(keep) == limit:
+                break
+    found = {event.pk: event for event in queryset.filter(pk__in=keep)}
+    return Result([found[pk] for pk in keep])
