@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "spro.labels",
     "spro.metiers",
     "spro.activity",
+    "spro.events",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
@@ -221,6 +222,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Région running this deployment: its INSEE code picks its name; colours and logo are configurable.
 SPRO_REGION = os.environ.get("SPRO_REGION", "76")
 SPRO_REGION_NAME = os.environ.get("SPRO_REGION_NAME", "")
+# Events of structures that are not SPRO members wait for the Région's approval (spro.events).
+SPRO_EVENTS_MODERATION = env_bool("SPRO_EVENTS_MODERATION")
 SPRO_PRIMARY_COLOR = os.environ.get("SPRO_PRIMARY_COLOR", "#9a1b3d")
 SPRO_SECONDARY_COLOR = os.environ.get("SPRO_SECONDARY_COLOR", "#f5a800")
 SPRO_LOGO_URL = os.environ.get("SPRO_LOGO_URL", "")
