@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "spro.routing",
     "spro.referrals",
     "spro.labels",
+    "spro.metiers",
+    "spro.activity",
+    "spro.events",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
@@ -73,9 +76,12 @@ INSTALLED_APPS = [
     "spro.www.region",
     "spro.www.attestations",
     "spro.www.labellisation",
+    "spro.www.metiers",
 ]
 
 MIDDLEWARE = [
+    "spro.core.operations.RequestLogMiddleware",
+    "spro.core.operations.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spro.core.middleware.ContentSecurityPolicyMiddleware",
@@ -217,6 +223,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Région running this deployment: its INSEE code picks its name; colours and logo are configurable.
 SPRO_REGION = os.environ.get("SPRO_REGION", "76")
 SPRO_REGION_NAME = os.environ.get("SPRO_REGION_NAME", "")
+# Events of structures that are not SPRO members wait for the Région's approval (spro.events).
+SPRO_EVENTS_MODERATION = env_bool("SPRO_EVENTS_MODERATION")
 SPRO_PRIMARY_COLOR = os.environ.get("SPRO_PRIMARY_COLOR", "#9a1b3d")
 SPRO_SECONDARY_COLOR = os.environ.get("SPRO_SECONDARY_COLOR", "#f5a800")
 SPRO_LOGO_URL = os.environ.get("SPRO_LOGO_URL", "")
@@ -234,6 +242,12 @@ SPRO_BASE_URL = os.environ.get("SPRO_BASE_URL", "http://127.0.0.1:8000").rstrip(
 SPRO_REFERRAL_REMINDER_DAYS = int(os.environ.get("SPRO_REFERRAL_REMINDER_DAYS", "5"))
 SPRO_REFERRAL_EXPIRY_DAYS = int(os.environ.get("SPRO_REFERRAL_EXPIRY_DAYS", "15"))
 SPRO_RETENTION_DAYS = int(os.environ.get("SPRO_RETENTION_DAYS", "90"))
+# The Région's Carif-Oref (regional formation offer): a link on every métier page, "{code}" replaced by
+# the ROME code when present (e.g. "https://www.meformer.org/recherche?rome={code}"); empty: no link.
+SPRO_CARIF_OREF_URL = os.environ.get("SPRO_CARIF_OREF_URL", "")
+SPRO_CARIF_OREF_NAME = os.environ.get("SPRO_CARIF_OREF_NAME", "le Carif-Oref de votre région")
+# Activity figures leaving a structure: any count under this is shown "< N" (spro.activity.masking).
+SPRO_ACTIVITY_MASK_THRESHOLD = int(os.environ.get("SPRO_ACTIVITY_MASK_THRESHOLD", "5"))
 # Full exports (/api/v1/lieux/export.*): files rebuilt when the directory changes (spro.core.exports), and
 # how many may be rebuilt at once across every server process before the API answers 503.
 SPRO_EXPORT_DIR = Path(os.environ.get("SPRO_EXPORT_DIR", VAR_DIR / "exports"))
@@ -242,11 +256,21 @@ SPRO_EXPORT_MAX_REGENERATIONS = int(os.environ.get("SPRO_EXPORT_MAX_REGENERATION
 # (CNIL, recommendation on logging, 2021: six months to a year).
 SPRO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SPRO_ACCESS_LOG_RETENTION_DAYS", "365"))
 
+# One line per request (spro.requests: method, URL pattern, status, duration) and every record carrying
+# the request id that the error pages show; no path, query string or IP address (spro/core/operations.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "spro.core.operations.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own "GET /path 200" lines would repeat the path; ours replace them.
+        "django.server": {"level": "WARNING"},
+        "spro.requests": {"level": os.environ.get("SPRO_REQUEST_LOG_LEVEL", "INFO")},
+    },
 }

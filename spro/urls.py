@@ -2,14 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from spro.api import api
+from spro.core.operations import health
 
 admin.site.site_header = "spro — administration technique"
 admin.site.site_title = "spro"
 
 urlpatterns = [
+    path("sante/", health, name="health"),
     path("", include("spro.www.portal.urls")),
     path("", include("spro.www.annuaire.urls")),  # /annuaire/, /lieux/<id>/
     path("trouver-mon-interlocuteur/", include("spro.www.aiguillage.urls")),
+    path("metiers/", include("spro.www.metiers.urls")),
     path("comptes/", include("spro.accounts.urls")),
     path("espace-pro/structures/", include("spro.www.structures.urls")),
     path("espace-pro/orientations/", include("spro.www.orientations.urls")),

@@ -74,6 +74,7 @@ MATRIX: dict[str, Entry] = {
     "portal:privacy": PUBLIC,
     "portal:legal": PUBLIC,
     "portal:api": PUBLIC,
+    "health": PUBLIC,  # /sante/: « ok » or 503, nothing else
     "annuaire:search": PUBLIC,
     "annuaire:site": PUBLIC,
     "aiguillage:start": PUBLIC,
@@ -84,6 +85,11 @@ MATRIX: dict[str, Entry] = {
     "aiguillage:forget": everyone(405, post=(303, 303, 303, 303, 303, 303)),
     "aiguillage:contact": PUBLIC,
     "aiguillage:contact_sent": PUBLIC,
+    # Métiers (ROME): public; the project form is posted (nothing stored) and answered at once.
+    "metiers:index": PUBLIC,
+    "metiers:suggestions": PUBLIC,
+    "metiers:domain": everyone(200, code="D11"),
+    "metiers:occupation": everyone(200, code="D1102", post=(200, 200, 200, 200, 200, 200)),
     # Accounts: logged-in people are sent on from the login page.
     "accounts:login": row(200, 302, 302, 302, 302, 302),
     "accounts:second_factor": row(302, 302, 302, 302, 302, 302),  # nothing pending: back to login / home
@@ -191,6 +197,7 @@ def world(settings):
     service = {"pk": 3001, "name": "Accueil", "needs": ["orientation-scolaire"], "publics": ["tous-publics"]}
     site_a = directory.site("Lieu A", structure_obj=a, pk=2001, services=[service])
     directory.site("Lieu B", structure_obj=b, pk=2002)
+    _occupation()
     objects = {
         "structure": a,
         "site": site_a,
@@ -217,6 +224,24 @@ def world(settings):
         expires_at=timezone.now() + timedelta(days=7),
     )
     return objects, personas
+
+
+def _occupation():
+    """One ROME fiche and its main job title (the métier pages read D1102)."""
+    from spro.metiers.models import JobTitle, Occupation
+
+    baker, _ = Occupation.objects.get_or_create(
+        code="D1102", defaults={"label": "Boulanger / Boulangère", "grand_domaine": "D", "domain": "D11"}
+    )
+    JobTitle.objects.get_or_create(
+        ogr_code="11573",
+        defaults={
+            "label": "Boulanger / Boulangère",
+            "occupation": baker,
+            "is_main": True,
+            "search_text": " boulanger boulangere",
+        },
+    )
 
 
 def _referral(sender, site):

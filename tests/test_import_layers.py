@@ -15,6 +15,8 @@ FORBIDDEN = {
     "referrals": {"labels", "www", "api"},
     # Labels sit above the directory and routing (they read structures, networks, sites).
     "labels": {"referrals", "www", "api"},
+    # The agenda reads structures, sites, communes, aiguillage codes and SPRO statuses.
+    "events": {"referrals", "www", "api"},
 }
 
 

@@ -49,6 +49,14 @@ class SituationIn(Schema):
         pattern=r"^(\d{5}|2[ABab]\d{3})$",
         description="Code INSEE de la commune : les lieux proches sont alors ajoutés à la réponse",
     )
+    metier: str | None = Field(
+        None,
+        pattern=r"^[A-Na-n]\d{4}$",
+        description=(
+            "Code ROME 4.0 du métier du projet (ex. D1102, voir /metiers/) : les règles peuvent utiliser son "
+            "grand domaine et son domaine, et le secteur en est déduit s'il n'est pas donné"
+        ),
+    )
     premiere_porte: _literal(sorted(default_rules()["networks"])) | None = Field(
         None, description="Code du réseau où la personne est accueillie (première porte)"
     )

@@ -1,7 +1,10 @@
 """French error bodies for the API: validation problems answer 422 naming the field."""
 
+from django.db import InterfaceError, OperationalError
 from ninja import Schema
 from ninja.errors import ValidationError
+
+from spro.core.operations import DatabaseUnavailableMiddleware
 
 
 class ErrorItem(Schema):
@@ -59,6 +62,12 @@ def field_name(loc) -> str:
 
 
 def install_error_handlers(api):
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        # A database that does not answer: the same JSON 503 as the rest of the site gives.
+        return DatabaseUnavailableMiddleware(None).process_exception(request, exc)
+
     @api.exception_handler(ValidationError)
     def validation_error(request, exc):
         errors = [{"champ": field_name(e.get("loc", ())), "message": french_message(e)} for e in exc.errors]

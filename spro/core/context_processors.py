@@ -5,6 +5,7 @@ from django.urls import NoReverseMatch, reverse
 NAV = [
     ("annuaire:search", "Annuaire des lieux d'accueil"),
     ("aiguillage:start", "Trouver mon interlocuteur"),
+    ("metiers:index", "Métiers"),
 ]
 
 _region_names: dict[str, str] = {}

@@ -569,7 +569,7 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
                 latitude=round(lat, 6),
                 longitude=round(lon, 6),
                 phone=_phone(phone_range, rng),
-                email=f"{_slug(network.code, 20)}.{_slug(town.name)}@exemple.invalid",
+                email=f"{_slug(network.code, 20)}.{_slug(town.name)}@example.org",
                 opening_hours=_hours(network.code, kind, rng),
                 reception_modes=modes,
                 accessibility=_accessibility(kind, rng),

@@ -265,6 +265,34 @@ DROPPABLE = {
 }
 
 
+@dataclass(frozen=True)
+class ExportWarning:
+    """A value left out of the export because data·inclusion refuses it: of which record, which field, why."""
+
+    kind: str  # "lieu" or "service"
+    field: str
+    reason: str
+    record: str
+
+    def __str__(self):
+        return f"{self.record} : « {self.field} » non exporté ({self.reason})."
+
+
+def summarise_warnings(warnings: list[ExportWarning], examples: int = 3) -> list[str]:
+    """One French line per kind of warning (field and reason), with its count and a few examples, most
+    frequent first: a national export must not print one line per record."""
+    groups: dict[tuple[str, str], list[ExportWarning]] = {}
+    for warning in warnings:
+        groups.setdefault((warning.field, warning.reason), []).append(warning)
+    lines = []
+    for (name, reason), group in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        shown = ", ".join(w.record for w in group[:examples]) + (" …" if len(group) > examples else "")
+        lines.append(
+            f"« {name} » non exporté ({reason}) pour {len(group)} enregistrement(s), par exemple : {shown}"
+        )
+    return lines
+
+
 def export_directory(directory: Path, warnings: list | None = None) -> tuple[int, int]:
     """Write `structures.json` and `services.json` into `directory`; return how many of each.
 
@@ -303,7 +331,7 @@ def _validated(model, item: dict, kind: str, obj, warnings: list) -> dict:
     if fields and fields <= DROPPABLE:
         for name in sorted(fields):
             reason = french_reason(_first(errors, name))
-            warnings.append(f"{kind} n° {obj.pk} « {obj} » : « {name} » non exporté ({reason}).")
+            warnings.append(ExportWarning(kind, name, reason, f"{kind} n° {obj.pk} « {obj} »"))
             item.pop(name)
         try:
             model.model_validate(item)

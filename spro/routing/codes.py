@@ -67,4 +67,13 @@ FIELDS = {
     "secteur": ("code", SECTEURS),
     "commune": ("str", None),
     "premiere_porte": ("str", None),
+    "metier": ("rome", None),  # ROME 4.0 code of the person's project, e.g. "D1102" (spro.metiers)
 }
+
+# Fields a rule may test that the engine derives from the situation (never sent by a caller): the grand
+# domaine (a letter) and the domaine professionnel (letter + 2 digits) of the métier's ROME code.
+DERIVED_FIELDS = {
+    "metier_grand_domaine": ("str", None),
+    "metier_domaine": ("str", None),
+}
+RULE_FIELDS = {**FIELDS, **DERIVED_FIELDS}

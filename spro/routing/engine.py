@@ -62,12 +62,26 @@ class Engine:
         return info.get(besoin or "") or info.get("default") or {}
 
     # -- deciding -------------------------------------------------------------------------------------
+    def facts(self, situation: dict) -> dict:
+        """What the rules test: the situation, plus what its métier tells (grand domaine, domaine, and
+        the secteur when the person did not give one, by the table's `metier_secteurs`)."""
+        metier = situation.get("metier")
+        if not metier:
+            return situation
+        facts = dict(situation, metier_grand_domaine=metier[0], metier_domaine=metier[:3])
+        if "secteur" not in facts:
+            secteur = self.compiled.secteur_of(metier)
+            if secteur:
+                facts["secteur"] = secteur
+        return facts
+
     def evaluate(self, situation: dict) -> Answer:
         """Rank the networks for an already parsed situation (see `parse`)."""
         best = {}
         stop = None
+        facts = self.facts(situation)
         for rule in self.compiled.rules:
-            if not rule.test(situation):
+            if not rule.test(facts):
                 continue
             if rule.network is None:
                 if stop is None or rule.score > stop.score:

@@ -14,14 +14,16 @@ value. Combinators: "any": [when, ...], "all": [when, ...], "not": when.
 """
 
 import json
+import re
 import string
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from spro.routing.codes import BESOINS, FIELDS
+from spro.routing.codes import BESOINS, RULE_FIELDS, SECTEURS
 
 FORMAT = 1
+PREFIX = re.compile(r"^[A-N]\d{0,4}$")
 DEFAULT_PATH = Path(__file__).parent / "rules" / "default.json"
 OPS = {"eq", "ne", "in", "not_in", "range", "bool", "missing", "or_missing"}
 COMBINATORS = {"any", "all", "not"}
@@ -46,7 +48,7 @@ def default_rules() -> dict:
 
 
 def _check_value(field_name, op, value, where, errors):
-    kind, codes = FIELDS[field_name]
+    kind, codes = RULE_FIELDS[field_name]
     values = value if op in ("in", "not_in") else [value]
     if op in ("in", "not_in") and not isinstance(value, list):
         errors.append(f"{where} : l'opérateur « {op} » attend une liste.")
@@ -75,7 +77,7 @@ def _check_when(when, where, errors):
                 _check_when(sub, f"{where}, {key}[{i}]", errors)
         elif key == "not":
             _check_when(spec, f"{where}, not", errors)
-        elif key not in FIELDS:
+        elif key not in RULE_FIELDS:
             errors.append(f"{where} : champ « {key} » inconnu.")
         elif not isinstance(spec, dict) or not spec:
             errors.append(f"{where} : la condition sur « {key} » doit être un objet d'opérateurs.")
@@ -87,14 +89,14 @@ def _check_when(when, where, errors):
                 elif op in ("missing", "or_missing", "bool"):
                     if not isinstance(value, bool):
                         errors.append(f"{at} : true ou false est attendu.")
-                    elif op == "bool" and FIELDS[key][0] != "bool":
+                    elif op == "bool" and RULE_FIELDS[key][0] != "bool":
                         errors.append(f"{at} : « bool » ne s'applique qu'aux champs vrai/faux.")
                 elif op == "range":
                     ok = isinstance(value, list) and len(value) == 2
                     ok = ok and all(
                         v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value
                     )
-                    if not ok or FIELDS[key][0] != "int":
+                    if not ok or RULE_FIELDS[key][0] != "int":
                         errors.append(f"{at} : [minimum, maximum] entiers attendus sur un champ numérique.")
                 else:
                     _check_value(key, op, value, at, errors)
@@ -117,6 +119,17 @@ def validate(data) -> list[str]:
     need_map = data.get("need_map", {})
     if not isinstance(need_map, dict) or any(k not in BESOINS for k in need_map):
         errors.append("« need_map » doit associer des besoins connus à des besoins de l'annuaire.")
+    metier_secteurs = data.get("metier_secteurs", {})
+    if not isinstance(metier_secteurs, dict):
+        errors.append("« metier_secteurs » doit associer des préfixes de code ROME à des secteurs.")
+    else:
+        for prefix, secteur in metier_secteurs.items():
+            if not PREFIX.match(prefix):
+                errors.append(
+                    f"« metier_secteurs » : « {prefix} » n'est pas un début de code ROME (ex. A, D11, D1102)."
+                )
+            if secteur not in SECTEURS:
+                errors.append(f"« metier_secteurs », « {prefix} » : secteur « {secteur} » inconnu.")
     rules = data.get("rules")
     if not isinstance(rules, list) or not rules:
         errors.append("« rules » doit être une liste non vide de règles.")
@@ -234,6 +247,15 @@ class CompiledRuleSet:
     need_map: dict = field(default_factory=dict)
     first_level: dict = field(default_factory=dict)
     already_there: str = ""
+    metier_secteurs: dict = field(default_factory=dict)
+
+    def secteur_of(self, metier: str) -> str | None:
+        """The secteur of a ROME code by the longest prefix of `metier_secteurs` ("D1102" → "D11")."""
+        for length in range(len(metier), 0, -1):
+            secteur = self.metier_secteurs.get(metier[:length])
+            if secteur:
+                return secteur
+        return None
 
 
 def compile_rules(data: dict) -> CompiledRuleSet:
@@ -259,4 +281,5 @@ def compile_rules(data: dict) -> CompiledRuleSet:
         need_map=data.get("need_map", {}),
         first_level=data.get("first_level", {}),
         already_there=data.get("already_there", ""),
+        metier_secteurs=data.get("metier_secteurs", {}),
     )

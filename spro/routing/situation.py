@@ -12,6 +12,7 @@ from spro.core.text import short, text_problem
 from spro.routing.codes import FIELDS
 
 INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 INT_BOUNDS = {"age": (0, 120), "mois_hors_ecole": (0, 1200)}
 MAX_TEXT_LENGTH = 100  # codes and INSEE codes are short; a longer text is refused before any lookup
 NESTING = "le JSON est trop imbriqué (des listes ou des objets les uns dans les autres, sans fin)."
@@ -128,6 +129,14 @@ def parse_situation(data, network_codes=None) -> dict:
                 if not INSEE_CODE.match(value):
                     raise SituationError(
                         field, f"« {value} » n'est pas un code INSEE de commune (5 caractères, ex. 31555)."
+                    )
+            if kind == "rome":
+                value = value.upper()
+                if not ROME_CODE.match(value):
+                    raise SituationError(
+                        field,
+                        f"« {short(value, 20)} » n'est pas un code ROME (une lettre de A à N et quatre "
+                        "chiffres, ex. D1102).",
                     )
             if field == "premiere_porte" and network_codes is not None and value not in network_codes:
                 raise SituationError(

@@ -41,9 +41,7 @@ START_PAGES = [
 ]
 NOT_WALKED = ("/api/", "/admin/", "/static/", "/media/")
 # Forms that are not Django forms and answer with a message after a redirect, by the URL they post to.
-NOT_A_FORM_PATTERN = {  # URL name -> why its form is not drawn by the shared pattern
-    "orientations:transition": "l'erreur d'un commentaire est un message après redirection (à reprendre)",
-}
+NOT_A_FORM_PATTERN: dict[str, str] = {}  # URL name -> why its form is not drawn by the shared pattern
 # URL names that show a form in error only after an earlier step: reached through that step, not a link.
 REACHED_BY_A_STEP = {
     "aiguillage:answer": "les réponses aux questions de « Trouver mon interlocuteur » (formulaire de départ)",

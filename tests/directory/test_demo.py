@@ -2,6 +2,7 @@
 `spro setup-demo` runs it and can be run again without duplicating anything."""
 
 import io
+import json
 import re
 from importlib import import_module
 
@@ -150,7 +151,7 @@ def test_everything_is_flagged_and_visibly_fictitious(settings):
     assert not Structure.objects.filter(is_demo=False).exists()
     for phone, email, address in Site.objects.values_list("phone", "email", "address"):
         assert re.fullmatch(r"05 36 49 \d\d \d\d", phone)  # the Arcep's range for fiction
-        assert email.endswith("@exemple.invalid")
+        assert email.endswith("@example.org")  # RFC 2606: reserved, never delivered, valid for the schema
         assert any(street in address for street in demo.STREETS)
 
 
@@ -239,3 +240,14 @@ def test_setup_demo_twice_duplicates_nothing(settings):
     for output in (first.getvalue(), second.getvalue()):
         assert "structure@structure.demo (administrateur de la structure : " in output
         assert "conseiller@structure.demo (conseiller : " in output
+
+
+def test_the_demo_directory_exports_its_e_mail_addresses_without_a_warning(settings, tmp_path, capsys):
+    settings.SPRO_REGION = "76"
+    load_demo()
+    call_command("export-data-inclusion", str(tmp_path))
+    output = capsys.readouterr()
+    assert "Attention" not in output.err
+    assert " 0 valeur(s) non exportée(s)" in output.out
+    structures = json.loads((tmp_path / "structures.json").read_text(encoding="utf-8"))
+    assert structures and all(item["courriel"].endswith("@example.org") for item in structures)

@@ -280,3 +280,17 @@ def test_an_unknown_carrier_network_needs_a_default_network(db, tmp_path):
         import_(path)
     import_(path, "--reseau-par-defaut", "maison-emploi")
     assert Site.objects.get(external_id="x--1").structure.network.code == "maison-emploi"
+
+
+def test_warnings_are_counted_by_kind_with_a_few_examples_not_printed_one_per_record(
+    directory, tmp_path, capsys
+):
+    Site.objects.update(email="accueil@ml-toulouse.test")
+    export(tmp_path)
+    output = capsys.readouterr()
+    [line] = output.err.strip().splitlines()
+    # three sites and their three services
+    assert line.startswith("Attention : « courriel » non exporté (adresse électronique invalide) pour 6 ")
+    assert "par exemple : lieu n° " in line
+    assert line.endswith(" …")  # three examples, not six lines
+    assert "6 valeur(s) non exportée(s)" in output.out and " s ;" in output.out

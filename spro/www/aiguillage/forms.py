@@ -1,9 +1,10 @@
-"""The six questions of "Trouver mon interlocuteur" and the contact request, as Django forms."""
+"""The questions of "Trouver mon interlocuteur" and the contact request, as Django forms."""
 
 from django import forms
 
 from spro.core.forms import SproForm
 from spro.directory.validators import PHONE_MESSAGE, is_valid_phone, normalize_phone
+from spro.metiers.search import find_occupation
 from spro.routing.codes import BESOINS, SECTEURS, STATUTS
 from spro.territories.lookup import find_commune
 
@@ -42,6 +43,12 @@ class QuestionsForm(SproForm):
         choices=[("", "Pas de secteur en particulier"), *SECTEURS.items()],
         help_text="Par exemple si vous cherchez un apprentissage ou voulez créer une entreprise",
     )
+    metier = forms.CharField(
+        label="Ou un métier en particulier ?",
+        required=False,
+        max_length=100,
+        help_text="Facultatif. Par exemple : boulanger, aide-soignante, mécanicien",
+    )
     rqth = forms.BooleanField(
         label="J'ai une reconnaissance de la qualité de travailleur handicapé (RQTH)", required=False
     )
@@ -53,6 +60,19 @@ class QuestionsForm(SproForm):
         help_text="Pour vous indiquer les lieux les plus proches. Par exemple : Albi, 81000",
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
+
+    def clean_metier(self):
+        text = self.cleaned_data.get("metier", "").strip()
+        self._occupation = find_occupation(text) if text else None
+        if text and self._occupation is None:
+            raise forms.ValidationError(
+                f"Nous ne trouvons pas de métier « {text[:60]} ». "
+                "Essayez un autre mot, ou laissez le champ vide."
+            )
+        return text
+
+    def found_occupation(self):
+        return getattr(self, "_occupation", None)
 
     def situation(self) -> dict:
         """The engine's situation: only the answered questions."""
@@ -68,6 +88,9 @@ class QuestionsForm(SproForm):
         commune = self.found_commune()
         if commune is not None:
             situation["commune"] = commune.code
+        occupation = self.found_occupation()
+        if occupation is not None:
+            situation["metier"] = occupation.code
         return situation
 
     def found_commune(self):

@@ -34,7 +34,7 @@ def retention_days() -> int:
 
 
 CONTACT_PURPOSE = "Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)"
-ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "rqth", "cadre", "commune")
+ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "metier", "rqth", "cadre", "commune")
 ANSWERS_COOKIE = "spro_aiguillage"
 ANSWERS_SALT = "spro.aiguillage.reponses"
 ANSWERS_MAX_AGE = 2 * 3600  # seconds; the cookie itself ends with the browser session
@@ -90,7 +90,7 @@ def start(request):
     return render(request, "aiguillage/start.html", {"form": form})
 
 
-def _summary(situation: dict, commune) -> list[str]:
+def _summary(situation: dict, commune, occupation=None) -> list[str]:
     lines = []
     if "age" in situation:
         lines.append(f"{situation['age']} ans")
@@ -100,6 +100,8 @@ def _summary(situation: dict, commune) -> list[str]:
         lines.append(BESOINS[situation["besoin"]])
     if "secteur" in situation:
         lines.append(f"Secteur : {SECTEURS[situation['secteur']]}")
+    if occupation is not None:
+        lines.append(f"Métier : {occupation.label}")
     if situation.get("rqth"):
         lines.append("Reconnaissance de travailleur handicapé")
     if situation.get("cadre"):
@@ -173,7 +175,7 @@ def answer(request):
         "networks": _network_items(engine, result.networks, result.places, commune),
         "commune": commune,
         "commune_text": form.cleaned_data.get("commune") or "",
-        "summary": _summary(situation, commune),
+        "summary": _summary(situation, commune, form.found_occupation()),
         "first_level": engine.first_level(situation.get("besoin")),
         **_map_context(result.places),
     }

@@ -275,50 +275,70 @@ def _referral_or_404(request, pk):
 @require_GET
 @member_required
 def detail(request, pk: int):
-    referral = _referral_or_404(request, pk)
+    return _detail_page(request, _referral_or_404(request, pk))
+
+
+def _detail_page(request, referral, failed: str = "", failed_form=None, status: int = 200):
+    """The referral page; after a refused answer, the form of that answer is drawn bound, in error, on the
+    shared pattern (summary focused, fields marked), and the others blank."""
     side = referral.side_of(request.user)
     show_contact = referral.contact_visible_to(request.user)
     show_free_texts = referral.has_free_texts()
     if show_contact or show_free_texts:
         purpose = READ_PURPOSE_REFERRAL if show_contact else READ_PURPOSE_TEXTS[side]
         PersonalDataAccess.record(request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, purpose)
+    answers = [
+        (
+            t,
+            failed_form
+            if t.name == failed and failed_form is not None
+            else TransitionForm(auto_id=f"%s-{t.name}"),
+        )
+        for t in referral.transitions_for(request.user)
+    ]
     context = {
         "referral": referral,
         "side": side,
         "show_contact": show_contact,
         "show_free_texts": show_free_texts,
-        "transitions": referral.transitions_for(request.user),
+        "transitions": answers,
         "history": referral.transitions.select_related("user", "refusal_reason"),
-        "transition_form": TransitionForm(),
         "besoin_label": BESOINS.get(referral.need, referral.need),
+        "answer_in_error": failed_form,  # for the page title (« Erreur : … »)
     }
-    return render(request, "orientations/detail.html", context)
+    return render(request, "orientations/detail.html", context, status=status)
 
 
 @require_POST
 @member_required
 def transition(request, pk: int, name: str):
     referral = _referral_or_404(request, pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        # Nothing happens with a comment that cannot be kept (too long, a NUL byte): say why.
-        problems = " ".join(" ".join(errors) for errors in form.errors.values())
-        messages.error(request, f"Commentaire ou motif refusé, rien n'a été enregistré : {problems}")
-        return redirect("orientations:detail", pk=referral.pk)
-    data = form.cleaned_data
-    try:
-        process_referral(
-            referral,
-            name,
-            user=request.user,
-            reason=data.get("comment", ""),
-            refusal_reason=data.get("refusal_reason"),
-        )
-    except InvalidTransition as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Orientation n° {referral.pk} : {referral.get_state_display().lower()}.")
-    return redirect("orientations:detail", pk=referral.pk)
+    form = TransitionForm(request.POST, auto_id=f"%s-{name}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            process_referral(
+                referral,
+                name,
+                user=request.user,
+                reason=data.get("comment", ""),
+                refusal_reason=data.get("refusal_reason"),
+            )
+        except InvalidTransition as error:
+            if name not in {t.name for t in referral.transitions_for(request.user)}:
+                # Not a mistake in the form: this answer is no longer possible (someone else answered).
+                messages.error(request, str(error))
+                return redirect("orientations:detail", pk=referral.pk)
+            field = "refusal_reason" if data.get("refusal_reason") is None and "motif" in str(error) else None
+            form.add_error(field, str(error))
+        else:
+            messages.success(
+                request, f"Orientation n° {referral.pk} : {referral.get_state_display().lower()}."
+            )
+            return redirect("orientations:detail", pk=referral.pk)
+    # Nothing was recorded: the page again, with this answer's form in error.
+    referral.refresh_from_db()
+    return _detail_page(request, referral, failed=name, failed_form=form, status=422)
 
 
 def _contact_request_or_404(request, pk):

@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -103,4 +104,10 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "portal/500.html", status=500)
+    """The 500 page. If it cannot be drawn with the request's context (the error may come from what the
+    context processors read), it is drawn from the template alone, never left to the WSGI server."""
+    try:
+        return render(request, "portal/500.html", status=500)
+    except Exception:  # noqa: BLE001 (whatever broke the page, the person must still get one)
+        html = loader.get_template("portal/500.html").render({"request": request})
+        return HttpResponse(html, status=500)

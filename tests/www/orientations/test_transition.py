@@ -1,5 +1,7 @@
 """Answering a referral with the buttons of its page (POST): the view only calls `process_referral()`."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -38,12 +40,32 @@ def test_it_refuses_with_a_reason(client, w):
     assert Referral.objects.get().refusal_reason == refusal_reason()
 
 
-def test_a_refusal_without_reason_shows_a_french_message(client, w):
+def test_a_refusal_without_reason_shows_the_form_in_error_on_the_shared_pattern(client, w):
     r = referral(w)
     login(client, w.bob)
-    response = client.post(url(r, "refuser"), follow=True)
-    assert "Choisissez un motif de refus dans la liste." in response.content.decode()
+    response = client.post(url(r, "refuser"))
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "<title>Erreur : 1 erreur – Orientation n°" in html
+    assert "data-spro-error-summary" in html
+    assert (
+        '<a href="#refusal_reason-refuser">Motif du refus : Choisissez un motif de refus dans la liste.</a>'
+        in html
+    )
+    [select] = re.findall(r'<select name="refusal_reason"[^>]*>', html)
+    assert 'aria-invalid="true"' in select and 'id="refusal_reason-refuser"' in select
     assert Referral.objects.get().state == "envoyee"
+
+
+def test_a_comment_that_cannot_be_kept_is_marked_and_nothing_is_recorded(client, w):
+    r = referral(w)
+    login(client, w.bob)
+    response = client.post(url(r, "accepter"), {"comment": "x" * 100_000})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<a href="#comment-accepter">Commentaire (facultatif) : ' in html
+    assert 'aria-invalid="true"' in html and "comment-accepter" in html
+    assert Referral.objects.get().state == "envoyee" and r.transitions.count() == 1
 
 
 def test_an_invalid_transition_shows_a_french_message(client, w):

@@ -23,6 +23,9 @@ class Command(BaseCommand):
             call_command("import-territories", stdout=self.stdout)
         if "load-demo" in get_commands():
             call_command("load-demo", stdout=self.stdout)
+        if "import-rome" in get_commands():
+            # The ROME 4.0 copy shipped with spro (métier search), loaded once; `spro import-rome` updates it.
+            call_command("import-rome", "--si-vide", stdout=self.stdout)
         created = 0
         for email, first, last, role, staff in DEMO_ACCOUNTS:
             user, was_created = User.objects.get_or_create(

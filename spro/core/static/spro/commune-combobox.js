@@ -9,6 +9,8 @@
 
   function enhance(group) {
     var url = group.getAttribute("data-commune-combobox");
+    // The same combobox serves other referentials (métiers): the query parameter it sends.
+    var param = group.getAttribute("data-combobox-param") || "commune";
     var input = group.querySelector("input.fr-input");
     var listbox = group.querySelector("[role=listbox]");
     var status = group.querySelector(".spro-combobox__status");
@@ -116,7 +118,7 @@
         say("", false);
         return;
       }
-      fetch(url + "?commune=" + encodeURIComponent(query), { headers: { Accept: "text/html" } })
+      fetch(url + "?" + param + "=" + encodeURIComponent(query), { headers: { Accept: "text/html" } })
         .then(function (response) {
           return response.ok ? response.text() : "";
         })

@@ -1,8 +1,9 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from spro.directory.interop import ExportFailed, export_directory
+from spro.directory.interop import ExportFailed, export_directory, summarise_warnings
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("directory", metavar="DOSSIER", help="dossier où écrire les fichiers")
 
     def handle(self, *args, directory, **options):
+        started = time.perf_counter()
         try:
             warnings = []
             structures, services = export_directory(Path(directory), warnings)
@@ -24,8 +26,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Impossible d'écrire dans {directory} : {error.strerror}.", returncode=2
             ) from error
-        for warning in warnings:
-            self.stderr.write(f"Attention : {warning}")
+        for line in summarise_warnings(warnings):
+            self.stderr.write(f"Attention : {line}")
         self.stdout.write(
-            f"{structures} structure(s) (lieux d'accueil) et {services} service(s) exportés dans {directory}."
+            f"{structures} structure(s) (lieux d'accueil) et {services} service(s) exportés dans {directory} "
+            f"en {time.perf_counter() - started:.1f} s ; {len(warnings)} valeur(s) non exportée(s)."
         )

@@ -56,3 +56,6 @@ class Command(BaseCommand):
         # The labelling demonstration, when its app is installed (the directory does not import it).
         if "demo-labellisation" in get_commands():
             call_command("demo-labellisation", "--discret", stdout=self.stdout)
+        # A year of anonymous receptions, when the activity app is installed.
+        if "demo-activite" in get_commands():
+            call_command("demo-activite", stdout=self.stdout)

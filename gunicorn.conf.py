@@ -1,0 +1,30 @@
+"""gunicorn configuration of a spro server (README, « Mise en production »): `gunicorn -c gunicorn.conf.py`.
+
+Every value may be set from the environment. Defaults are for a 2-core machine: one process per core,
+each with threads, since a request mostly waits on the database. Nothing is kept in process memory that
+another process would need (sessions, rate limits and locks are in the database or the cache), so
+several servers may stand behind a load balancer.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "spro.wsgi:application"
+bind = os.environ.get("SPRO_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+threads = int(os.environ.get("SPRO_THREADS", "4"))
+# A request that takes longer than this is stuck: the worker is replaced (exports are built aside).
+timeout = int(os.environ.get("SPRO_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Workers are renewed after a number of requests, staggered, so that memory never creeps.
+max_requests = int(os.environ.get("SPRO_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Request lines come from spro itself (logger spro.requests, with duration and request id, without
+# personal data); gunicorn's access log would repeat them with the client's IP address.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Behind a reverse proxy that terminates TLS on the same machine.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

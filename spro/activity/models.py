@@ -1,0 +1,88 @@
+"""The anonymous reception log: one row per first-level reception (or per category of a group).
+
+Anonymous by construction: every text column holds a code from spro.activity.codes (or an external id
+restricted to a slug), so no column can hold a name or a free text about the person
+(tests/activity/test_models.py walks the fields to prove it).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from spro.activity import codes
+
+EDITABLE_DAYS = 30
+EXTERNAL_ID = RegexValidator(
+    r"^[A-Za-z0-9_.:-]{1,64}$", "Identifiant externe : lettres, chiffres, « _ . : - »."
+)
+
+
+def _choices(vocabulary: dict) -> list[tuple[str, str]]:
+    return list(vocabulary.items())
+
+
+class Reception(models.Model):
+    structure = models.ForeignKey("directory.Structure", on_delete=models.CASCADE, related_name="receptions")
+    site = models.ForeignKey(
+        "directory.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="receptions"
+    )
+    date = models.DateField("date", db_index=True)
+    mode = models.CharField("mode", max_length=20, choices=_choices(codes.MODES))
+    sexe = models.CharField("sexe", max_length=20, choices=_choices(codes.SEXES_LOG))
+    age_band = models.CharField("tranche d'âge", max_length=20, choices=_choices(codes.AGE_BANDS))
+    statut = models.CharField("statut", max_length=30, choices=_choices(codes.STATUTS_LOG))
+    need = models.CharField("demande", max_length=30, choices=_choices(codes.NEEDS_LOG))
+    # The INSEE code is the column (to_field): EPCI, département and zones follow from the commune.
+    commune = models.ForeignKey(
+        "territories.Commune",
+        on_delete=models.PROTECT,
+        to_field="code",
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="commune de résidence",
+    )
+    answer = models.CharField("réponse apportée", max_length=20, choices=_choices(codes.ANSWERS))
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    minutes = models.PositiveSmallIntegerField(
+        "temps passé (minutes)", null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    # A group entry (collective action) is one row per category with the number of people.
+    people = models.PositiveIntegerField(
+        "personnes", default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    external_id = models.CharField(
+        "identifiant externe", max_length=64, blank=True, default="", validators=[EXTERNAL_ID]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "accueil"
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="activity_reception_external_id_per_structure",
+            )
+        ]
+
+    def __str__(self):
+        return f"Accueil du {self.date:%d/%m/%Y} ({self.people} personne{'s' if self.people > 1 else ''})"
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "La date ne peut pas être dans le futur."})
+
+    def is_locked(self, now=None) -> bool:
+        """Past 30 days an entry no longer moves: the figures of a filed annual report must not change."""
+        return (now or timezone.now()) >= self.created_at + timedelta(days=EDITABLE_DAYS)

@@ -1,0 +1,218 @@
+"""Events of the SPRO agenda (issue 20). Times are stored aware (UTC in the database) and shown in
+Europe/Paris; a recurring event is not a thing here: each session is published as its own event
+(the forms refuse a recurrence rule, see `Event.clean`). Every change is kept in `EventChange`."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from spro.events import rules
+from spro.territories.geo import bounding_box
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+class Registration(models.TextChoices):
+    FREE = "libre", "Entrée libre"
+    EXTERNAL = "externe", "Inscription sur un autre site"
+    SPRO = "spro", "Inscription sur le site du SPRO"
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Tout public"
+    PROFESSIONALS = "professionnels", "Professionnels seulement"
+
+
+class State(models.TextChoices):
+    PENDING = "en-attente", "En attente de validation par la Région"
+    PUBLISHED = "publie", "Publié"
+    REFUSED = "refuse", "Refusé"
+    CANCELLED = "annule", "Annulé"
+
+
+class EventQuerySet(models.QuerySet):
+    def visible(self):
+        """Events anyone may see listed: published or cancelled (a cancelled event says so)."""
+        return self.filter(state__in=[State.PUBLISHED, State.CANCELLED])
+
+    def upcoming(self, now=None):
+        return self.filter(end__gt=now or timezone.now())
+
+    def in_box(self, latitude: float, longitude: float, radius_km: float):
+        """Events whose place lies in the bounding box of a circle (uses the `event_box` index)."""
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        return self.filter(
+            latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
+        )
+
+
+class Event(models.Model):
+    structure = models.ForeignKey(
+        "directory.Structure", on_delete=models.CASCADE, related_name="events", verbose_name="organisateur"
+    )
+    title = models.CharField("titre", max_length=200)
+    kind = models.CharField("type d'événement", max_length=30, choices=list(rules.KINDS.items()))
+    description = models.TextField("description", blank=True, max_length=5000)
+    start = models.DateTimeField("début")
+    end = models.DateTimeField("fin")
+    site = models.ForeignKey(
+        "directory.Site",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name="lieu d'accueil",
+    )
+    address = models.CharField("adresse", max_length=255, blank=True)
+    commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    online_url = models.URLField("lien de l'événement en ligne", blank=True)
+    publics = models.JSONField("publics", default=list, blank=True, validators=[rules.validate_publics])
+    themes = models.JSONField("thèmes", default=list, blank=True, validators=[rules.validate_themes])
+    rome_domains = models.JSONField(
+        "domaines de métiers (ROME)", default=list, blank=True, validators=[rules.validate_rome_domains]
+    )
+    accessibility = models.JSONField(
+        "accessibilité", default=list, blank=True, validators=[rules.validate_accessibility]
+    )
+    partners = models.CharField("organisateurs et partenaires", max_length=500, blank=True)
+    registration = models.CharField(
+        "inscription", max_length=10, choices=Registration.choices, default=Registration.FREE
+    )
+    registration_url = models.URLField("lien d'inscription", blank=True)
+    capacity = models.PositiveIntegerField("nombre de places", null=True, blank=True)
+    audience = models.CharField(
+        "public visé", max_length=20, choices=Audience.choices, default=Audience.PUBLIC
+    )
+    state = models.CharField("état", max_length=20, choices=State.choices, default=State.PUBLISHED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Denormalised for search ("|code|code|"), kept in sync by `save()`: JSON containment is not
+    # portable to SQLite. A domaine professionnel also indexes its grand domaine letter.
+    publics_index = models.CharField(max_length=500, editable=False, default="")
+    themes_index = models.CharField(max_length=500, editable=False, default="")
+    domains_index = models.CharField(max_length=500, editable=False, default="")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        verbose_name = "événement"
+        indexes = [
+            # The agenda lists in start order and stops at a page: walking this index avoids a sort (an index
+            # on (state, end) made SQLite sort every upcoming event instead).
+            models.Index(fields=["start", "id"], name="event_start"),
+            models.Index(fields=["latitude", "longitude"], name="event_box"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.publics_index = _index(self.publics)
+        self.themes_index = _index(self.themes)
+        self.domains_index = _index(sorted({code[:1] for code in self.rome_domains} | set(self.rome_domains)))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "publics_index",
+                "themes_index",
+                "domains_index",
+            }
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = "La fin doit venir après le début."
+        if not self.site_id and not self.commune_id and not self.online_url:
+            errors["commune"] = (
+                "Indiquez un lieu (un de vos lieux, ou une adresse et une commune) ou un lien en ligne."
+            )
+        if self.site_id and self.structure_id and self.site.structure_id != self.structure_id:
+            errors["site"] = "Ce lieu n'appartient pas à votre structure."
+        if self.registration == Registration.EXTERNAL and not self.registration_url:
+            errors["registration_url"] = "Indiquez le lien où s'inscrire."
+        if self.registration == Registration.SPRO and not self.capacity:
+            errors["capacity"] = "Indiquez le nombre de places."
+        if errors:
+            raise ValidationError(errors)
+
+    def locate(self):
+        """Coordinates from the site, else from the commune of the territorial referential."""
+        if self.site_id:
+            self.latitude, self.longitude = self.site.latitude, self.site.longitude
+            self.commune_id = self.site.commune_id
+            if not self.address:
+                self.address = self.site.address
+        elif self.commune_id:
+            self.latitude, self.longitude = self.commune.latitude, self.commune.longitude
+        else:
+            self.latitude = self.longitude = None
+
+    @property
+    def start_local(self):
+        return timezone.localtime(self.start, PARIS)
+
+    @property
+    def end_local(self):
+        return timezone.localtime(self.end, PARIS)
+
+    @property
+    def is_cancelled(self):
+        return self.state == State.CANCELLED
+
+    def places_left(self):
+        if self.registration != Registration.SPRO or self.capacity is None:
+            return None
+        return max(self.capacity - self.attendees.count(), 0)
+
+
+def _index(codes) -> str:
+    return f"|{'|'.join(codes)}|" if codes else ""
+
+
+class Attendee(models.Model):
+    """A person registered on spro for an event: name and e-mail only, with consent; purged once the
+    event is over (`spro purge-evenements`)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendees")
+    name = models.CharField("nom", max_length=150)
+    email = models.EmailField("courriel")
+    consented_at = models.DateTimeField("consentement donné le")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inscrit"
+        constraints = [models.UniqueConstraint(fields=["event", "email"], name="attendee_once")]
+
+    def __str__(self):
+        return f"{self.name} ({self.event})"
+
+
+class EventChange(models.Model):
+    """History of an event: who did what, when, and what changed."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="changes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=30)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "modification d'événement"
+
+    def __str__(self):
+        return f"{self.event} : {self.action}"

@@ -1,0 +1,176 @@
+"""Running spro as a hosting team would: the health endpoint, one log line per request without personal
+data, and a French 503 while the database is away, with service back by itself when it returns."""
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_the_health_endpoint_says_ok_and_nothing_else_when_database_and_cache_answer(client):
+    response = client.get("/sante/")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_request_is_logged_on_one_line_with_its_pattern_status_and_duration_but_no_query(client, caplog):
+    with caplog.at_level(logging.INFO, logger="spro.requests"):
+        response = client.get("/lieux/987654321/", {"courriel": "lea@example.org"})
+    assert response.status_code == 404
+    [record] = [r for r in caplog.records if r.name == "spro.requests"]
+    line = record.getMessage()
+    assert line.startswith("GET /lieux/<int:site_id>/ 404 ")
+    assert line.endswith("ms")
+    assert "987654321" not in line and "lea@example.org" not in line and "127.0.0.1" not in line
+    assert record.request_id == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_a_request_id_from_the_proxy_is_kept_and_a_malformed_one_replaced(client):
+    assert (
+        client.get("/sante/", headers={"X-Request-ID": "lb-0123456789ab"})["X-Request-ID"]
+        == "lb-0123456789ab"
+    )
+    replaced = client.get("/sante/", headers={"X-Request-ID": "<script>\n"})["X-Request-ID"]
+    assert replaced != "<script>\n" and len(replaced) == 16
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SwitchableLink:
+    """A TCP relay to PostgreSQL that can be cut (the database "stops": connections dropped, new ones
+    refused) and restored, on the same port, as a database restart or failover looks to spro."""
+
+    def __init__(self, target_port: int):
+        self.target = ("127.0.0.1", target_port)
+        self.port = _free_port()
+        self.sockets: list[socket.socket] = []
+        self.listener = None
+
+    def up(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(16)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def down(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
+        except OSError:
+            pass
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+        self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+
+
+def _get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.django_db
+def test_with_the_database_stopped_answers_are_a_french_503_and_service_comes_back(settings, tmp_path):
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+    except OSError:
+        pytest.skip(
+            "PostgreSQL absent sur 127.0.0.1:5432 : le test d'indisponibilité de la base en a besoin."
+        )
+    on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    # On a PostgreSQL run the server reads the migrated test database; on SQLite, the `test` database.
+    database = settings.DATABASES["default"]["NAME"] if on_postgresql else "test"
+    link = SwitchableLink(5432)
+    link.up()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://root@127.0.0.1:{link.port}/{database}",
+        "DATABASE_CONN_MAX_AGE": "60",  # persistent connections: the broken one must be replaced
+        "DEBUG": "0",
+        "SPRO_HTTPS": "0",
+        "SPRO_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "server.log").open("wb"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert _get(base + "/sante/")[0] == 200
+                break
+            except (OSError, AssertionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+        link.down()
+        status, headers, body = _get(base + "/mentions-legales/")
+        assert status == 503
+        assert headers["Retry-After"] == "30"
+        assert "Service momentanément indisponible" in body and "Internal Server Error" not in body
+        status, headers, body = _get(base + "/api/v1/lieux?commune=31555")
+        assert (status, headers["Content-Type"]) == (503, "application/json"), body[:200]
+        assert "momentanément indisponible" in json.loads(body)["detail"]
+        assert _get(base + "/sante/")[:1] == (503,)
+
+        link.up()
+        assert _get(base + "/sante/")[0] == 200
+        if on_postgresql:
+            assert _get(base + "/mentions-legales/")[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        link.down()
