@@ -125,6 +125,19 @@ MATRIX: dict[str, Entry] = {
     # Anyone checks an attestation from its reference (structure A's label), and downloads it.
     "attestations:check": everyone(200, reference=ATTESTATION),
     "attestations:pdf": everyone(200, reference=ATTESTATION),
+    # Labelling, the applicant's side: members of the structure and Région staff read; acting on the
+    # dossier is for the structure's administrators; another structure's adviser gets a 404.
+    "labellisation:index": LOGGED_IN,
+    "labellisation:overview": row(LOGIN, 200, 200, 404, 200, 200),
+    "labellisation:application": row(LOGIN, 200, 200, 404, 200, 200),
+    "labellisation:step": row(LOGIN, 200, 200, 404, 200, 200, section="presentation"),
+    "labellisation:attachments": row(LOGIN, 200, 200, 404, 200, 200),
+    "labellisation:download": row(LOGIN, 200, 200, 404, 200, 200),
+    "labellisation:start": row(LOGIN, 200, 403, 404, 403, 403),
+    "labellisation:adhesion": row(LOGIN, 200, 403, 404, 403, 403),
+    "labellisation:report": row(LOGIN, 200, 200, 404, 200, 200),
+    "labellisation:submit": row(LOGIN, 405, 405, 405, 405, 405),
+    "labellisation:complete": row(LOGIN, 405, 405, 405, 405, 405),
     # Directory records of a structure (espace-pro/structures): members of the structure; the Région
     # reads every structure, its administrators edit them; the structure's administrator alone edits
     # the structure itself, advisers edit its sites and services.
@@ -215,6 +228,7 @@ def world(settings):
         "admin_region": accounts.region_admin(),
     }
     objects["label"] = _label(a, personas["admin_a"])
+    objects.update(_labelling(a, objects["label"], personas["admin_a"]))
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["invitation"] = Invitation.objects.create(
         structure=a,
@@ -295,6 +309,41 @@ def _label(structure, admin):
     )
 
 
+def _labelling(structure, label, admin):
+    """A draft dossier of structure A with one attachment, the current charter, a report due."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from spro.labels.models import AnnualReport, Application, Attachment, Charter, LabelPolicy
+
+    application = Application.objects.create(
+        pk=6001,
+        structure=structure,
+        region_code="76",
+        policy=LabelPolicy.objects.in_force("76"),
+        volets=["spro"],
+        created_by=admin,
+    )
+    content = b"%PDF-1.4\n%matrice\n"
+    attachment = Attachment(
+        pk=6101,
+        application=application,
+        code="statuts",
+        original_name="statuts.pdf",
+        kind="pdf",
+        size=len(content),
+        sha256="0" * 64,
+        uploaded_by=admin,
+    )
+    attachment.file.save("statuts.pdf", ContentFile(content), save=True)
+    charter = Charter.objects.create(
+        pk=6201, region_code="76", version=1, title="Charte SPRO", adopted_on=date(2026, 1, 15)
+    )
+    report = AnnualReport.objects.create(pk=6301, label=label, year=2026, due_on=date(2027, 3, 31))
+    return {"application": application, "attachment": attachment, "charter": charter, "report": report}
+
+
 def _contact_request(site):
     from spro.referrals.models import ContactRequest
 
@@ -323,6 +372,16 @@ OBJECT_FOR = {
     "structures:invitation_change": {"pk": "invitation"},
     "structures:site_create": {"pk": "structure"},
     "structures:service_create": {"pk": "site"},
+    "labellisation:overview": {"pk": "structure"},
+    "labellisation:start": {"pk": "structure"},
+    "labellisation:adhesion": {"pk": "structure", "charter_id": "charter"},
+    "labellisation:application": {"pk": "application"},
+    "labellisation:step": {"pk": "application"},
+    "labellisation:attachments": {"pk": "application"},
+    "labellisation:submit": {"pk": "application"},
+    "labellisation:complete": {"pk": "application"},
+    "labellisation:download": {"pk": "attachment"},
+    "labellisation:report": {"pk": "report"},
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from spro.core.guards import ALREADY_SENT_MESSAGE
 from spro.labels import workflow
@@ -80,7 +81,7 @@ def test_a_late_report_is_flagged_on_the_overview(labelled):
 def test_the_administrator_accepts_the_charter_in_spro_once(labelled, charter):
     client, structure, admin, _ = labelled
     overview = client.get(reverse("labellisation:overview", args=[structure.pk])).content.decode()
-    assert "pas encore signée" in overview, overview[overview.find("charte-titre"):][:800]
+    assert "pas encore signée" in overview, overview[overview.find("charte-titre") :][:800]
     url = reverse("labellisation:adhesion", args=[structure.pk, charter.pk])
     token = form_token(client, url)
     data = {
@@ -150,7 +151,7 @@ def test_the_annual_report_shows_what_spro_knows_then_is_signed_and_submitted(la
     url = reverse("labellisation:report", args=[report.pk])
     page = client.get(url).content.decode()
     assert "Orientations reçues : 1" in page
-    assert structure.sites.get().name in page
+    assert escape(structure.sites.get().name) in page
     refused = post_form(client, url, {"signatory_name": "Camille Martin", "signatory_function": "Directrice"})
     assert refused.status_code == 200
     assert "Le formulaire contient" in refused.content.decode()
