@@ -38,6 +38,7 @@ START_PAGES = [
     "/comptes/mot-de-passe-oublie/",
     "/espace-pro/",
     "/comptes/mon-compte/",
+    "/metiers/D1102/",  # a métier page and its « qui peut vous accompagner » form, deep in the browsing
 ]
 NOT_WALKED = ("/api/", "/admin/", "/static/", "/media/")
 # Forms that are not Django forms and answer with a message after a redirect, by the URL they post to.

@@ -282,8 +282,10 @@ def _detail_page(request, referral, failed: str = "", failed_form=None, status: 
     """The referral page; after a refused answer, the form of that answer is drawn bound, in error, on the
     shared pattern (summary focused, fields marked), and the others blank."""
     side = referral.side_of(request.user)
-    show_contact = referral.contact_visible_to(request.user)
-    show_free_texts = referral.has_free_texts()
+    # After a refused answer the page is drawn again without the person's details: a POST that records
+    # nothing must not write a read of personal data either (the details are one click away).
+    show_contact = referral.contact_visible_to(request.user) and failed_form is None
+    show_free_texts = referral.has_free_texts() and failed_form is None
     if show_contact or show_free_texts:
         purpose = READ_PURPOSE_REFERRAL if show_contact else READ_PURPOSE_TEXTS[side]
         PersonalDataAccess.record(request.user, PersonalDataAccess.RecordType.REFERRAL, referral.pk, purpose)
