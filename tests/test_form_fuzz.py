@@ -48,8 +48,8 @@ WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNOR
 # Personas tried in this order: the first one the matrix lets read the page (and post to it) is used.
 PERSONA_ORDER = ["admin_region", "admin_a", "conseiller_a", "anonyme", "instructeur", "conseiller_b"]
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
-# Posting to the logout ends the session; an attestation's PDF is a document, not a page with forms.
-NOT_FOLLOWED = {"accounts:logout", "attestations:pdf"}
+# Posting to the logout ends the session; an attestation's PDF and an attachment are documents, not pages.
+NOT_FOLLOWED = {"accounts:logout", "attestations:pdf", "labellisation:download"}
 
 
 @dataclass
