@@ -8,6 +8,7 @@ Tests marked `browser` are skipped, with a message, when /usr/bin/chromium is ab
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -40,6 +41,45 @@ RECOVERY_CODES: dict[str, list[str]] = {}
 # The environment of the browser tests' server (its database above all), for a test that must run a
 # management command against the same data (`run_in_server_env`).
 SERVER_ENVS: list[dict] = []
+
+
+DEMO_PASSWORD = "demo-spro-2026"
+
+
+def log_in(visit, email: str, check_form=None):
+    """Log `email` in on the shared server, enrolling a second factor the first time a Région agent
+    comes, or giving one of its recovery codes later. `check_form(url_name, form)`, if given, is called
+    on each second-factor form before it is filled (the form-error walk checks them in error)."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    page = visit.page
+    visit.goto("/comptes/connexion/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("networkidle")
+    if "/double-authentification/activer/" in page.url:
+        if check_form:
+            check_form("accounts:second_factor_setup", page.locator("form[method=post]").last)
+            visit.goto("/comptes/double-authentification/activer/")
+        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
+        mailed = re.findall(r"sur votre compte : (\d{6})", sent_emails())
+        page.get_by_label("Code reçu par courriel").fill(mailed[-1])
+        page.get_by_label("Code à 6 chiffres affiché par l'application").fill(
+            f"{totp(b32decode(secret)):06d}"
+        )
+        page.get_by_role("button", name="Activer").click()
+        page.wait_for_load_state("networkidle")
+        RECOVERY_CODES[email] = page.locator("#recovery-codes code").all_inner_texts()
+    elif "/connexion/double-authentification/" in page.url:
+        if check_form:
+            check_form("accounts:login_second_factor", page.locator("form[method=post]").first)
+        page.get_by_label("Code à 6 chiffres ou code de secours").fill(RECOVERY_CODES[email].pop())
+        page.get_by_role("button", name="Valider").click()
+        page.wait_for_load_state("networkidle")
+    assert "/comptes/connexion/" not in page.url, f"{email} n'a pas pu se connecter"
 
 
 def run_in_server_env(*command: str) -> str:

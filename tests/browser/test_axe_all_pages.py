@@ -10,20 +10,16 @@ what it answers, not by a list of names.
 """
 
 import json
-import re
-from base64 import b32decode
 from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django_otp.oath import totp
 
-from tests.browser.conftest import RECOVERY_CODES, Visit, run_in_server_env, sent_emails
+from tests.browser.conftest import Visit, log_in, run_in_server_env
 from tests.test_authorization_matrix import MATRIX, project_urls, url_for
 
 pytestmark = pytest.mark.browser
 
-DEMO_PASSWORD = "demo-spro-2026"
 # Who visits a page: the first persona of the matrix allowed to read it, as a demo account.
 VISITORS = {
     "anonyme": None,
@@ -85,26 +81,6 @@ print(json.dumps({
 def demo_objects(server_url):
     ids = json.loads(run_in_server_env("shell", "-c", SAMPLE_OBJECTS).strip().splitlines()[-1])
     return {kind: SimpleNamespace(pk=pk) for kind, pk in ids.items()}
-
-
-def log_in(visit, email):
-    page = visit.page
-    visit.goto("/comptes/connexion/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
-    if "/double-authentification/activer/" in page.url:  # the Région's staff enrol a second factor
-        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-        mailed = re.findall(r"sur votre compte : (\d{6})", sent_emails())
-        page.get_by_label("Code reçu par courriel").fill(mailed[-1])
-        page.get_by_label("Code à 6 chiffres affiché par l'application").fill(
-            f"{totp(b32decode(secret)):06d}"
-        )
-        page.get_by_role("button", name="Activer").click()
-        page.wait_for_load_state("networkidle")
-        RECOVERY_CODES[email] = page.locator("#recovery-codes code").all_inner_texts()
-    assert "/comptes/connexion/" not in page.url, f"{email} n'a pas pu se connecter"
 
 
 @pytest.fixture(scope="session")

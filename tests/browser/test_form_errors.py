@@ -12,15 +12,14 @@ axe finds no violation in the error state.
 
 import json
 import re
-from base64 import b32decode
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import Resolver404, resolve
-from django_otp.oath import totp
 
-from tests.browser.conftest import RECOVERY_CODES, sent_emails
+from tests.browser.conftest import RECOVERY_CODES
+from tests.browser.conftest import log_in as conftest_log_in
 from tests.test_authorization_matrix import MATRIX, project_urls
 
 pytestmark = pytest.mark.browser
@@ -66,30 +65,8 @@ def url_name(path: str) -> str | None:
 
 
 def log_in(visit, email: str):
-    page = visit.page
-    visit.goto("/comptes/connexion/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("networkidle")
-    if "/double-authentification/activer/" in page.url:
-        # The second-factor set-up form, in error first, then filled.
-        check_error_state(visit, "accounts:second_factor_setup", page.locator("form[method=post]").last)
-        visit.goto("/comptes/double-authentification/activer/")
-        secret = page.locator("#totp-secret").inner_text().replace(" ", "")
-        mailed = re.findall(r"sur votre compte : (\d{6})", sent_emails())
-        page.get_by_label("Code reçu par courriel").fill(mailed[-1])
-        page.get_by_label("Code à 6 chiffres affiché par l'application").fill(
-            f"{totp(b32decode(secret)):06d}"
-        )
-        page.get_by_role("button", name="Activer").click()
-        page.wait_for_load_state("networkidle")
-        SECOND_FACTOR[email] = page.locator("#recovery-codes code").all_inner_texts()
-    elif "/connexion/double-authentification/" in page.url:
-        check_error_state(visit, "accounts:login_second_factor", page.locator("form[method=post]").first)
-        page.get_by_label("Code à 6 chiffres ou code de secours").fill(SECOND_FACTOR[email].pop())
-        page.get_by_role("button", name="Valider").click()
-        page.wait_for_load_state("networkidle")
+    """The shared log-in, with each second-factor form checked in error on the way."""
+    conftest_log_in(visit, email, check_form=lambda name, form: check_error_state(visit, name, form))
 
 
 def walk(visit, persona: str) -> dict[str, str]:
