@@ -310,7 +310,7 @@ def _label(structure, admin):
 
 
 def _labelling(structure, label, admin):
-    """A draft dossier of structure A with one attachment, the current charter, a report due."""
+    """A draft dossier of the structure with one attachment, the current charter, a report due."""
     from datetime import date
 
     from django.core.files.base import ContentFile
@@ -337,10 +337,13 @@ def _labelling(structure, label, admin):
         uploaded_by=admin,
     )
     attachment.file.save("statuts.pdf", ContentFile(content), save=True)
-    charter = Charter.objects.create(
+    # The charter and the report may already exist where the demo was loaded (the browser walk).
+    charter = Charter.objects.filter(region_code="76", version=1).first() or Charter.objects.create(
         pk=6201, region_code="76", version=1, title="Charte SPRO", adopted_on=date(2026, 1, 15)
     )
-    report = AnnualReport.objects.create(pk=6301, label=label, year=2026, due_on=date(2027, 3, 31))
+    report = AnnualReport.objects.filter(label=label, year=2026).first() or AnnualReport.objects.create(
+        pk=6301, label=label, year=2026, due_on=date(2027, 3, 31)
+    )
     return {"application": application, "attachment": attachment, "charter": charter, "report": report}
 
 

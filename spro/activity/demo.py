@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from spro.activity import codes
 from spro.activity.models import Reception
-from spro.directory.models import Structure
+from spro.directory.models import Site
 from spro.territories.models import Commune
 
 PER_STRUCTURE = 240  # about one reception a working day
@@ -40,18 +40,21 @@ def generate(seed: int = 12, today=None) -> int:
     done = set(Reception.objects.values_list("structure_id", flat=True).distinct())
     rows = []
     communes_by_departement: dict[str, list[str]] = {}
-    for structure in (
-        Structure.objects.filter(is_demo=True)
-        .exclude(pk__in=done)
-        .order_by("pk")
-        .prefetch_related("sites__commune")
+    # Sites as plain rows, grouped by structure: a prefetch would put every commune code of a national
+    # demo directory in one query, deeper than SQLite's expression limit.
+    sites_by_structure: dict[int, list[tuple[int, str, str]]] = {}
+    for structure_id, site_id, commune_id, departement in (
+        Site.objects.filter(structure__is_demo=True)
+        .exclude(structure_id__in=done)
+        .order_by("structure_id", "pk")
+        .values_list("structure_id", "pk", "commune_id", "commune__departement_id")
     ):
-        sites = list(structure.sites.all())
-        if not sites or len(rows) >= MAX_ROWS:
-            continue
+        sites_by_structure.setdefault(structure_id, []).append((site_id, commune_id, departement))
+    for structure_id, sites in sites_by_structure.items():
+        if len(rows) >= MAX_ROWS:
+            break
         for _ in range(PER_STRUCTURE):
-            site = rng.choice(sites)
-            departement = site.commune.departement_id
+            site_id, site_commune, departement = rng.choice(sites)
             if departement not in communes_by_departement:
                 communes_by_departement[departement] = list(
                     Commune.objects.filter(departement_id=departement).values_list("code", flat=True)[:200]
@@ -59,11 +62,11 @@ def generate(seed: int = 12, today=None) -> int:
             nearby = communes_by_departement[departement]
             # Most people live near the site; some come from elsewhere or do not say.
             roll = rng.random()
-            commune = site.commune_id if roll < 0.4 else (rng.choice(nearby) if roll < 0.95 else None)
+            commune = site_commune if roll < 0.4 else (rng.choice(nearby) if roll < 0.95 else None)
             rows.append(
                 Reception(
-                    structure=structure,
-                    site=site,
+                    structure_id=structure_id,
+                    site_id=site_id,
                     date=today - timedelta(days=rng.randrange(365)),
                     mode=_pick(rng, MODE_WEIGHTS),
                     sexe=_pick(rng, SEXE_WEIGHTS),

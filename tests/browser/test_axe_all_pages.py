@@ -4,7 +4,8 @@ Pages are discovered like the authorisation matrix discovers URLs (tests/test_au
 every route that some persona may GET with a 200 is visited by the first persona allowed — anonymously
 for public pages, as the demo structure's administrator for member pages, as the Région's administrator
 for the back office — with path parameters filled by objects of the browser server's demo data (a
-referral and a contact request are added to the demo structure's site, as the demo has none). A route
+referral, a contact request and a draft labelling dossier are added to the demo structure, as the demo
+has none). A route
 whose answer is not a whole HTML page (JSON, CSV, a file, an HTML fragment, a redirect) is left out by
 what it answers, not by a list of names.
 """
@@ -54,7 +55,8 @@ SAMPLE_OBJECTS = """
 import json
 from spro.directory.models import Membership, Site, Structure
 from spro.referrals.models import ContactRequest, Referral
-from tests.test_authorization_matrix import _contact_request, _referral
+from spro.labels.models import Application, Attachment, Charter, AnnualReport, Label
+from tests.test_authorization_matrix import _contact_request, _label, _labelling, _referral
 
 membership = (
     Membership.objects.filter(user__email="structure@structure.demo", role=Membership.Role.ADMIN)
@@ -65,6 +67,18 @@ site = Site.objects.filter(structure=structure, is_active=True, services__isnull
 sender = Structure.objects.exclude(pk=structure.pk).order_by("pk").first()
 referral = Referral.objects.filter(pk=4001).first() or _referral(sender=sender, site=site)
 contact_request = ContactRequest.objects.filter(pk=5001).first() or _contact_request(site)
+# A draft labelling dossier of the demo structure, with an attachment and a report of its label.
+admin = membership.user
+if Application.objects.filter(pk=6001).exists():
+    labelling = {
+        "application": Application.objects.get(pk=6001),
+        "attachment": Attachment.objects.get(pk=6101),
+        "charter": Charter.objects.get(region_code="76", version=1),
+        "report": AnnualReport.objects.filter(label__structure=structure, year=2026).first(),
+    }
+else:
+    label = Label.objects.filter(structure=structure).order_by("pk").first() or _label(structure, admin)
+    labelling = _labelling(structure, label, admin)
 print(json.dumps({
     "structure": structure.pk,
     "site": site.pk,
@@ -73,6 +87,7 @@ print(json.dumps({
     "membership": membership.pk,
     "referral": referral.pk,
     "contact_request": contact_request.pk,
+    **{kind: obj.pk for kind, obj in labelling.items()},
 }))
 """
 

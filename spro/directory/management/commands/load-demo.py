@@ -58,4 +58,4 @@ class Command(BaseCommand):
             call_command("demo-labellisation", "--discret", stdout=self.stdout)
         # A year of anonymous receptions, when the activity app is installed.
         if "demo-activite" in get_commands():
-            call_command("demo-activite", stdout=self.stdout)
+            call_command("demo-activite", "--discret", stdout=self.stdout)
