@@ -32,7 +32,10 @@ def _volets() -> dict[str, str]:
 
 
 def _volets_text(codes, volets) -> str:
-    return ", ".join(volets.get(code, code) for code in codes or [])
+    """The French names of the volets `codes`, in the policy's order (unknown codes last, as they are)."""
+    codes = list(codes or [])
+    known = [label for code, label in volets.items() if code in codes]
+    return ", ".join(known + [code for code in codes if code not in volets])
 
 
 def _per_status(counts: dict) -> list[int]:
