@@ -43,7 +43,8 @@ def test_the_region_follows_its_members_and_filters_them_by_keyboard(visit):
     assert_no_axe_violation(visit)
     statuses = page.locator("#tableau-statuts tbody tr")
     assert statuses.count() == 4
-    by_law = int(page.locator("#tableau-statuts tbody tr", has_text="Membre de droit").locator("td").inner_text())
+    by_law_row = page.locator("#tableau-statuts tbody tr", has_text="Membre de droit")
+    by_law = int(by_law_row.locator("td").inner_text())
     assert by_law > 0
 
     link = page.locator("a[href*='export_statuts=csv']")
