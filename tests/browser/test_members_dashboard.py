@@ -63,7 +63,9 @@ def test_the_region_follows_its_members_and_filters_them_by_keyboard(visit):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Filtrer":
             break
-    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Filtrer"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert "statut=membre-de-droit" in page.url
     count = page.locator("#nombre-membres").inner_text()
