@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from spro.api.errors import ErrorOut
 from spro.core.spreadsheets import csv_writer
+from spro.labels.members import members
 from spro.labels.models import SproStatus
 from spro.labels.states import SproStatusCode
 
@@ -38,11 +39,6 @@ class MembresOut(Schema):
     items: list[MembreOut]
 
 
-def _members(statut: str | None = None):
-    rows = SproStatus.objects.members().select_related("structure").order_by("structure__name", "pk")
-    return rows.filter(status=statut) if statut else rows
-
-
 def membre_out(row: SproStatus) -> dict:
     return {
         "structure": row.structure.name,
@@ -62,7 +58,7 @@ def list_membres(
     par_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
 ):
     """Une entrée par structure active ayant un statut SPRO dans la Région, par ordre alphabétique."""
-    rows = _members(statut)
+    rows = members(statut)
     start = (page - 1) * par_page
     return Status(
         200,
@@ -93,7 +89,7 @@ def export_membres_csv(request):
     text = io.StringIO()
     writer = csv_writer(text)
     writer.writerow(COLUMNS)
-    for row in _members().iterator(chunk_size=2000):
+    for row in members().iterator(chunk_size=2000):
         item = membre_out(row)
         item["volets"] = "|".join(item["volets"])
         writer.writerow([item[name] or "" for name in COLUMNS])
