@@ -130,6 +130,7 @@ def _session_page(request, session, failed=None, failed_form=None, status=200):
             "candidates": candidates,
             "agenda_form": agenda_form,
             "minutes_form": minutes_form,
+            "failed_form": failed_form,  # counted in the page title (« Erreur : … »)
             "members": [line for line in session.members_present.splitlines() if line.strip()],
         },
         status=status,
@@ -188,6 +189,10 @@ def opinion(request, pk, application_pk):
                 application, session, data["value"], request.user, reasoning=data["reasoning"].strip()
             )
         except InvalidTransition as refusal:
+            if session.opinions.filter(application=application).exists():
+                # Not a mistake in the form: the session's opinion was recorded meanwhile (another tab).
+                messages.error(request, str(refusal))
+                return redirect(f"{session_url(session)}#dossier-{application.pk}")
             form.add_error(None, str(refusal))
         else:
             messages.success(
