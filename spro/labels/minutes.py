@@ -12,6 +12,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from spro.labels.models import CommitteeSession, Opinion
+from spro.labels.workflow import volets_text
 
 NO_OPINION = "Pas d'avis enregistré lors de cette séance."
 
@@ -19,10 +20,6 @@ NO_OPINION = "Pas d'avis enregistré lors de cette séance."
 def _text(value: str) -> str:
     """Free text as a reportlab paragraph: markup escaped, line breaks kept."""
     return escape(value).replace("\n", "<br/>")
-
-
-def volets_text(policy, codes) -> str:
-    return ", ".join(policy.volets.get(code, code) for code in codes)
 
 
 def agenda_rows(session: CommitteeSession) -> list[tuple]:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from spro.core.guards import ALREADY_SENT_MESSAGE
+from spro.core.guards import ALREADY_SENT_MESSAGE, EXPIRED_MESSAGE
 from spro.labels import committees, workflow
 from spro.labels.minutes import render_minutes
 from spro.labels.models import AgendaItem, ApplicationLog, Committee, CommitteeSession, Opinion
@@ -84,7 +84,7 @@ def post_opinion(client, session, application, value, reasoning="", token=None):
         {
             f"{prefix}-value": value,
             f"{prefix}-reasoning": reasoning,
-            "form_token": token or form_token(client, session_url(session)),
+            "form_token": form_token(client, session_url(session)) if token is None else token,
         },
     )
 
@@ -425,3 +425,27 @@ def test_a_long_minutes_pdf_runs_over_several_pages(agent):
     reader = PdfReader(io.BytesIO(render_minutes(session)))
     assert len(reader.pages) > 3
     assert "Membre 199" in " ".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize("token", ["", "forgé", "x\x00y", "a" * 100_000])
+def test_an_opinion_without_a_valid_token_redisplays_the_session_and_writes_nothing(staff, agent, token):
+    session = copil()
+    application = dossier(agent, "Jeton")
+    committees.add_to_agenda(session, application, agent)
+    response = post_opinion(staff, session, application, "favorable", "Motif", token=token)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert EXPIRED_MESSAGE.replace("'", "&#x27;") in page
+    assert "<h1>Séance COPIL SPRO du" in page and 'name="form_token"' in page
+    assert not Opinion.objects.exists()
+    application.refresh_from_db()
+    assert application.state == "en-instruction"
+
+
+def test_a_double_click_on_the_new_session_form_creates_one_session(staff):
+    url = reverse("comites:create")
+    data = {"committee": "copil-spro", "held_on": "2026-06-04", "form_token": form_token(staff, url)}
+    first, second = staff.post(url, data), staff.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert CommitteeSession.objects.count() == 1
