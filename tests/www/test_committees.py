@@ -449,3 +449,16 @@ def test_a_double_click_on_the_new_session_form_creates_one_session(staff):
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert CommitteeSession.objects.count() == 1
+
+
+def test_only_region_staff_plan_sessions_and_fill_agendas(agent):
+    application = dossier(agent, "Candidate")
+    member = application.structure.memberships.get().user
+    with pytest.raises(InvalidTransition, match="Seuls les agents de la Région"):
+        committees.plan_session("76", "copil-spro", date(2026, 6, 4), member)
+    session = copil()
+    with pytest.raises(InvalidTransition, match="Seuls les agents de la Région"):
+        committees.add_to_agenda(session, application, member)
+    with pytest.raises(InvalidTransition, match="Choisissez une instance nommée par la politique"):
+        committees.plan_session("76", "commission-omspp", date(2026, 6, 4), agent)
+    assert CommitteeSession.objects.count() == 1 and not AgendaItem.objects.exists()
