@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "spro.www.labellisation",
     "spro.www.metiers",
     "spro.www.members",
+    "spro.www.committees",
 ]
 
 MIDDLEWARE = [

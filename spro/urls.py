@@ -20,6 +20,7 @@ urlpatterns = [
     path("espace-pro/", include("spro.www.pro.urls")),
     path("region/orientations/", include("spro.www.orientations.region_urls")),
     path("region/membres/", include("spro.www.members.urls")),
+    path("region/comites/", include("spro.www.committees.urls")),
     path("region/", include("spro.www.region.urls")),
     path("attestations/", include("spro.www.attestations.urls")),
     path("api/v1/", api.urls),

@@ -198,6 +198,15 @@ MATRIX: dict[str, Entry] = {
     "region_orientations:indicators": REGION_STAFF,
     "region_orientations:audit_log": REGION_ADMIN,
     "region_orientations:person_requests": REGION_ADMIN,
+    # Committee sessions (/region/comites/): Région staff plan sessions, put dossiers on the agenda,
+    # record opinions and the minutes; the forms that write carry a one-time token (400 without).
+    "comites:index": REGION_STAFF,
+    "comites:create": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "comites:session": REGION_STAFF,
+    "comites:agenda_add": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "comites:opinion": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "comites:minutes": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "comites:minutes_pdf": REGION_STAFF,
 }
 
 
@@ -233,6 +242,7 @@ def world(settings):
     }
     objects["label"] = _label(a, personas["admin_a"])
     objects.update(_labelling(a, objects["label"], personas["admin_a"]))
+    objects["committee_session"] = _committee_session(objects["application"], personas["instructeur"])
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["invitation"] = Invitation.objects.create(
         structure=a,
@@ -351,6 +361,22 @@ def _labelling(structure, label, admin):
     return {"application": application, "attachment": attachment, "charter": charter, "report": report}
 
 
+def _committee_session(application, instructor):
+    """A session of the COPIL SPRO with the structure's dossier on its agenda."""
+    from datetime import date
+
+    from spro.labels.models import AgendaItem, Committee, CommitteeSession
+
+    committee, _ = Committee.objects.get_or_create(
+        region_code="76", code="copil-spro", defaults={"name": "COPIL SPRO"}
+    )
+    session = CommitteeSession.objects.create(
+        pk=6401, committee=committee, held_on=date(2026, 6, 4), place="Hôtel de Région", created_by=instructor
+    )
+    AgendaItem.objects.create(session=session, application=application, added_by=instructor)
+    return session
+
+
 def _contact_request(site):
     from spro.referrals.models import ContactRequest
 
@@ -389,6 +415,11 @@ OBJECT_FOR = {
     "labellisation:complete": {"pk": "application"},
     "labellisation:download": {"pk": "attachment"},
     "labellisation:report": {"pk": "report"},
+    "comites:session": {"pk": "committee_session"},
+    "comites:agenda_add": {"pk": "committee_session"},
+    "comites:opinion": {"pk": "committee_session", "application_pk": "application"},
+    "comites:minutes": {"pk": "committee_session"},
+    "comites:minutes_pdf": {"pk": "committee_session"},
 }
 
 

@@ -48,8 +48,9 @@ WRITE = re.compile(r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)"?', re.IGNOR
 # Personas tried in this order: the first one the matrix lets read the page (and post to it) is used.
 PERSONA_ORDER = ["admin_region", "admin_a", "conseiller_a", "anonyme", "instructeur", "conseiller_b"]
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
-# Posting to the logout ends the session; an attestation's PDF and an attachment are documents, not pages.
-NOT_FOLLOWED = {"accounts:logout", "attestations:pdf", "labellisation:download"}
+# Posting to the logout ends the session; an attestation's PDF, an attachment and the minutes of a
+# committee session are documents, not pages.
+NOT_FOLLOWED = {"accounts:logout", "attestations:pdf", "labellisation:download", "comites:minutes_pdf"}
 
 
 @dataclass

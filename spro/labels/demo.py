@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from spro.directory.models import Membership, Structure
-from spro.labels import workflow
+from spro.labels import committees, workflow
 from spro.labels.models import Application, Charter, Committee, CommitteeSession, LabelPolicy
 from spro.labels.policy import PolicyError
 from spro.labels.status import refresh_status, set_region_status
@@ -159,7 +159,8 @@ def load(region_code: str | None = None) -> DemoResult:
         workflow.save_answers(application, {question["code"]: _answer(question, policy)}, applicant)
         application.refresh_from_db()
         workflow.complete(application, applicant, comment="Précision apportée.")
-        if stage == "complete":
+        if stage == "complete":  # on the session's agenda, awaiting its opinion
+            committees.add_to_agenda(session, application, instructor)
             continue
         opinion = {"refuse": "defavorable", "ajourne": "ajournement"}.get(stage, "favorable")
         workflow.give_opinion(application, session, opinion, instructor, "Avis motivé (démonstration).")

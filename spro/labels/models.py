@@ -458,6 +458,13 @@ class CommitteeSession(models.Model):
     members_present = models.TextField("membres présents", blank=True)
     minutes = models.TextField("relevé de décisions", blank=True)
     created_by = _user(verbose_name="créée par")
+    agenda = models.ManyToManyField(
+        Application,
+        through="AgendaItem",
+        related_name="agenda_sessions",
+        blank=True,
+        verbose_name="ordre du jour",
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -466,6 +473,26 @@ class CommitteeSession(models.Model):
 
     def __str__(self):
         return f"{self.committee} du {self.held_on:%d/%m/%Y}"
+
+
+class AgendaItem(models.Model):
+    """A dossier on the agenda of a session (examined in the order it was put there)."""
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="agenda_items")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="agenda_items")
+    added_by = _user(verbose_name="inscrit par")
+    added_at = models.DateTimeField("inscrit le", default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = "dossier à l'ordre du jour"
+        verbose_name_plural = "ordre du jour"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "application"], name="labels_agenda_item_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.application} — {self.session}"
 
 
 class Opinion(models.Model):

@@ -16,6 +16,7 @@ from spro.labels import emails
 from spro.labels.attestation import new_reference, render_pdf
 from spro.labels.models import (
     Adhesion,
+    AgendaItem,
     AnnualReport,
     Application,
     ApplicationLog,
@@ -376,6 +377,7 @@ def give_opinion(application: Application, session, value: str, user, reasoning:
             raise InvalidTransition("Cette séance a déjà rendu son avis sur ce dossier.")
     else:
         _move(application, "rendre-avis", user, comment=f"{session} : {Opinion.Value(value).label}")
+    AgendaItem.objects.get_or_create(session=session, application=application, defaults={"added_by": user})
     return Opinion.objects.create(
         session=session, application=application, value=value, reasoning=reasoning, given_by=user
     )

@@ -79,7 +79,11 @@ if Application.objects.filter(pk=6001).exists():
 else:
     label = Label.objects.filter(structure=structure).order_by("pk").first() or _label(structure, admin)
     labelling = _labelling(structure, label, admin)
+# The demo's committee session (its agenda holds dossiers with opinions and one awaiting its opinion).
+from spro.labels.models import CommitteeSession
+committee_session = CommitteeSession.objects.order_by("pk").first()
 print(json.dumps({
+    "committee_session": committee_session.pk,
     "structure": structure.pk,
     "site": site.pk,
     "service": site.services.order_by("pk").first().pk,

@@ -33,6 +33,9 @@ def test_the_demo_shows_the_whole_lifecycle(settings, region):
     assert {"membre-de-droit", "reconnu", "labellise", "partenaire-local"} <= statuses
     session = CommitteeSession.objects.get()
     assert Opinion.objects.filter(session=session).count() == 5
+    # Its agenda: the five dossiers with its opinion and the completed one awaiting it.
+    assert session.agenda.count() == 6
+    assert session.agenda.filter(opinions__isnull=True).get().state == "complete"
     assert Label.objects.count() == 2
     assert Adhesion.objects.count() == 2
     again = io.StringIO()

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from spro.www.committees import views
+
+app_name = "comites"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouvelle-seance/", views.create, name="create"),
+    path("seances/<int:pk>/", views.session_detail, name="session"),
+    path("seances/<int:pk>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
+    path("seances/<int:pk>/avis/<int:application_pk>/", views.opinion, name="opinion"),
+    path("seances/<int:pk>/releve/", views.minutes, name="minutes"),
+    path("seances/<int:pk>/proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
+]
