@@ -4,8 +4,8 @@ from ninja import NinjaAPI
 
 from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
-from spro.api.evenements import router as evenements_router
 from spro.api.errors import install_error_handlers
+from spro.api.evenements import router as evenements_router
 from spro.api.lieux import router as lieux_router
 from spro.api.membres import router as membres_router
 
@@ -14,7 +14,8 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Données ouvertes du Service Public Régional de l'Orientation : référentiel des communes, "
-        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte, membres du SPRO, agenda des événements."
+        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte, membres du SPRO, "
+        "agenda des événements."
     ),
     urls_namespace="api",
 )

@@ -96,9 +96,9 @@ def list_evenements(
     type: Text | None = Query(None, max_length=30, description="Code du type d'événement"),  # noqa: A002, B008
     public: Text | None = Query(None, max_length=30, description="Code du public (statut ou tranche d'âge)"),  # noqa: B008
     besoin: Text | None = Query(None, max_length=40, description="Code du besoin (thème)"),  # noqa: B008
-    domaine: Text | None = Query(
+    domaine: Text | None = Query(  # noqa: B008
         None, max_length=3, description="Domaine ROME : lettre, ou lettre et deux chiffres"
-    ),  # noqa: B008
+    ),
     du: Text | None = Query(None, max_length=10, description="À partir de ce jour (AAAA-MM-JJ)"),  # noqa: B008
     au: Text | None = Query(None, max_length=10, description="Jusqu'à ce jour inclus (AAAA-MM-JJ)"),  # noqa: B008
     page: int = Query(1, ge=1, le=MAX_PAGE),

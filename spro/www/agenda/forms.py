@@ -179,6 +179,16 @@ class EventForm(SproModelForm):
         choices=list(rules.ACCESSIBILITY.items()),
         widget=forms.CheckboxSelectMultiple,
     )
+    online_url = forms.URLField(
+        label="Lien de l'événement en ligne",
+        help_text="Pour un événement en ligne",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+    )
+    registration_url = forms.URLField(
+        label="Lien d'inscription", required=False, max_length=200, assume_scheme="https"
+    )
     capacity = forms.IntegerField(
         label="Nombre de places",
         help_text="Pour une inscription sur le site du SPRO",
@@ -221,7 +231,6 @@ class EventForm(SproModelForm):
         self.fields["site"].queryset = structure.sites.filter(is_active=True).order_by("name")
         self.fields["site"].empty_label = "Aucun de nos lieux"
         self.fields["site"].label = "Un de vos lieux d'accueil"
-        self.fields["online_url"].help_text = "Pour un événement en ligne"
         self.fields["registration"].choices = Registration.choices
         self.fields["audience"].choices = Audience.choices
         if self.instance.pk and not self.is_bound:
