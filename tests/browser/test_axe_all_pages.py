@@ -79,7 +79,12 @@ if Application.objects.filter(pk=6001).exists():
 else:
     label = Label.objects.filter(structure=structure).order_by("pk").first() or _label(structure, admin)
     labelling = _labelling(structure, label, admin)
+# An event of the demo structure that takes registrations, with one person registered.
+from spro.events.models import Event
+from tests.test_authorization_matrix import _event
+event = Event.objects.filter(pk=7001).first() or _event(structure)
 print(json.dumps({
+    "event": event.pk,
     "structure": structure.pk,
     "site": site.pk,
     "service": site.services.order_by("pk").first().pk,

@@ -253,6 +253,10 @@ class EventForm(SproModelForm):
 
 
 class CancelForm(SproForm):
+    confirm = forms.BooleanField(
+        label="Je confirme l'annulation de cet événement",
+        error_messages={"required": "Cochez la case pour confirmer l'annulation."},
+    )
     reason = forms.CharField(
         label="Motif de l'annulation",
         help_text="Affiché sur la page de l'événement",

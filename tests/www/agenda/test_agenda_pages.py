@@ -405,7 +405,9 @@ def test_a_member_edits_then_cancels_and_each_change_is_logged(adviser, cio):
     change = mine.changes.get(action="modification")
     assert change.detail["changes"]["title"] == ["Atelier CV", "Atelier CV et lettre"]
     assert (
-        adviser.post(f"/espace-pro/agenda/{mine.pk}/annuler/", {"reason": "Intervenant malade"}).status_code
+        adviser.post(
+            f"/espace-pro/agenda/{mine.pk}/annuler/", {"reason": "Intervenant malade", "confirm": "on"}
+        ).status_code
         == 302
     )
     mine.refresh_from_db()
