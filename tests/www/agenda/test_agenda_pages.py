@@ -460,3 +460,18 @@ def test_the_api_lists_events_with_the_same_filters(client):
     wrong = client.get("/api/v1/evenements?domaine=Z")
     assert wrong.status_code == 422 and wrong.json()["erreurs"][0]["champ"] == "domaine"
     assert client.get("/api/v1/evenements?type=%00").status_code == 422
+
+
+def test_the_professional_calendar_also_lists_pro_only_events(adviser, cio):
+    event("Forum public")
+    event("Rencontre du réseau", audience=Audience.PROFESSIONALS, kind="professionnels")
+    assert titles(adviser.get("/espace-pro/agenda/calendrier/")) == ["Forum public", "Rencontre du réseau"]
+    assert adviser.get("/api/v1/evenements").json()["total"] == 1  # the open data stays public
+
+
+def test_a_member_sees_the_events_of_their_structures(adviser, cio):
+    event("Le nôtre", owner=cio)
+    event("Celui des autres")
+    html = adviser.get("/espace-pro/agenda/").content.decode()
+    assert "Le nôtre" in html and "Celui des autres" not in html
+    assert f"/espace-pro/agenda/structures/{cio.pk}/nouveau/" in html
