@@ -54,7 +54,7 @@ def test_search_open_an_event_and_register_by_keyboard(visit):
         page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
     assert "domaine=C" in page.url
-    assert "1 événement à venir" in page.get_by_role("status").first.inner_text()
+    assert page.locator("#titre-resultats").inner_text() == "1 événement à venir"
     no_violations(page)
     link = page.get_by_role("link", name="Forum des métiers de la banque")
     link.focus()

@@ -6,6 +6,7 @@ from django import forms
 from spro.core.forms import SproForm, SproModelForm
 from spro.events import rules
 from spro.events.models import Audience, Event, Registration
+from spro.events.search import DEFAULT_RADIUS_KM
 from spro.territories.lookup import find_commune
 
 RADII_KM = (5, 10, 20, 30, 50, 100)
@@ -29,7 +30,6 @@ class SearchForm(SproForm):
         required=False,
         coerce=int,
         choices=[(r, f"{r} km") for r in RADII_KM],
-        initial=20,
         error_messages=_unknown("Cette distance"),
     )
     type = forms.ChoiceField(
@@ -68,6 +68,12 @@ class SearchForm(SproForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Date invalide : écrivez JJ/MM/AAAA."},
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("rayon"):
+            data = data.copy()
+            data["rayon"] = str(DEFAULT_RADIUS_KM)  # the list shows the radius the search uses
+        super().__init__(data, *args, **kwargs)
 
     def clean_commune(self):
         text = self.cleaned_data["commune"].strip()
