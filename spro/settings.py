@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "spro.www.metiers",
     "spro.www.members",
     "spro.www.committees",
+    "spro.www.agenda",
 ]
 
 MIDDLEWARE = [

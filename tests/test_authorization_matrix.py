@@ -207,6 +207,24 @@ MATRIX: dict[str, Entry] = {
     "comites:opinion": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "comites:minutes": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "comites:minutes_pdf": REGION_STAFF,
+    # Agenda (issue 20): public pages and feeds; an event of structure A takes registrations (a post
+    # without its one-time token is refused, 400). Members of the structure publish, edit, cancel; the
+    # attendees (personal data) are for its members only; the Région moderates.
+    "agenda:index": PUBLIC,
+    "agenda:feed": PUBLIC,
+    "agenda:structure_feed": PUBLIC,
+    "agenda:event": everyone(200, post=[400] * len(PERSONAS)),
+    "agenda:event_ics": PUBLIC,
+    "agenda:registered": PUBLIC,
+    "agenda_pro:index": LOGGED_IN,
+    "agenda_pro:calendar": LOGGED_IN,
+    "agenda_pro:create": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)),
+    "agenda_pro:edit": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 422, 422, DENIED, 403, 422)),
+    "agenda_pro:cancel": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 422, 422, DENIED, 403, 422)),
+    "agenda_pro:attendees": row(LOGIN, 200, 200, DENIED, 403, 403),
+    "agenda_region:moderation": REGION_STAFF,
+    "agenda_region:moderate": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 422, 422)),
+    "api:list_evenements": PUBLIC,
 }
 
 
@@ -244,6 +262,7 @@ def world(settings):
     objects.update(_labelling(a, objects["label"], personas["admin_a"]))
     objects["committee_session"] = _committee_session(objects["application"], personas["instructeur"])
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
+    objects["event"] = _event(a)
     objects["invitation"] = Invitation.objects.create(
         structure=a,
         email="invitee@a.test",
@@ -270,6 +289,29 @@ def _occupation():
             "search_text": " boulanger boulangere",
         },
     )
+
+
+def _event(structure):
+    """An upcoming event of structure A that takes registrations on spro, with one person registered."""
+    from spro.events import workflow
+    from spro.events.models import Event, Registration
+
+    start = timezone.now() + timedelta(days=30)
+    event = workflow.publish(
+        Event(
+            pk=7001,
+            structure=structure,
+            title="Forum de la matrice",
+            kind="forum",
+            start=start,
+            end=start + timedelta(hours=3),
+            commune_id=directory.TOULOUSE,
+            registration=Registration.SPRO,
+            capacity=10,
+        )
+    )
+    workflow.register(event, "Personne Test", "personne@matrice.test", consent=True)
+    return event
 
 
 def _referral(sender, site):
@@ -420,6 +462,15 @@ OBJECT_FOR = {
     "comites:opinion": {"pk": "committee_session", "application_pk": "application"},
     "comites:minutes": {"pk": "committee_session"},
     "comites:minutes_pdf": {"pk": "committee_session"},
+    "agenda:structure_feed": {"pk": "structure"},
+    "agenda:event": {"pk": "event"},
+    "agenda:event_ics": {"pk": "event"},
+    "agenda:registered": {"pk": "event"},
+    "agenda_pro:create": {"pk": "structure"},
+    "agenda_pro:edit": {"pk": "event"},
+    "agenda_pro:cancel": {"pk": "event"},
+    "agenda_pro:attendees": {"pk": "event"},
+    "agenda_region:moderate": {"pk": "event"},
 }
 
 

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
 from spro.api.errors import install_error_handlers
+from spro.api.evenements import router as evenements_router
 from spro.api.lieux import router as lieux_router
 from spro.api.membres import router as membres_router
 
@@ -13,7 +14,8 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Données ouvertes du Service Public Régional de l'Orientation : référentiel des communes, "
-        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte, membres du SPRO."
+        "annuaire des lieux d'accueil, aiguillage vers la deuxième porte, membres du SPRO, "
+        "agenda des événements."
     ),
     urls_namespace="api",
 )
@@ -22,3 +24,4 @@ api.add_router("/communes", communes_router, tags=["Communes"])
 api.add_router("/lieux", lieux_router, tags=["Annuaire"])
 api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])
 api.add_router("/membres", membres_router, tags=["Membres du SPRO"])
+api.add_router("/evenements", evenements_router, tags=["Agenda"])

@@ -82,8 +82,13 @@ else:
 # The demo's committee session (its agenda holds dossiers with opinions and one awaiting its opinion).
 from spro.labels.models import CommitteeSession
 committee_session = CommitteeSession.objects.order_by("pk").first()
+# An event of the demo structure that takes registrations, with one person registered.
+from spro.events.models import Event
+from tests.test_authorization_matrix import _event
+event = Event.objects.filter(pk=7001).first() or _event(structure)
 print(json.dumps({
     "committee_session": committee_session.pk,
+    "event": event.pk,
     "structure": structure.pk,
     "site": site.pk,
     "service": site.services.order_by("pk").first().pk,

@@ -59,3 +59,6 @@ class Command(BaseCommand):
         # A year of anonymous receptions, when the activity app is installed.
         if "demo-activite" in get_commands():
             call_command("demo-activite", "--discret", stdout=self.stdout)
+        # A season of events in the agenda, when the events app is installed.
+        if "demo-agenda" in get_commands():
+            call_command("demo-agenda", "--discret", stdout=self.stdout)

@@ -37,7 +37,7 @@
   element.setAttribute("role", "region");
   element.setAttribute(
     "aria-label",
-    many ? "Carte des lieux d'accueil (la liste de la page donne les mêmes informations)"
+    element.dataset.label ? element.dataset.label : many ? "Carte des lieux d'accueil (la liste de la page donne les mêmes informations)"
          : "Carte du lieu d'accueil (l'adresse est donnée sur la page)"
   );
 

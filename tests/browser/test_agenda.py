@@ -1,0 +1,95 @@
+"""The agenda by keyboard: an anonymous visitor searches the agenda (a métier domain filter), opens an
+event from the results and registers with name, e-mail and consent; axe finds nothing on the way."""
+
+import json
+import time
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import run_in_server_env
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "rules": {"target-size": {"enabled": True}},
+    "resultTypes": ["violations"],
+}
+# An event of a demo structure in a métier domain the demo season does not use (C: banque, assurance).
+MAKE_EVENT = """
+import json
+from datetime import timedelta
+from django.utils import timezone
+from spro.directory.models import Site
+from spro.events import workflow
+from spro.events.models import Event, Registration
+site = Site.objects.filter(structure__is_demo=True, is_active=True).order_by("pk").first()
+event = Event.objects.filter(title="Forum des métiers de la banque").first()
+if event is None:
+    start = timezone.now() + timedelta(days=40)
+    event = workflow.publish(Event(
+        structure=site.structure, title="Forum des métiers de la banque", kind="forum", start=start,
+        end=start + timedelta(hours=3), site=site, rome_domains=["C"], registration=Registration.SPRO,
+        capacity=40, description="Rencontrez les employeurs de la banque et de l'assurance.",
+    ))
+print(json.dumps({"event": event.pk}))
+"""
+
+
+def no_violations(page):
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_search_open_an_event_and_register_by_keyboard(visit):
+    event_id = json.loads(run_in_server_env("shell", "-c", MAKE_EVENT).strip().splitlines()[-1])["event"]
+    page = visit.page
+    visit.goto("/agenda/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Agenda de l'orientation"
+    no_violations(page)
+    page.get_by_label("Domaine de métiers (code ROME)").focus()
+    page.keyboard.type("C", delay=30)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "domaine=C" in page.url
+    assert page.locator("#titre-resultats").inner_text() == "1 événement à venir"
+    no_violations(page)
+    link = page.get_by_role("link", name="Forum des métiers de la banque")
+    link.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/agenda/{event_id}/")
+    assert page.locator('script[type="application/ld+json"]').count() == 1
+    no_violations(page)
+    page.get_by_label("Votre nom").focus()
+    page.keyboard.type("Camille Martin", delay=10)
+    page.keyboard.press("Tab")
+    page.keyboard.type(f"camille.{time.time_ns()}@exemple.fr", delay=5)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "consent"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "M'inscrire"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(f"/agenda/{event_id}/inscription-enregistree/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Vous êtes inscrit ou inscrite"
+    no_violations(page)
+    assert visit.console_errors == [] and visit.external_requests == []
+
+
+def test_a_registration_without_consent_shows_the_error_and_axe_finds_nothing(visit):
+    event_id = json.loads(run_in_server_env("shell", "-c", MAKE_EVENT).strip().splitlines()[-1])["event"]
+    page = visit.page
+    visit.goto(f"/agenda/{event_id}/")
+    page.get_by_label("Votre nom").fill("Camille")
+    page.get_by_label("Votre courriel").fill("camille@exemple.fr")
+    with page.expect_navigation():
+        page.get_by_role("button", name="M'inscrire").click()
+    page.wait_for_load_state("networkidle")
+    assert "acceptez que l'organisateur reçoive votre nom" in page.content()
+    no_violations(page)
