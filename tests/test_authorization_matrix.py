@@ -194,6 +194,9 @@ MATRIX: dict[str, Entry] = {
     "region_orientations:indicators": REGION_STAFF,
     "region_orientations:audit_log": REGION_ADMIN,
     "region_orientations:person_requests": REGION_ADMIN,
+    # Territorial coverage: open data by département; the Région's page with the white zones.
+    "api:get_couverture": PUBLIC,
+    "couverture:page": REGION_STAFF,
 }
 
 

@@ -12,8 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = coverage.compute()
+        sites = "1 lieu d'accueil actif" if result.sites == 1 else f"{result.sites} lieux d'accueil actifs"
         self.stdout.write(
-            f"Couverture calculée : {result.communes} communes, {result.sites} lieux d'accueil actifs, "
+            f"Couverture calculée : {result.communes} communes, {sites}, "
             f"{result.networks} réseaux et tout membre du SPRO, {result.rows} distances enregistrées "
             f"en {result.seconds:.1f} s."
         )
