@@ -10,7 +10,17 @@ class Command(BaseCommand):
         "(idempotent, à lancer chaque nuit)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--si-absente",
+            action="store_true",
+            dest="if_missing",
+            help="ne calcule rien (et n'écrit rien) si une couverture est déjà enregistrée (spro load-demo)",
+        )
+
+    def handle(self, *args, if_missing=False, **options):
+        if if_missing and coverage.latest_run():
+            return
         result = coverage.compute()
         sites = "1 lieu d'accueil actif" if result.sites == 1 else f"{result.sites} lieux d'accueil actifs"
         self.stdout.write(

@@ -59,3 +59,6 @@ class Command(BaseCommand):
         # A year of anonymous receptions, when the activity app is installed.
         if "demo-activite" in get_commands():
             call_command("demo-activite", "--discret", stdout=self.stdout)
+        # The territorial coverage of the demo directory, when the activity app is installed.
+        if "calculer-couverture" in get_commands():
+            call_command("calculer-couverture", "--si-absente", stdout=self.stdout)
