@@ -9,6 +9,11 @@ class CoverageFilterForm(SproForm):
     """The scope (a network, or any SPRO member) and the distance of the coverage page (GET)."""
 
     reseau = forms.ChoiceField(label="Réseau", required=False)
+    echelon = forms.ChoiceField(
+        label="Territoires du tableau",
+        required=False,
+        choices=[("departement", "Départements"), ("epci", "EPCI"), ("zone-emploi", "Zones d'emploi")],
+    )
     distance = forms.CharField(
         label="Distance maximale à un lieu d'accueil (km)",
         required=False,
@@ -31,6 +36,9 @@ class CoverageFilterForm(SproForm):
             return coverage.parse_distance(self.cleaned_data["distance"])
         except coverage.DistanceError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean_echelon(self):
+        return self.cleaned_data["echelon"] or "departement"
 
     def clean_reseau(self):
         code = self.cleaned_data["reseau"]

@@ -13,6 +13,7 @@ from spro.territories.models import Region
 from spro.www.coverage.forms import CoverageFilterForm
 
 WHITE_ZONES_SHOWN = 200
+LEVEL_LABELS = {"departement": "Département", "epci": "EPCI", "zone-emploi": "Zone d'emploi"}
 AREA_HEADERS = [
     "Code",
     "Département",
@@ -40,17 +41,19 @@ def coverage_page(request):
     valid = form.is_valid()
     network = form.cleaned_data.get("reseau") if valid else None
     distance = form.cleaned_data["distance"] if valid else coverage.DEFAULT_DISTANCE_KM
+    level = form.cleaned_data["echelon"] if valid else "departement"
+    level_label = LEVEL_LABELS[level]
     run = coverage.latest_run()
     rows, zones = [], []
     if valid and run:
-        rows = coverage.area_rows(network, distance, settings.SPRO_REGION)
+        rows = coverage.area_rows(network, distance, settings.SPRO_REGION, level)
         zones = coverage.white_zones(network, distance, settings.SPRO_REGION)
     scope = network.code if network else "tout-membre"
     # An unknown format raises UnknownFormat (a BadRequest): the French 400 page.
     if valid and "format" in request.GET:
         return table_response(
-            f"couverture-{scope}-{distance:g}km",
-            AREA_HEADERS,
+            f"couverture-{level}-{scope}-{distance:g}km",
+            [AREA_HEADERS[0], level_label, *AREA_HEADERS[2:]],
             [
                 [
                     r["code"],
@@ -81,6 +84,8 @@ def coverage_page(request):
         "network": network,
         "distance": distance,
         "rows": rows,
+        "level": level,
+        "level_label": level_label,
         "total": coverage.region_total(rows),
         "zones": zones[:WHITE_ZONES_SHOWN],
         "zone_count": len(zones),

@@ -118,3 +118,26 @@ def test_an_unknown_export_format_is_a_french_400(staff, computed):
 def test_before_any_computation_the_page_says_so(staff):
     html = staff.get(URL).content.decode()
     assert "La couverture n'a pas encore été calculée" in html
+
+
+def test_the_table_is_also_by_epci_or_zone_d_emploi(staff, computed):
+    toulouse = Commune.objects.select_related("epci").get(code=TOULOUSE)
+    html = staff.get(URL, {"echelon": "epci"}).content.decode()
+    assert "Population couverte par EPCI" in html
+    assert (
+        f'<th scope="row">{toulouse.epci.name} ({toulouse.epci_id})</th><td>{french(computed[TOULOUSE])}</td>'
+        in html
+    )
+    rows = list(
+        csv.reader(
+            io.StringIO(staff.get(URL, {"echelon": "epci", "format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][1] == "EPCI"
+    assert [toulouse.epci_id, toulouse.epci.name, str(computed[TOULOUSE])] == rows[
+        1 + [r[0] for r in rows[1:]].index(toulouse.epci_id)
+    ][:3]
+    assert staff.get(URL, {"echelon": "commune"}).status_code == 422
+    assert (
+        "Population couverte par zone d'emploi" in staff.get(URL, {"echelon": "zone-emploi"}).content.decode()
+    )
