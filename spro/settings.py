@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "spro.www.members",
     "spro.www.committees",
     "spro.www.agenda",
+    "spro.www.coverage",
 ]
 
 MIDDLEWARE = [

@@ -225,6 +225,9 @@ MATRIX: dict[str, Entry] = {
     "agenda_region:moderation": REGION_STAFF,
     "agenda_region:moderate": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 422, 422)),
     "api:list_evenements": PUBLIC,
+    # Territorial coverage: open data by département; the Région's page with the white zones.
+    "api:get_couverture": PUBLIC,
+    "couverture:page": REGION_STAFF,
 }
 
 

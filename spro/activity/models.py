@@ -86,3 +86,50 @@ class Reception(models.Model):
     def is_locked(self, now=None) -> bool:
         """Past 30 days an entry no longer moves: the figures of a filed annual report must not change."""
         return (now or timezone.now()) >= self.created_at + timedelta(days=EDITABLE_DAYS)
+
+
+class CoverageRun(models.Model):
+    """One computation of the territorial coverage (spro.activity.coverage); the latest is the one read."""
+
+    computed_at = models.DateTimeField("calculée le", default=timezone.now)
+    seconds = models.FloatField("durée (secondes)", default=0)
+    communes = models.PositiveIntegerField("communes", default=0)
+    sites = models.PositiveIntegerField("lieux d'accueil actifs", default=0)
+    networks = models.PositiveIntegerField("réseaux", default=0)
+    max_distance_km = models.FloatField("distance maximale calculée (km)")
+
+    class Meta:
+        verbose_name = "calcul de la couverture"
+        verbose_name_plural = "calculs de la couverture"
+        ordering = ["-computed_at", "-pk"]
+
+    def __str__(self):
+        return f"Couverture du {timezone.localtime(self.computed_at):%d/%m/%Y %H:%M}"
+
+
+class CommuneCoverage(models.Model):
+    """Distance from a commune to the nearest active site of a network (`network` empty: of any SPRO
+    member). `distance_km` is empty when no such site lies within the run's maximum distance."""
+
+    network = models.ForeignKey(
+        "directory.Network", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    # No index of their own: the two unique indexes below serve every read (and each index slows the
+    # nightly insert of ~700,000 rows).
+    commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    distance_km = models.FloatField("distance au lieu le plus proche (km)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "couverture d'une commune"
+        verbose_name_plural = "couverture des communes"
+        constraints = [
+            models.UniqueConstraint(fields=["network", "commune"], name="activity_coverage_network_commune"),
+            models.UniqueConstraint(
+                fields=["commune"], condition=models.Q(network=None), name="activity_coverage_member_commune"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} : {self.distance_km} km"

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
+from spro.api.couverture import router as couverture_router
 from spro.api.errors import install_error_handlers
 from spro.api.evenements import router as evenements_router
 from spro.api.lieux import router as lieux_router
@@ -25,3 +26,4 @@ api.add_router("/lieux", lieux_router, tags=["Annuaire"])
 api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])
 api.add_router("/membres", membres_router, tags=["Membres du SPRO"])
 api.add_router("/evenements", evenements_router, tags=["Agenda"])
+api.add_router("/couverture", couverture_router, tags=["Couverture territoriale"])
