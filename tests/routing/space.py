@@ -46,7 +46,7 @@ def pair_space():
         (False, True),
         (None, "femme"),
         (None, "aucun", "bac+5"),
-        (None, 4, 14),
+        (None, 14),
     ):
         yield situation(
             statut=statut,
