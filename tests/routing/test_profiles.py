@@ -103,7 +103,7 @@ def test_difference_says_in_french_what_the_profile_changes():
     assert "[source : 004_c442ee3deddd9a84.txt, « Des situations concrètes », situation 3" in text
     assert "Opérateur régional du CEP du 2024-01-01 au 2027-12-31 : Mon CEP par Avenir Actifs" in text
     occitanie = run("difference", "--region", "76")
-    assert "Règle ajoutée « decouvrir-metiers-cite » (réseau « cite-des-metiers », score 60)" in occitanie
+    assert "Règle ajoutée « decouvrir-metiers-cite » (réseau « cite-des-metiers », score 82)" in occitanie
     loire = run("difference", "--region", "52")
     assert "Règle retirée « e2c » (réseau « e2c »). L'E2C n'est pas signataire de la charte" in loire
     assert "Aucun profil livré pour la Région 28" in run("difference", "--region", "28")
