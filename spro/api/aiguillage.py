@@ -67,6 +67,9 @@ class NetworkOut(Schema):
     libelle: str
     raison: str = Field(description="Pourquoi ce réseau, en une phrase")
     source: str = Field(description="Texte de la charte ou de la loi sur lequel la règle s'appuie")
+    operateur: str | None = Field(
+        None, description="Opérateur régional du CEP en vigueur ce jour (réseau cep-actifs, selon le marché)"
+    )
 
 
 class PlaceOut(Schema):
@@ -90,6 +93,12 @@ class PlaceOut(Schema):
 class AnswerOut(Schema):
     reseaux: list[NetworkOut] = Field(description="Deuxièmes portes, la meilleure d'abord ; vide si aucune")
     lieux: list[PlaceOut] = Field(description="Lieux proches des réseaux recommandés (si commune donnée)")
+    premier_niveau: str = Field(
+        description=(
+            "Réponse de premier niveau en français (ce que la personne peut faire elle-même, avec les "
+            "ressources) ; jamais vide quand « reseaux » est vide"
+        )
+    )
 
 
 _situation_schema = SituationIn.model_json_schema()

@@ -6,12 +6,14 @@ so that thousands of situations take well under a second. `lieux` are looked up 
 is given (`places.py`).
 """
 
+import datetime
 import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from spro.routing.ruleset import MAX_NETWORKS, CompiledRuleSet, compile_rules, default_rules
+from spro.routing.profiles import CEP_NETWORK, shipped_regions, shipped_rules
+from spro.routing.ruleset import MAX_NETWORKS, CompiledRuleSet, compile_rules
 from spro.routing.situation import SituationError, parse_situation
 
 
@@ -22,9 +24,13 @@ class Recommendation:
     reason: str
     source: str
     rule: str
+    operator: str = ""  # the regional CEP operator in force on the day (cep-actifs only)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "libelle": self.label, "raison": self.reason, "source": self.source}
+        data = {"code": self.code, "libelle": self.label, "raison": self.reason, "source": self.source}
+        if self.operator:
+            data["operateur"] = self.operator
+        return data
 
 
 @dataclass
@@ -33,13 +39,32 @@ class Answer:
     networks: list[Recommendation]
     places: list[dict] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that decided
+    first_level: dict = field(default_factory=dict)  # {text, links}: the first-level answer
 
     @property
     def needs_second_door(self) -> bool:
         return bool(self.networks)
 
+    @property
+    def first_level_text(self) -> str:
+        """The French first-level answer. Without a second door: what the person can do by themselves
+        (the table's first-level text and its resources); with one: the resources to read before going."""
+        links = " ; ".join(f"{link['title']} ({link['url']})" for link in self.first_level.get("links", []))
+        if self.networks:
+            if not links:
+                return ""
+            return f"Avant de contacter {self.networks[0].label}, vous pouvez déjà consulter : {links}."
+        text = self.first_level.get("text", "").strip()
+        if links:
+            text = f"{text} Ressources : {links}."
+        return text
+
     def as_dict(self) -> dict:
-        return {"reseaux": [n.as_dict() for n in self.networks], "lieux": self.places}
+        return {
+            "reseaux": [n.as_dict() for n in self.networks],
+            "lieux": self.places,
+            "premier_niveau": self.first_level_text,
+        }
 
 
 class Engine:
@@ -60,6 +85,11 @@ class Engine:
     def first_level(self, besoin: str | None) -> dict:
         info = self.compiled.first_level
         return info.get(besoin or "") or info.get("default") or {}
+
+    def cep_operator(self, day: datetime.date | None = None) -> dict | None:
+        from spro.routing.profiles import cep_operator
+
+        return cep_operator(self.compiled.data, day)
 
     # -- deciding -------------------------------------------------------------------------------------
     def facts(self, situation: dict) -> dict:
@@ -91,8 +121,9 @@ class Engine:
             if current is None or rule.score > current.score:
                 best[rule.network] = rule
         ranked = sorted(best.values(), key=lambda r: (-r.score, r.order))
+        first_level = self.first_level(situation.get("besoin"))
         if not ranked or (stop is not None and stop.score >= ranked[0].score):
-            return Answer(situation, [], rules=[stop.id] if stop else [])
+            return Answer(situation, [], rules=[stop.id] if stop else [], first_level=first_level)
         first_door = situation.get("premiere_porte")
         if first_door:
             # Two doors at most: the first door is never proposed again as an alternative; when it is the
@@ -107,8 +138,14 @@ class Engine:
                 reason = reason.format(network=label, age=situation.get("age", ""))
             if i == 0 and rule.network == first_door and self.compiled.already_there:
                 reason = f"{reason} {self.compiled.already_there}"
-            networks.append(Recommendation(rule.network, label, reason, rule.source, rule.id))
-        return Answer(situation, networks, rules=[r.id for r in ranked])
+            operator = ""
+            if rule.network == CEP_NETWORK and self.compiled.data.get("cep_operators"):
+                found = self.cep_operator()
+                if found:
+                    operator = found["name"]
+                    reason = f"{reason} Opérateur en vigueur aujourd'hui : {operator}."
+            networks.append(Recommendation(rule.network, label, reason, rule.source, rule.id, operator))
+        return Answer(situation, networks, rules=[r.id for r in ranked], first_level=first_level)
 
     def route(self, data, places=None) -> Answer:
         """Parse then evaluate one situation; `places` (a `PlaceFinder`) adds the nearest sites."""
@@ -161,7 +198,8 @@ def _network_labels() -> dict[str, str]:
 
 
 def get_engine(region_code: str | None = None) -> Engine:
-    """The engine of the Région's active rule set, or of the default rules.
+    """The engine of the Région's active rule set, or of the rules shipped for the Région (the default
+    table changed by its profile, `profiles.py`; the default table alone for a Région without one).
 
     Two small queries per call (the active version, the network labels of the directory, so that a
     renamed network shows at once); the rules themselves are compiled once per version.
@@ -176,10 +214,12 @@ def get_engine(region_code: str | None = None) -> Engine:
     )
     # The creation time guards against a reused id (SQLite after a rollback) mapping to other rules.
     key = f"{region_code}:v{active[1]}#{active[0]}@{active[2].timestamp()}" if active else "default"
+    if not active and region_code in shipped_regions():
+        key = f"livre-{region_code}"
     compiled = _compiled.get(key)
     if compiled is None:
         with _lock:
-            rules = RuleSet.objects.get(pk=active[0]).rules if active else default_rules()
+            rules = RuleSet.objects.get(pk=active[0]).rules if active else shipped_rules(region_code)
             compiled = _compiled[key] = compile_rules(rules)
     return Engine(compiled, _network_labels(), key)
 

@@ -32,9 +32,25 @@ class RuleSetQuerySet(models.QuerySet):
             is_active=True,
         )
 
+    def install_shipped(self, region_code: str) -> "RuleSet | None":
+        """Publish the rules shipped for the Région (default + its profile) as version 1, when the
+        Région has no version yet (a new installation, `setup-demo`); None when it already has one.
+        A broken profile raises RuleSetError and nothing is published."""
+        from spro.routing.profiles import shipped_regions, shipped_rules
+
+        if self.filter(region_code=region_code).exists():
+            return None
+        rules = shipped_rules(region_code)
+        comment = (
+            "Profil livré avec spro (règles par défaut et profil de la Région)"
+            if region_code in shipped_regions()
+            else "Règles par défaut livrées avec spro"
+        )
+        return self.publish(region_code, rules, comment=comment)
+
     @transaction.atomic
     def deactivate(self, region_code: str) -> int:
-        """Go back to the default rules for the Région."""
+        """Go back to the rules shipped for the Région (default + its profile, or the default alone)."""
         return self.filter(region_code=region_code, is_active=True).update(is_active=False)
 
 

@@ -240,6 +240,11 @@ def test_setup_demo_twice_duplicates_nothing(settings):
     for output in (first.getvalue(), second.getvalue()):
         assert "structure@structure.demo (administrateur de la structure : " in output
         assert "conseiller@structure.demo (conseiller : " in output
+    # The aiguillage rules of the Région (default + its profile, issue 17) as version 1, once.
+    from spro.routing.models import RuleSet
+
+    assert "publiées en version 1 pour la Région 76" in first.getvalue()
+    assert list(RuleSet.objects.filter(region_code="76").values_list("version", "is_active")) == [(1, True)]
 
 
 def test_the_demo_directory_exports_its_e_mail_addresses_without_a_warning(settings, tmp_path, capsys):

@@ -40,9 +40,10 @@ def first_network(situation, region_code=None) -> str:
     return get_engine(region_code).route(situation).networks[0].code
 
 
-def test_without_a_rule_set_the_default_rules_apply(region):
+def test_without_a_rule_set_the_rules_shipped_for_the_region_apply(region):
     assert first_network(PUPIL) == "cio"
-    assert get_engine().version == "default"
+    assert get_engine().version == "livre-24"  # the default table changed by the Centre-Val de Loire profile
+    assert get_engine("28").version == "default"  # a Région without a shipped profile: the default table
 
 
 def test_publishing_a_rule_set_changes_the_answer_without_a_release(region, django_user_model):

@@ -13,8 +13,20 @@ from spro.routing.engine import Engine
 from spro.routing.ruleset import compile_rules, default_rules
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "scenarios" / "aiguillage-public.json"
+# The project's shared folder sits beside the main checkout (../shared) or beside the worktrees' folder.
+SHARED = next(
+    (
+        path
+        for path in (
+            ROOT.parent / "shared" / "scenarios" / "aiguillage-public.json",
+            ROOT.parent.parent / "shared" / "scenarios" / "aiguillage-public.json",
+        )
+        if path.exists()
+    ),
+    ROOT.parent / "shared" / "scenarios" / "aiguillage-public.json",
+)
 OWN = Path(__file__).with_name("domain_scenarios.json")
+RECODED = Path(__file__).with_name("shared_scenarios_recoded.json")
 
 
 def load(path: Path) -> list:
@@ -38,6 +50,30 @@ def check(scenario):
 @pytest.mark.skipif(not SHARED.exists(), reason=f"shared scenarios absent ({SHARED})")
 @pytest.mark.parametrize("scenario", load(SHARED), ids=lambda s: s["id"])
 def test_it_passes_the_shared_scenario(scenario):
+    check(scenario)
+
+
+def recoded() -> list:
+    """The shared scenarios as a person filling the questionnaire would code them (issue 17)."""
+    shared = {s["id"]: s for s in load(SHARED)}
+    codings = json.loads(RECODED.read_text(encoding="utf-8"))
+    codings.pop("_description")
+    return [
+        dict(shared[coding.get("base", key)], id=f"{key} (recodé)", situation=coding["situation"])
+        for key, coding in codings.items()
+        if coding.get("base", key) in shared
+    ]
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason=f"shared scenarios absent ({SHARED})")
+def test_every_shared_scenario_is_recoded():
+    codings = json.loads(RECODED.read_text(encoding="utf-8"))
+    assert {s["id"] for s in load(SHARED)} <= set(codings)
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason=f"shared scenarios absent ({SHARED})")
+@pytest.mark.parametrize("scenario", recoded(), ids=lambda s: s["id"])
+def test_it_passes_the_shared_scenario_as_a_person_codes_it(scenario):
     check(scenario)
 
 

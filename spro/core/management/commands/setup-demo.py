@@ -26,6 +26,9 @@ class Command(BaseCommand):
         if "import-rome" in get_commands():
             # The ROME 4.0 copy shipped with spro (métier search), loaded once; `spro import-rome` updates it.
             call_command("import-rome", "--si-vide", stdout=self.stdout)
+        if "regles-aiguillage" in get_commands():
+            # The aiguillage rules of SPRO_REGION (default + the Région's profile) as version 1.
+            call_command("regles-aiguillage", "installer", stdout=self.stdout)
         created = 0
         for email, first, last, role, staff in DEMO_ACCOUNTS:
             user, was_created = User.objects.get_or_create(

@@ -2,6 +2,11 @@
 
 A rule change needs no release: export the rules in force, edit the JSON, check it, publish it; the
 publication is a new version (the previous ones stay, for the record and to go back).
+
+A file may also be a Région profile (`rules/profiles/<region>.json`: changes to the default table):
+`verifier` and `publier` apply it to the default table first. `installer` publishes the rules shipped
+for the Région (default + profile) as version 1 when it has none; `difference` prints, in French, what
+the Région's profile changes from the default table.
 """
 
 import json
@@ -11,8 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from spro.routing import profiles
 from spro.routing.models import RuleSet
-from spro.routing.ruleset import RuleSetError, default_rules, validate
+from spro.routing.ruleset import RuleSetError, validate
 from spro.routing.situation import json_error_message
 
 
@@ -22,8 +28,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "action",
-            choices=["verifier", "publier", "exporter", "historique", "regles-par-defaut"],
-            help="verifier FICHIER | publier FICHIER | exporter | historique | regles-par-defaut",
+            choices=[
+                "verifier",
+                "publier",
+                "exporter",
+                "historique",
+                "regles-par-defaut",
+                "installer",
+                "difference",
+            ],
+            help=(
+                "verifier FICHIER | publier FICHIER | exporter | historique | regles-par-defaut | installer "
+                "| difference"
+            ),
         )
         parser.add_argument("fichier", nargs="?", help="Fichier JSON des règles (« - » : entrée standard).")
         parser.add_argument("--region", default=None, help="Code INSEE de la Région (défaut : SPRO_REGION).")
@@ -36,6 +53,13 @@ class Command(BaseCommand):
         region = region or settings.SPRO_REGION
         if action in ("verifier", "publier"):
             rules = self.read(fichier)
+            if isinstance(rules, dict) and "changes" in rules:  # a Région profile
+                try:
+                    rules = profiles.apply(rules)
+                except RuleSetError as error:
+                    raise CommandError(
+                        "Profil invalide :\n- " + "\n- ".join(error.errors), returncode=2
+                    ) from None
             errors = validate(rules)
             if errors:
                 raise CommandError("Règles invalides :\n- " + "\n- ".join(errors), returncode=2)
@@ -55,8 +79,35 @@ class Command(BaseCommand):
                 rules = found.rules
             else:
                 active = RuleSet.objects.active_for(region)
-                rules = active.rules if active else default_rules()
+                rules = active.rules if active else self.shipped(region)
             self.stdout.write(json.dumps(rules, ensure_ascii=False, indent=1))
+        elif action == "installer":
+            self.shipped(region)
+            installed = RuleSet.objects.install_shipped(region)
+            if installed is None:
+                self.stdout.write(
+                    f"Règles d'aiguillage de la Région {region} déjà publiées : rien à installer."
+                )
+            else:
+                kind = "profil de la Région" if region in profiles.shipped_regions() else "règles par défaut"
+                self.stdout.write(
+                    f"Règles d'aiguillage livrées ({kind}) publiées en version 1 pour la Région {region}."
+                )
+        elif action == "difference":
+            data = profiles.profile(region)
+            if data is None:
+                self.stdout.write(
+                    f"Aucun profil livré pour la Région {region} : "
+                    "les règles par défaut s'appliquent telles quelles."
+                )
+                return
+            self.shipped(region)
+            self.stdout.write(
+                f"Profil {data.get('name', region)} (Région {region}) : {len(data['changes'])} changement(s) "
+                "par rapport aux règles par défaut."
+            )
+            for line in profiles.describe(data):
+                self.stdout.write(line)
         elif action == "historique":
             rows = RuleSet.objects.filter(region_code=region).select_related("created_by")
             if not rows:
@@ -69,11 +120,19 @@ class Command(BaseCommand):
                 )
         else:
             count = RuleSet.objects.deactivate(region)
-            self.stdout.write(
-                "Les règles par défaut s'appliquent de nouveau."
-                if count
-                else "Les règles par défaut s'appliquaient déjà."
-            )
+            kind = "Les règles livrées (par défaut et profil de la Région)"
+            if region not in profiles.shipped_regions():
+                kind = "Les règles par défaut"
+            self.stdout.write(f"{kind} s'appliquent de nouveau." if count else f"{kind} s'appliquaient déjà.")
+
+    def shipped(self, region):
+        """The rules shipped for the Région; a broken profile stops the command (exit 2)."""
+        try:
+            return profiles.shipped_rules(region)
+        except RuleSetError as error:
+            raise CommandError(
+                f"Profil de la Région {region} invalide :\n- " + "\n- ".join(error.errors), returncode=2
+            ) from None
 
     def read(self, fichier):
         if not fichier:
