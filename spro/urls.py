@@ -19,6 +19,7 @@ urlpatterns = [
     path("espace-pro/labellisation/", include("spro.www.labellisation.urls")),
     path("espace-pro/", include("spro.www.pro.urls")),
     path("region/orientations/", include("spro.www.orientations.region_urls")),
+    path("region/labellisation/", include("spro.www.instruction.urls")),
     path("region/", include("spro.www.region.urls")),
     path("attestations/", include("spro.www.attestations.urls")),
     path("api/v1/", api.urls),

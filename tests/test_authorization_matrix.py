@@ -65,6 +65,8 @@ ATTESTATION = "SPRO-76-2026-MATR1X00"
 LOGGED_IN = row(LOGIN, 200, 200, 200, 200, 200)
 REGION_STAFF = row(LOGIN, 403, 403, 403, 200, 200)
 REGION_ADMIN = row(LOGIN, 403, 403, 403, 403, 200)
+INSTRUCTION_POST = (LOGIN, 403, 403, 403, 400, 400)
+INSTRUCTION_ACTION = row(LOGIN, 403, 403, 403, 405, 405, post=INSTRUCTION_POST)
 
 MATRIX: dict[str, Entry] = {
     # Public portal
@@ -194,6 +196,17 @@ MATRIX: dict[str, Entry] = {
     "region_orientations:indicators": REGION_STAFF,
     "region_orientations:audit_log": REGION_ADMIN,
     "region_orientations:person_requests": REGION_ADMIN,
+    # Instruction of labelling dossiers (/region/labellisation/): Région staff only; each action is a
+    # POST with its one-time token (without it: the dossier again, 400).
+    "instruction:queue": REGION_STAFF,
+    "instruction:dossier": REGION_STAFF,
+    "instruction:start": INSTRUCTION_ACTION,
+    "instruction:check": row(
+        *INSTRUCTION_ACTION.statuses.values(), post=INSTRUCTION_POST, criterion="tous-publics"
+    ),
+    "instruction:complement": INSTRUCTION_ACTION,
+    "instruction:decision": INSTRUCTION_ACTION,
+    "instruction:withdraw": INSTRUCTION_ACTION,
 }
 
 
@@ -366,6 +379,7 @@ def _contact_request(site):
 
 
 # Which object fills `pk` (or another id) in each namespace/name.
+INSTRUCTION_ACTIONS = ("dossier", "start", "check", "complement", "decision", "withdraw")
 OBJECT_FOR = {
     "annuaire:site": {"site_id": "site"},
     "aiguillage:contact": {"site_id": "site"},
@@ -385,6 +399,7 @@ OBJECT_FOR = {
     "labellisation:complete": {"pk": "application"},
     "labellisation:download": {"pk": "attachment"},
     "labellisation:report": {"pk": "report"},
+    **{f"instruction:{name}": {"pk": "application"} for name in INSTRUCTION_ACTIONS},
 }
 
 
