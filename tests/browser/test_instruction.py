@@ -84,7 +84,7 @@ def test_an_instructor_records_a_criterion_and_asks_for_a_complement_by_keyboard
     asked_label = page.locator(f"label[for='{asked.get_attribute('id')}']").inner_text()
     tab_to(page, "textarea[name='complement-comment']")
     page.keyboard.type("Précisez les publics que vous accueillez sans rendez-vous.")
-    tab_to(page, "main button[type=submit]:has-text('Demander le complément')")
+    tab_to(page, "form[action$='/complement/'] button[type=submit]")
     press_and_follow(page, "Enter")
     main = page.locator("main").inner_text()
     assert "Le complément est demandé" in page.content()
