@@ -51,6 +51,11 @@ MULTIPLE_INPUTS = ("radioselect", "checkboxselectmultiple")
 class SproBoundField(forms.BoundField):
     """A field rendered with the DSFR markup, its hint and its error tied to the input."""
 
+    def value(self):
+        # A refused NUL byte is not drawn back into the page (the message says what was wrong).
+        value = super().value()
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
     @property
     def template_name(self) -> str:
         # A field may draw itself (the site form's hours editor and postal-code feedback).

@@ -109,6 +109,8 @@ def constrained_fields(form):
             if not control.locator('option[value=""]').count():
                 continue
             control.select_option("")
+        elif kind == "file":
+            control.set_input_files([])
         else:
             control.fill("")
         emptied += 1
