@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "spro.www.committees",
     "spro.www.agenda",
     "spro.www.coverage",
+    "spro.www.instruction",
 ]
 
 MIDDLEWARE = [

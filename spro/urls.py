@@ -25,6 +25,7 @@ urlpatterns = [
     path("region/comites/", include("spro.www.committees.urls")),
     path("region/agenda/", include("spro.www.agenda.region_urls")),
     path("region/couverture/", include("spro.www.coverage.urls")),
+    path("region/labellisation/", include("spro.www.instruction.urls")),
     path("region/", include("spro.www.region.urls")),
     path("attestations/", include("spro.www.attestations.urls")),
     path("api/v1/", api.urls),

@@ -65,6 +65,8 @@ ATTESTATION = "SPRO-76-2026-MATR1X00"
 LOGGED_IN = row(LOGIN, 200, 200, 200, 200, 200)
 REGION_STAFF = row(LOGIN, 403, 403, 403, 200, 200)
 REGION_ADMIN = row(LOGIN, 403, 403, 403, 403, 200)
+INSTRUCTION_POST = (LOGIN, 403, 403, 403, 400, 400)
+INSTRUCTION_ACTION = row(LOGIN, 403, 403, 403, 405, 405, post=INSTRUCTION_POST)
 
 MATRIX: dict[str, Entry] = {
     # Public portal
@@ -228,6 +230,17 @@ MATRIX: dict[str, Entry] = {
     # Territorial coverage: open data by département; the Région's page with the white zones.
     "api:get_couverture": PUBLIC,
     "couverture:page": REGION_STAFF,
+    # Instruction of labelling dossiers (/region/labellisation/): Région staff only; each action is a
+    # POST with its one-time token (without it: the dossier again, 400).
+    "instruction:queue": REGION_STAFF,
+    "instruction:dossier": REGION_STAFF,
+    "instruction:start": INSTRUCTION_ACTION,
+    "instruction:check": row(
+        *INSTRUCTION_ACTION.statuses.values(), post=INSTRUCTION_POST, criterion="tous-publics"
+    ),
+    "instruction:complement": INSTRUCTION_ACTION,
+    "instruction:decision": INSTRUCTION_ACTION,
+    "instruction:withdraw": INSTRUCTION_ACTION,
 }
 
 
@@ -441,6 +454,7 @@ def _contact_request(site):
 
 
 # Which object fills `pk` (or another id) in each namespace/name.
+INSTRUCTION_ACTIONS = ("dossier", "start", "check", "complement", "decision", "withdraw")
 OBJECT_FOR = {
     "annuaire:site": {"site_id": "site"},
     "aiguillage:contact": {"site_id": "site"},
@@ -474,6 +488,7 @@ OBJECT_FOR = {
     "agenda_pro:cancel": {"pk": "event"},
     "agenda_pro:attendees": {"pk": "event"},
     "agenda_region:moderate": {"pk": "event"},
+    **{f"instruction:{name}": {"pk": "application"} for name in INSTRUCTION_ACTIONS},
 }
 
 
