@@ -33,7 +33,7 @@ def test_the_instructor_records_an_opinion_with_the_keyboard(visit):
     # The demo's completed dossier awaits the session's opinion.
     card = page.locator("section.fr-card", has=page.locator("form")).first
     structure = card.locator("h3").inner_text().split(". ", 1)[1]
-    card.get_by_role("link", name=re.compile("Lire le dossier")).focus()
+    card.get_by_role("link", name=re.compile("Instruire le dossier")).focus()
     page.keyboard.press("Tab")  # the first choice of the opinion
     page.keyboard.press("ArrowDown")  # « Avis défavorable »
     page.keyboard.press("ArrowUp")  # back to « Avis favorable »
