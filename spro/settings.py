@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "spro.www.attestations",
     "spro.www.labellisation",
     "spro.www.metiers",
+    "spro.www.activity",
 ]
 
 MIDDLEWARE = [

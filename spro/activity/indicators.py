@@ -68,3 +68,100 @@ def for_structure(structure, year: int) -> dict:
         "par_tranche_age": breakdown(queryset, "age_band"),
         "provenance": provenance(queryset, departements),
     }
+
+
+# --- the indicator pages: one table per dimension ------------------------------------------------------
+
+TABLES = {
+    "mois": "Personnes reçues par mois",
+    "mode": "Par mode d'accueil",
+    "sexe": "Par sexe",
+    "age_band": "Par tranche d'âge",
+    "statut": "Par statut",
+    "provenance": "Par provenance",
+    "epci": "Par EPCI de résidence",
+    "need": "Par demande",
+    "answer": "Par réponse apportée",
+}
+MONTHS_FR = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+PROVENANCE_LABELS = {
+    "dans_le_territoire": "Dans le territoire",
+    "hors_territoire": "Hors du territoire",
+    "inconnue": "Commune non précisée",
+}
+
+
+def by_month(queryset) -> dict:
+    """{"AAAA-MM": people}, months without receptions left out, in date order."""
+    from django.db.models.functions import TruncMonth
+
+    rows = queryset.annotate(month=TruncMonth("date")).values_list("month").annotate(n=Sum("people"))
+    found = {}
+    for month, n in rows.order_by("month"):
+        found[f"{month:%Y-%m}"] = n
+    return found
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS_FR[int(month) - 1]} {year}"
+
+
+def tables(queryset, departements: set[str]) -> list[dict]:
+    """Every table of an indicator page, unmasked: {"code", "title", "rows": [(code, label, people)]}.
+
+    The territory of the provenance table is `departements`; the EPCI table lists the EPCI of residence
+    of the people living in France (most first), without the commune-less entries."""
+    from spro.territories.models import Epci
+
+    result = []
+    months = by_month(queryset)
+    result.append({"code": "mois", "rows": [(k, month_label(k), n) for k, n in months.items()]})
+    for dimension, vocabulary in DIMENSIONS.items():
+        counts = breakdown(queryset, dimension)
+        result.append({"code": dimension, "rows": [(c, vocabulary[c], n) for c, n in counts.items()]})
+    origin = provenance(queryset, departements)
+    result.append(
+        {"code": "provenance", "rows": [(k, label, origin[k]) for k, label in PROVENANCE_LABELS.items()]}
+    )
+    names = dict(Epci.objects.filter(pk__in=[k for k in origin["par_epci"] if k]).values_list("pk", "name"))
+    epci_rows = sorted(origin["par_epci"].items(), key=lambda item: (-item[1], item[0]))
+    result.append(
+        {
+            "code": "epci",
+            "rows": [(k, names.get(k, "Sans EPCI") if k else "Sans EPCI", n) for k, n in epci_rows],
+        }
+    )
+    order = list(TABLES)
+    result.sort(key=lambda table: order.index(table["code"]))
+    for table in result:
+        table["title"] = TABLES[table["code"]]
+        table["total"] = sum(row[2] for row in table["rows"])
+    return result
+
+
+def masked(table: dict, limit: int | None = None) -> dict:
+    """The table as it may leave the structure: small cells (and those that would give them away by
+    subtraction from the total) are None, and the total None when it is itself under the threshold."""
+    from spro.activity.masking import mask_with_total
+
+    cells, total = mask_with_total({row[0]: row[2] for row in table["rows"]}, limit)
+    return {**table, "rows": [(c, label, cells[c]) for c, label, _n in table["rows"]], "total": total}
+
+
+def monthly_open_data(queryset):
+    """(month "AAAA-MM", département of the site, network code, people) rows, in that order: the open
+    data of the reception log, before masking."""
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        queryset.exclude(site=None)
+        .annotate(month=TruncMonth("date"))
+        .values_list("month", "site__commune__departement_id", "structure__network__code")
+        .annotate(n=Sum("people"))
+        .order_by("month", "site__commune__departement_id", "structure__network__code")
+    )
+    return [(f"{month:%Y-%m}", departement, network, n) for month, departement, network, n in rows]

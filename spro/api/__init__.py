@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from spro.api.activite import router as activite_router
 from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
 from spro.api.errors import install_error_handlers
@@ -22,3 +23,4 @@ api.add_router("/communes", communes_router, tags=["Communes"])
 api.add_router("/lieux", lieux_router, tags=["Annuaire"])
 api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])
 api.add_router("/membres", membres_router, tags=["Membres du SPRO"])
+api.add_router("/activite", activite_router, tags=["Activité"])
