@@ -214,7 +214,7 @@ def delete(request, pk):
     group_rows = (
         list(Reception.objects.filter(structure=structure, group=reception.group)) if reception.group else []
     )
-    form = DeleteForm(request.POST or None)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             if group_rows and request.POST.get("portee") == "groupe":
