@@ -274,16 +274,17 @@ def import_file(request):
 # --- indicators --------------------------------------------------------------------------------------
 
 
-def _export(request, tables, filename_stem, masked):
+def _export(request, tables, filename_stem):
     """The table named by a `format_<code>` parameter as a download, or None."""
     for table in tables:
         fmt = request.GET.get(f"format_{table['code']}")
         if fmt is None:
             continue
         headers = [table["title"], "Personnes reçues"]
-        rows = [[label, shown(value) if masked else value] for _code, label, value in table["rows"]]
+        # A masked cell is the text "< 5"; a visible one stays a number.
+        rows = [[label, shown(None) if value is None else value] for _code, label, value in table["rows"]]
         total = table["total"]
-        rows.append(["Total", shown(total) if masked else total])
+        rows.append(["Total", shown(None) if total is None else total])
         return table_response(f"{filename_stem}-{table['code']}", headers, rows, fmt, table["title"])
     return None
 
@@ -298,7 +299,7 @@ def structure_indicators(request):
     queryset = Reception.objects.filter(structure=structure, date__range=(start, end))
     departements = set(structure.sites.values_list("commune__departement_id", flat=True))
     tables = indicators.tables(queryset, departements)
-    download = _export(request, tables, f"accueils-structure-{structure.pk}", masked=False)
+    download = _export(request, tables, f"accueils-structure-{structure.pk}")
     if download is not None:
         return download
     status = 422 if form.is_bound and not form.is_valid() else 200
@@ -336,7 +337,7 @@ def region_indicators(request):
     if data.get("reseau"):
         queryset = queryset.filter(structure__network__code=data["reseau"])
     tables = [indicators.masked(t) for t in indicators.tables(queryset, departements)]
-    download = _export(request, tables, "accueils-region", masked=True)
+    download = _export(request, tables, "accueils-region")
     if download is not None:
         return download
     status = 422 if form.is_bound and not form.is_valid() else 200
