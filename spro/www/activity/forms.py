@@ -204,7 +204,10 @@ class ImportForm(SproForm):
 
 
 class DeleteForm(SproForm):
-    pass
+    confirm = forms.BooleanField(
+        label="Je confirme la suppression",
+        error_messages={"required": "Cochez la case pour confirmer la suppression."},
+    )
 
 
 class PeriodForm(SproForm):

@@ -230,6 +230,7 @@ def delete(request, pk):
         request,
         "activite/delete.html",
         _context(structure, structures, form=form, reception=reception, group_rows=group_rows),
+        status=422 if form.is_bound else 200,
     )
 
 

@@ -145,7 +145,9 @@ def test_an_entry_is_corrected_within_30_days(client, adviser):
 def test_an_entry_is_deleted_within_30_days(client, adviser):
     person, site = adviser
     mine = reception(site, person)
-    assert client.post(f"/espace-pro/activite/{mine.pk}/supprimer/").status_code == 302
+    assert client.post(f"/espace-pro/activite/{mine.pk}/supprimer/").status_code == 422  # not confirmed
+    assert Reception.objects.exists()
+    assert client.post(f"/espace-pro/activite/{mine.pk}/supprimer/", {"confirm": "on"}).status_code == 302
     assert not Reception.objects.exists()
 
 
@@ -154,7 +156,7 @@ def test_after_30_days_an_entry_is_locked_nothing_is_written(client, adviser):
     with time_machine.travel(timezone.now() - timedelta(days=31)):
         old = reception(site, person, date=timezone.localdate())
     for url, data in ((f"/espace-pro/activite/{old.pk}/modifier/", entry(site, sexe="homme")),
-                      (f"/espace-pro/activite/{old.pk}/supprimer/", {})):  # fmt: skip
+                      (f"/espace-pro/activite/{old.pk}/supprimer/", {"confirm": "on"})):  # fmt: skip
         assert client.get(url).status_code == 403
         response = client.post(url, data)
         assert response.status_code == 403
@@ -170,7 +172,7 @@ def test_an_adviser_corrects_only_their_own_entries_an_administrator_any(client,
     assert client.post(f"/espace-pro/activite/{theirs.pk}/supprimer/").status_code == 403
     admin = accounts.member(site.structure, "admin@a.test", role=Membership.Role.ADMIN)
     client.force_login(admin)
-    assert client.post(f"/espace-pro/activite/{theirs.pk}/supprimer/").status_code == 302
+    assert client.post(f"/espace-pro/activite/{theirs.pk}/supprimer/", {"confirm": "on"}).status_code == 302
 
 
 def test_another_structures_entry_is_hidden(client, adviser):
@@ -205,7 +207,7 @@ def test_a_collective_action_is_one_row_per_category_that_has_people(client, adv
     ]
     assert len({r.group for r in rows}) == 1 and rows[0].group
     # Deleting the whole action removes its rows together.
-    client.post(f"/espace-pro/activite/{rows[0].pk}/supprimer/", {"portee": "groupe"})
+    client.post(f"/espace-pro/activite/{rows[0].pk}/supprimer/", {"portee": "groupe", "confirm": "on"})
     assert not Reception.objects.exists()
 
 
