@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["search", "aiguillage", "load", "metiers", "agenda"]
+MODULES = ["search", "aiguillage", "load", "metiers", "agenda", "activity"]
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 

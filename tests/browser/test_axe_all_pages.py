@@ -57,6 +57,8 @@ from spro.directory.models import Membership, Site, Structure
 from spro.referrals.models import ContactRequest, Referral
 from spro.labels.models import Application, Attachment, Charter, AnnualReport, Label
 from tests.test_authorization_matrix import _contact_request, _label, _labelling, _referral
+from spro.activity.models import Reception
+from tests.test_authorization_matrix import _reception
 
 membership = (
     Membership.objects.filter(user__email="structure@structure.demo", role=Membership.Role.ADMIN)
@@ -79,7 +81,10 @@ if Application.objects.filter(pk=6001).exists():
 else:
     label = Label.objects.filter(structure=structure).order_by("pk").first() or _label(structure, admin)
     labelling = _labelling(structure, label, admin)
+# An entry of the demo structure's reception log (its administrator may correct it for 30 days).
+reception = Reception.objects.filter(structure=structure).order_by("-pk").first() or _reception(site, admin)
 print(json.dumps({
+    "reception": reception.pk,
     "structure": structure.pk,
     "site": site.pk,
     "service": site.services.order_by("pk").first().pk,
