@@ -54,6 +54,7 @@ def _setup_django(database: Path):
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["SPRO_HTTPS"] = "0"
     os.environ["DEBUG"] = ""
+    os.environ.setdefault("LOG_LEVEL", "WARNING")  # one log line per request would drown the figures
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spro.settings")
     sys.path.insert(0, str(ROOT))
     import django
