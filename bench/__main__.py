@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["search", "aiguillage", "load", "metiers", "agenda", "coverage"]
+MODULES = ["search", "aiguillage", "load", "metiers", "agenda", "coverage", "activity"]
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 

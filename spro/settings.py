@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "spro.www.agenda",
     "spro.www.coverage",
     "spro.www.instruction",
+    "spro.www.activity",
 ]
 
 MIDDLEWARE = [

@@ -241,6 +241,19 @@ MATRIX: dict[str, Entry] = {
     "instruction:complement": INSTRUCTION_ACTION,
     "instruction:decision": INSTRUCTION_ACTION,
     "instruction:withdraw": INSTRUCTION_ACTION,
+    # The reception log (espace-pro/activite): members of a structure, for their own structure; an entry
+    # is corrected by whoever recorded it (conseiller_a) and the structure's administrators; the Région
+    # reads the masked indicators (region/activite), never the log.
+    "activite:log": row(LOGIN, 200, 200, 200, 403, 403),
+    "activite:new": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 400, 400, 400, 403, 403)),
+    "activite:group": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 400, 400, 400, 403, 403)),
+    "activite:import": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 400, 400, 400, 403, 403)),
+    "activite:edit": row(LOGIN, 200, 200, DENIED, 403, 403, post=(LOGIN, 422, 422, DENIED, 403, 403)),
+    "activite:delete": row(LOGIN, 200, 200, DENIED, 403, 403, post=(LOGIN, 422, 422, DENIED, 403, 403)),
+    "activite:indicators": row(LOGIN, 200, 200, 200, 403, 403),
+    "region_activite:indicators": REGION_STAFF,
+    "api:list_activite": PUBLIC,
+    "api:export_activite_csv": PUBLIC,
 }
 
 
@@ -279,6 +292,7 @@ def world(settings):
     objects["committee_session"] = _committee_session(objects["application"], personas["instructeur"])
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["event"] = _event(a)
+    objects["reception"] = _reception(site_a, personas["conseiller_a"])
     objects["invitation"] = Invitation.objects.create(
         structure=a,
         email="invitee@a.test",
@@ -435,6 +449,17 @@ def _committee_session(application, instructor):
     return session
 
 
+def _reception(site, by):
+    """An entry of the reception log of the site's structure, recorded by `by` (not locked yet)."""
+    from spro.activity.models import Reception
+
+    values = {"mode": "sur-place", "sexe": "femme", "age_band": "18-25", "statut": "eleve"}
+    values |= {"need": "trouver-formation", "answer": "information"}
+    return Reception.objects.create(
+        pk=7001, structure=site.structure, site=site, date=timezone.localdate(), created_by=by, **values
+    )
+
+
 def _contact_request(site):
     from spro.referrals.models import ContactRequest
 
@@ -489,6 +514,8 @@ OBJECT_FOR = {
     "agenda_pro:attendees": {"pk": "event"},
     "agenda_region:moderate": {"pk": "event"},
     **{f"instruction:{name}": {"pk": "application"} for name in INSTRUCTION_ACTIONS},
+    "activite:edit": {"pk": "reception"},
+    "activite:delete": {"pk": "reception"},
 }
 
 

@@ -68,3 +68,137 @@ def for_structure(structure, year: int) -> dict:
         "par_tranche_age": breakdown(queryset, "age_band"),
         "provenance": provenance(queryset, departements),
     }
+
+
+# --- the indicator pages: one table per dimension ------------------------------------------------------
+
+TABLES = {
+    "mois": "Personnes reçues par mois",
+    "mode": "Par mode d'accueil",
+    "sexe": "Par sexe",
+    "age_band": "Par tranche d'âge",
+    "statut": "Par statut",
+    "provenance": "Par provenance",
+    "epci": "Par EPCI de résidence",
+    "need": "Par demande",
+    "answer": "Par réponse apportée",
+}
+MONTHS_FR = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+PROVENANCE_LABELS = {
+    "dans_le_territoire": "Dans le territoire",
+    "hors_territoire": "Hors du territoire",
+    "inconnue": "Commune non précisée",
+}
+
+
+def by_month(queryset) -> dict:
+    """{"AAAA-MM": people}, months without receptions left out, in date order.
+
+    Grouped by day on the indexed date column, then by month here: a month function in SQL is a Python
+    function on SQLite, called once per row."""
+    found: dict[str, int] = {}
+    for day, n in queryset.values_list("date").annotate(n=Sum("people")).order_by("date"):
+        key = f"{day:%Y-%m}"
+        found[key] = found.get(key, 0) + n
+    return found
+
+
+def month_label(key: str) -> str:
+    year, month = key.split("-")
+    return f"{MONTHS_FR[int(month) - 1]} {year}"
+
+
+def _raw_rows(queryset):
+    """The rows of a values_list() queryset straight from the database cursor, without Django's
+    per-value conversions (tens of thousands of rows: the conversions were most of the time)."""
+    from django.db import connections
+
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            chunk = cursor.fetchmany(5000)
+            if not chunk:
+                return
+            yield from chunk
+
+
+def tables(queryset, departements: set[str]) -> list[dict]:
+    """Every table of an indicator page, unmasked: {"code", "title", "rows": [(code, label, people)],
+    "total"}.
+
+    The territory of the provenance table is `departements`; the EPCI table lists the EPCI of residence
+    of the people whose commune is known (most first). One pass over the entries (a scan, then counts
+    here) rather than one grouped query per table: a year of a whole Région is read once."""
+    from spro.territories.models import Epci
+
+    columns = list(DIMENSIONS)
+    counts = {dimension: dict.fromkeys(vocabulary, 0) for dimension, vocabulary in DIMENSIONS.items()}
+    months: dict[str, int] = {}
+    origin = dict.fromkeys(PROVENANCE_LABELS, 0)
+    by_epci: dict[str, int] = {}
+    rows = queryset.values_list(
+        "date", *columns, "commune__departement_id", "commune__epci_id", "people"
+    ).order_by()
+    for day, *values, departement, epci, n in _raw_rows(rows):
+        key = str(day)[:7]  # a date (PostgreSQL) or its ISO text (SQLite): "AAAA-MM"
+        months[key] = months.get(key, 0) + n
+        for dimension, code in zip(columns, values, strict=True):
+            table = counts[dimension]
+            table[code] = table.get(code, 0) + n
+        if departement is None:
+            origin["inconnue"] += n
+            continue
+        origin["dans_le_territoire" if departement in departements else "hors_territoire"] += n
+        by_epci[epci or ""] = by_epci.get(epci or "", 0) + n
+
+    result = [{"code": "mois", "rows": [(k, month_label(k), n) for k, n in months.items()]}]
+    for dimension, vocabulary in DIMENSIONS.items():
+        result.append(
+            {"code": dimension, "rows": [(c, vocabulary.get(c, c), n) for c, n in counts[dimension].items()]}
+        )
+    result.append(
+        {"code": "provenance", "rows": [(k, label, origin[k]) for k, label in PROVENANCE_LABELS.items()]}
+    )
+    names = dict(Epci.objects.filter(pk__in=[k for k in by_epci if k]).values_list("pk", "name"))
+    epci_rows = sorted(by_epci.items(), key=lambda item: (-item[1], item[0]))
+    result.append(
+        {
+            "code": "epci",
+            "rows": [(k, names.get(k, "Sans EPCI") if k else "Sans EPCI", n) for k, n in epci_rows],
+        }
+    )
+    order = list(TABLES)
+    result.sort(key=lambda table: order.index(table["code"]))
+    for table in result:
+        table["title"] = TABLES[table["code"]]
+        table["total"] = sum(row[2] for row in table["rows"])
+    return result
+
+
+def masked(table: dict, limit: int | None = None) -> dict:
+    """The table as it may leave the structure: small cells (and those that would give them away by
+    subtraction from the total) are None, and the total None when it is itself under the threshold."""
+    from spro.activity.masking import mask_with_total
+
+    cells, total = mask_with_total({row[0]: row[2] for row in table["rows"]}, limit)
+    return {**table, "rows": [(c, label, cells[c]) for c, label, _n in table["rows"]], "total": total}
+
+
+def monthly_open_data(queryset):
+    """(month "AAAA-MM", département of the site, network code, people) rows, in that order: the open
+    data of the reception log, before masking (grouped by day in SQL, by month here, as `by_month`)."""
+    rows = (
+        queryset.exclude(site=None)
+        .values_list("date", "site__commune__departement_id", "structure__network__code")
+        .annotate(n=Sum("people"))
+        .order_by()
+    )
+    months: dict[tuple, int] = {}
+    for day, departement, network, n in rows:
+        key = (f"{day:%Y-%m}", departement, network)
+        months[key] = months.get(key, 0) + n
+    return [(*key, n) for key, n in sorted(months.items())]

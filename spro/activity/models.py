@@ -19,6 +19,8 @@ EDITABLE_DAYS = 30
 EXTERNAL_ID = RegexValidator(
     r"^[A-Za-z0-9_.:-]{1,64}$", "Identifiant externe : lettres, chiffres, « _ . : - »."
 )
+# The rows of one collective action share a random key (hex), never a text about the action.
+GROUP_KEY = RegexValidator(r"^[0-9a-f]{32}$", "Clé de groupe : 32 caractères hexadécimaux.")
 
 
 def _choices(vocabulary: dict) -> list[tuple[str, str]]:
@@ -56,6 +58,10 @@ class Reception(models.Model):
     # A group entry (collective action) is one row per category with the number of people.
     people = models.PositiveIntegerField(
         "personnes", default=1, validators=[MinValueValidator(1), MaxValueValidator(10_000)]
+    )
+    # Rows recorded together for one collective action (a forum stand, a class visit): same key.
+    group = models.CharField(
+        "action collective", max_length=32, blank=True, default="", validators=[GROUP_KEY], db_index=True
     )
     external_id = models.CharField(
         "identifiant externe", max_length=64, blank=True, default="", validators=[EXTERNAL_ID]

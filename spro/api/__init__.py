@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from spro.api.activite import router as activite_router
 from spro.api.aiguillage import router as aiguillage_router
 from spro.api.communes import router as communes_router
 from spro.api.couverture import router as couverture_router
@@ -27,3 +28,4 @@ api.add_router("/aiguillage", aiguillage_router, tags=["Aiguillage"])
 api.add_router("/membres", membres_router, tags=["Membres du SPRO"])
 api.add_router("/evenements", evenements_router, tags=["Agenda"])
 api.add_router("/couverture", couverture_router, tags=["Couverture territoriale"])
+api.add_router("/activite", activite_router, tags=["Activité"])

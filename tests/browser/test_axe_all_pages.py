@@ -57,6 +57,8 @@ from spro.directory.models import Membership, Site, Structure
 from spro.referrals.models import ContactRequest, Referral
 from spro.labels.models import Application, Attachment, Charter, AnnualReport, Label
 from tests.test_authorization_matrix import _contact_request, _label, _labelling, _referral
+from spro.activity.models import Reception
+from tests.test_authorization_matrix import _reception
 
 membership = (
     Membership.objects.filter(user__email="structure@structure.demo", role=Membership.Role.ADMIN)
@@ -86,9 +88,12 @@ committee_session = CommitteeSession.objects.order_by("pk").first()
 from spro.events.models import Event
 from tests.test_authorization_matrix import _event
 event = Event.objects.filter(pk=7001).first() or _event(structure)
+# An entry of the demo structure's reception log (its administrator may correct it for 30 days).
+reception = Reception.objects.filter(structure=structure).order_by("-pk").first() or _reception(site, admin)
 print(json.dumps({
     "committee_session": committee_session.pk,
     "event": event.pk,
+    "reception": reception.pk,
     "structure": structure.pk,
     "site": site.pk,
     "service": site.services.order_by("pk").first().pk,

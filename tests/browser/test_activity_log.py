@@ -1,0 +1,83 @@
+"""A first-door adviser records a reception by keyboard alone, in one screen, and gets the empty form
+back with the status "Accueil enregistré"; the form and the indicators pages pass axe."""
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import log_in
+from tests.browser.test_axe_all_pages import AXE_OPTIONS
+
+pytestmark = pytest.mark.browser
+NEW = "/espace-pro/activite/nouveau/"
+
+
+def tab_to(page, name: str):
+    """Press Tab until the focus is on the field named `name` (a date field has several stops)."""
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name || document.activeElement.id") == name:
+            return
+    raise AssertionError(f"Tab n'atteint pas le champ {name}")
+
+
+def no_axe_violation(visit, path):
+    response = visit.goto(path)
+    assert response.status == 200, f"{path} → {response.status}"
+    violations = Axe().run(visit.page, options=AXE_OPTIONS).response["violations"]
+    summary = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in violations]
+    assert not violations, f"{path}: {json.dumps(summary, ensure_ascii=False)}"
+    assert visit.console_errors == []
+    assert visit.page.locator("h1").count() == 1
+
+
+def test_a_reception_is_recorded_by_keyboard_alone(visit):
+    log_in(visit, "structure@structure.demo")
+    visit.goto(NEW)
+    page = visit.page
+    assert page.evaluate("document.activeElement.name") == "date"  # today by default, focus is there
+    tab_to(page, "site")  # the first site by default
+    tab_to(page, "mode")
+    page.keyboard.type("Sur")
+    tab_to(page, "sexe")
+    page.keyboard.type("F")
+    tab_to(page, "age_band")
+    page.keyboard.type("18")
+    tab_to(page, "statut")
+    page.keyboard.type("Dem")
+    tab_to(page, "id_commune")
+    page.keyboard.type("toulouse", delay=30)
+    page.get_by_role("listbox").wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # chooses the suggestion, does not submit
+    assert page.locator("#id_commune").input_value() == "Toulouse (31)"
+    tab_to(page, "need")
+    page.keyboard.type("Trouver une f")
+    tab_to(page, "answer")
+    page.keyboard.type("Con")
+    tab_to(page, "minutes")
+    page.keyboard.type("10")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert NEW in page.url  # the same structure (?structure=… when the person has several)
+    assert page.get_by_role("status").filter(has_text="Accueil enregistré.").count() == 1
+    assert page.locator("select[name=sexe]").input_value() == ""  # empty again for the next person
+    assert page.evaluate("document.activeElement.name") == "date"
+
+    visit.goto("/espace-pro/activite/")
+    first = page.locator("main table tbody tr").first.inner_text()
+    for text in ("Sur place", "Femme", "18 à 25 ans", "Demandeur d'emploi", "Trouver une formation",
+                 "Conseil", "Toulouse"):  # fmt: skip
+        assert text in first, first
+
+
+def test_the_form_and_the_indicators_pages_have_no_axe_violation(visit):
+    log_in(visit, "structure@structure.demo")
+    for path in (NEW, "/espace-pro/activite/", "/espace-pro/activite/indicateurs/"):
+        no_axe_violation(visit, path)
+
+
+def test_the_region_indicators_page_has_no_axe_violation(visit):
+    log_in(visit, "admin@region.demo")
+    no_axe_violation(visit, "/region/activite/")
