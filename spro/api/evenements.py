@@ -33,6 +33,8 @@ class EvenementOut(Schema):
     debut: str = Field(description="Début, ISO 8601 avec le décalage de Paris")
     fin: str
     annule: bool
+    etat: str = Field(description="publie, ou annule (un événement annulé reste listé)")
+    etat_libelle: str
     lieu: LieuEvenementOut
     en_ligne: str | None = Field(description="Lien de l'événement en ligne")
     publics: list[str]
@@ -65,6 +67,8 @@ def evenement_out(event) -> dict:
         "debut": event.start_local.isoformat(),
         "fin": event.end_local.isoformat(),
         "annule": event.is_cancelled,
+        "etat": event.state,
+        "etat_libelle": event.get_state_display(),
         "lieu": {
             "adresse": event.address,
             "commune": event.commune_id,

@@ -1,5 +1,9 @@
-"""iCalendar (RFC 5545) files of events, written with `icalendar`: times in UTC, cancelled events
-carry STATUS:CANCELLED so that calendars that subscribed remove them."""
+"""iCalendar (RFC 5545) files of events, written with `icalendar`: times in UTC (a "Z" time needs no
+VTIMEZONE, whatever the time zone of the datetime given), cancelled events carry STATUS:CANCELLED so that
+calendars that subscribed remove them. A recurring event is published session by session: each session
+is its own VEVENT and no RRULE is ever written."""
+
+from datetime import UTC
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
@@ -16,10 +20,10 @@ def calendar(events, name: str, base_url: str = "") -> bytes:
     for event in events:
         item = VEvent()
         item.add("uid", f"evenement-{event.pk}@spro")
-        item.add("dtstamp", event.updated_at)
-        item.add("last-modified", event.updated_at)
-        item.add("dtstart", event.start)
-        item.add("dtend", event.end)
+        item.add("dtstamp", event.updated_at.astimezone(UTC))
+        item.add("last-modified", event.updated_at.astimezone(UTC))
+        item.add("dtstart", event.start.astimezone(UTC))
+        item.add("dtend", event.end.astimezone(UTC))
         item.add("summary", event.title)
         if event.description:
             item.add("description", event.description)

@@ -1,6 +1,7 @@
-"""Events of the SPRO agenda (issue 20). Times are stored aware (UTC in the database) and shown in
-Europe/Paris; a recurring event is not a thing here: each session is published as its own event
-(the forms refuse a recurrence rule, see `Event.clean`). Every change is kept in `EventChange`."""
+"""Events of the SPRO agenda (issue 20). Times are stored aware (UTC in the database) and read and shown
+in Europe/Paris whatever the server's TIME_ZONE; a recurring event is not a thing here: each session is
+published as its own event (the form says so, nothing takes a recurrence rule, and the iCalendar files
+never carry an RRULE). Every change is kept in `EventChange`."""
 
 import zoneinfo
 

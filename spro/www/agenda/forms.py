@@ -1,11 +1,14 @@
 """Forms of the agenda: the public search (GET), a person's registration, a member's event, the
 cancellation and the Région's moderation."""
 
+from datetime import UTC, datetime
+
 from django import forms
+from django.utils import timezone
 
 from spro.core.forms import SproForm, SproModelForm
 from spro.events import rules
-from spro.events.models import Audience, Event, Registration
+from spro.events.models import PARIS, Audience, Event, Registration
 from spro.events.search import DEFAULT_RADIUS_KM
 from spro.territories.lookup import find_commune
 
@@ -139,17 +142,56 @@ def _split_codes(text: str) -> list[str]:
 DATETIME_WIDGET = {"type": "datetime-local"}
 
 
+def _exists_in_paris(naive: datetime) -> bool:
+    """False for a wall-clock time skipped by the spring change (a round trip through UTC moves it)."""
+    return naive.replace(tzinfo=PARIS).astimezone(UTC).astimezone(PARIS).replace(tzinfo=None) == naive
+
+
+class ParisDateTimeField(forms.DateTimeField):
+    """A date and time read and shown in Europe/Paris, whatever the server's TIME_ZONE (the agenda says
+    "heure de Paris"). On the days of the changes, a time that does not exist (spring, 02:00–02:59) or
+    that exists twice (autumn, 02:00–02:59) is refused with a French message rather than guessed."""
+
+    def to_python(self, value):
+        with timezone.override(PARIS):
+            try:
+                return super().to_python(value)
+            except forms.ValidationError as error:
+                if getattr(error, "code", None) != "ambiguous_timezone":
+                    raise
+                naive = error.params["datetime"]
+        if not _exists_in_paris(naive):
+            raise forms.ValidationError(
+                "Cette heure n'existe pas à Paris ce jour-là (changement d'heure : on passe de 2 h à 3 h) : "
+                "choisissez une autre heure.",
+                code="nonexistent_time",
+            )
+        raise forms.ValidationError(
+            "Cette heure existe deux fois à Paris ce jour-là (changement d'heure : on revient de 3 h "
+            "à 2 h) : choisissez une heure avant 2 h ou à partir de 3 h.",
+            code="ambiguous_time",
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, PARIS)
+        return value
+
+
+SESSIONS_HINT = "Pour un événement qui se répète, publiez chaque séance comme un événement à part."
+
+
 class EventForm(SproModelForm):
     """A member's event. Times are read in Europe/Paris (the project's time zone); the place is one of
     the structure's sites, or an address and a commune, or an online link."""
 
-    start = forms.DateTimeField(
+    start = ParisDateTimeField(
         label="Début",
-        help_text="Date et heure, heure de Paris",
+        help_text=f"Date et heure, heure de Paris. {SESSIONS_HINT}",
         widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "Date et heure invalides : écrivez JJ/MM/AAAA HH:MM."},
     )
-    end = forms.DateTimeField(
+    end = ParisDateTimeField(
         label="Fin",
         help_text="Date et heure, heure de Paris",
         widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format="%Y-%m-%dT%H:%M"),
