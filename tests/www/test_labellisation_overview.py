@@ -113,10 +113,11 @@ def test_a_signed_declaration_is_joined_when_it_is_a_real_document(labelled, cha
 
     fake = SimpleUploadedFile("declaration.pdf", b"<html>not a pdf</html>")
     refused = post_form(client, url, {**data, "document": fake})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Ce type de fichier n&#x27;est pas accepté" in refused.content.decode()
     assert not Adhesion.objects.exists()
     missing = post_form(client, url, data)
+    assert missing.status_code == 422
     assert "Joignez la déclaration signée" in missing.content.decode()
     assert post_form(client, url, {**data, "document": labels.pdf_file("declaration.pdf")}).status_code == 302
     adhesion = Adhesion.objects.get()
@@ -153,7 +154,7 @@ def test_the_annual_report_shows_what_spro_knows_then_is_signed_and_submitted(la
     assert "Orientations reçues : 1" in page
     assert escape(structure.sites.get().name) in page
     refused = post_form(client, url, {"signatory_name": "Camille Martin", "signatory_function": "Directrice"})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Le formulaire contient" in refused.content.decode()
     report.refresh_from_db()
     assert report.submitted_at is None

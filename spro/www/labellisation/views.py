@@ -81,6 +81,11 @@ def _can_act(request, structure) -> bool:
     return request.user.is_structure_admin(structure)
 
 
+def refused_status(request) -> int:
+    """A page drawn on a POST is a refused form (a success redirects): 422, as everywhere in spro."""
+    return 422 if request.method == "POST" else 200
+
+
 # --- the dossier's steps -----------------------------------------------------------------------------
 
 
@@ -241,7 +246,10 @@ def start(request, pk):
             first = steps_of(application)[0]
             return redirect(first.url)
     return render(
-        request, "labellisation/start.html", {"structure": structure, "form": form, "policy": policy}
+        request,
+        "labellisation/start.html",
+        {"structure": structure, "form": form, "policy": policy},
+        status=refused_status(request),
     )
 
 
@@ -285,6 +293,7 @@ def step(request, pk, section):
             "can_edit": can_edit and any(not field.disabled for field in form.fields.values()),
             **_stepper(application, section),
         },
+        status=refused_status(request),
     )
 
 
@@ -328,6 +337,7 @@ def attachments(request, pk):
             "can_edit": can_edit,
             **_stepper(application, ATTACHMENTS),
         },
+        status=refused_status(request),
     )
 
 
@@ -403,7 +413,7 @@ def submit(request, pk):
         else:
             messages.success(request, "Votre dossier est déposé : la Région en est informée.")
             return redirect("labellisation:application", pk=application.pk)
-    return _recap(request, application, submit_form=form)
+    return _recap(request, application, submit_form=form, status=422)
 
 
 @login_required
@@ -420,7 +430,7 @@ def complete(request, pk):
         else:
             messages.success(request, "Le complément est envoyé à la Région.")
             return redirect("labellisation:application", pk=application.pk)
-    return _recap(request, application, complete_form=form)
+    return _recap(request, application, complete_form=form, status=422)
 
 
 @login_required
@@ -486,6 +496,7 @@ def adhesion(request, pk, charter_id):
         request,
         "labellisation/adhesion.html",
         {"structure": structure, "charter": charter, "signed": signed, "form": form},
+        status=refused_status(request),
     )
 
 
@@ -546,4 +557,5 @@ def report(request, pk):
             "can_act": can_act,
             "late": annual.is_late(timezone.localdate()),
         },
+        status=refused_status(request),
     )
