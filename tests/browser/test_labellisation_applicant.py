@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser.conftest import log_in, run_in_server_env
 from tests.browser.test_instruction import assert_no_axe_violation
-from tests.browser.test_keyboard_walk import choose_option, press_and_follow, tab_to
+from tests.browser.test_keyboard_walk import choose_option, focus_matches, press_and_follow, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -161,10 +161,13 @@ def test_an_administrator_starts_fills_and_submits_a_dossier_by_keyboard(visit):
     assert page.locator("main .fr-badge").first.text_content().strip() == "Brouillon"
     assert_no_axe_violation(visit, "le dépôt refusé")
 
-    # The commitment, from the steps' navigation, then the submission.
-    tab_to(page, "nav[aria-label='Étapes du dossier'] a[href$='/etapes/engagements/']")
+    # The commitment, from its link in the list of what is left to do, then the submission.
+    tab_to(page, "#a-faire a[href$='/etapes/engagements/#question-charte']")
     press_and_follow(page, "Enter")
-    check_by_keyboard(page, "#id_charte")
+    page.keyboard.press("Tab")
+    assert focus_matches(page, "#id_charte"), "le lien mène à la question : une tabulation suffit"
+    page.keyboard.press("Space")
+    assert page.locator("#id_charte").is_checked()
     save_and_continue(page)
     tab_to(page, "main a[href$='" + application_path + "']")
     press_and_follow(page, "Enter")

@@ -175,6 +175,19 @@ def test_submission_lists_what_is_missing_in_french_and_writes_nothing(admin_cli
     assert not application.log.filter(transition="deposer").exists()
 
 
+def test_what_is_left_to_do_links_to_the_question_or_to_the_attachments(admin_client):
+    client, structure, admin = admin_client
+    application = workflow.start_application(structure, ["spro"], admin)
+    recap = client.get(recap_url(application)).content.decode()
+    question = f'<a href="{step_url(application, "presentation")}#question-activite">'
+    assert f"{question}Répondez à « Activité principale de la structure ».</a>" in recap
+    attachments = reverse("labellisation:attachments", args=[application.pk])
+    assert f'<a href="{attachments}">Joignez la pièce' in recap
+    # The link's target holds the question, so that the next Tab reaches its input.
+    step = client.get(step_url(application, "presentation")).content.decode()
+    assert re.search(r'<div id="question-activite">\s*<div class="fr-input-group[^"]*">\s*<label', step)
+
+
 def test_a_complete_dossier_is_submitted_once_even_on_a_double_click(admin_client):
     client, structure, admin = admin_client
     application = labels.fill(workflow.start_application(structure, ["spro"], admin), admin)

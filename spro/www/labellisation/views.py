@@ -341,6 +341,17 @@ def attachments(request, pk):
     )
 
 
+def _problem_url(application, code) -> str | None:
+    """Where the applicant answers what a submission problem names: its question in its step, or the
+    attachments; None for what no step holds (the campaign calendar)."""
+    for s in steps_of(application):
+        if any(q["code"] == code for q in s.questions):
+            return f"{s.url}#question-{code}"
+    if any(item["code"] == code for item in application.policy.policy.attachments(application.volets)):
+        return reverse("labellisation:attachments", args=[application.pk])
+    return None
+
+
 def _recap(request, application, submit_form=None, complete_form=None, status=200):
     policy = application.policy.policy
     can_act = _can_act(request, application.structure)
@@ -360,6 +371,7 @@ def _recap(request, application, submit_form=None, complete_form=None, status=20
         if application.state == A.DRAFT
         else []
     )
+    problems = [(problem.message, _problem_url(application, problem.field)) for problem in problems]
     requested = []
     if application.state == A.COMPLEMENT_ASKED:
         labels = {q["code"]: q["label"] for q in policy.questions(application.volets)}
