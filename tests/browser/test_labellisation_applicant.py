@@ -184,3 +184,48 @@ def test_an_administrator_starts_fills_and_submits_a_dossier_by_keyboard(visit):
     assert "Déposer le dossier" not in main
     assert_no_axe_violation(visit, "le dossier déposé")
     assert visit.external_requests == []
+
+
+PICK_UNSIGNED = f"""
+import json
+from spro.directory.models import Membership
+from spro.labels.models import Adhesion
+m = (Membership.objects.filter(user__email={ADMIN!r}, role=Membership.Role.ADMIN)
+     .exclude(structure__in=Adhesion.objects.values("structure")).select_related("structure")
+     .order_by("-structure__name").first())
+print(json.dumps({{"pk": m.structure.pk, "name": m.structure.name}}))
+"""
+
+
+def test_an_administrator_signs_the_charter_online_by_keyboard(visit):
+    structure = json.loads(run_in_server_env("shell", "-c", PICK_UNSIGNED).strip().splitlines()[-1])
+    log_in(visit, ADMIN)
+    page = visit.page
+    visit.goto(f"/espace-pro/labellisation/structures/{structure['pk']}/")
+    assert "n'est pas encore signée" in page.locator("main").inner_text()
+    tab_to(page, "main a[href*='/chartes/']")
+    press_and_follow(page, "Enter")
+    assert page.locator("h1").inner_text().startswith("Déclaration d'adhésion")
+    assert_no_axe_violation(visit, "la déclaration d'adhésion")
+
+    # The signatory's function forgotten, and no way of signing chosen: the error pattern.
+    type_into(page, "#id_signatory_name", "Sacha Responsable")
+    tab_to(page, "main form button[type=submit]")
+    assert press_and_read_status(page, "Enter") == 422
+    assert page.title().startswith("Erreur : 2 erreurs")
+    assert page.evaluate("document.activeElement.hasAttribute('data-spro-error-summary')")
+    assert page.locator("#id_signatory_function[aria-invalid=true]").count() == 1
+    assert page.locator("#id_signatory_name").input_value() == "Sacha Responsable"
+    assert_no_axe_violation(visit, "la déclaration d'adhésion en erreur")
+
+    type_into(page, "#id_signatory_function", "Directeur")
+    check_by_keyboard(page, "input[name=mode][value=en-ligne]")
+    tab_to(page, "main form button[type=submit]")
+    press_and_follow(page, "Enter")
+    assert page.url.endswith(f"/espace-pro/labellisation/structures/{structure['pk']}/")
+    assert "La déclaration d'adhésion à « " in page.content()
+    charter = page.locator("#charte-titre ~ ul").inner_text()
+    assert "par Sacha Responsable (Directeur), acceptée en ligne." in charter
+    assert "n'est pas encore signée" not in page.locator("main").inner_text()
+    assert_no_axe_violation(visit, "la structure après l'adhésion")
+    assert visit.external_requests == []

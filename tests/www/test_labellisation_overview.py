@@ -1,6 +1,7 @@
 """The structure's labelling overview (status, labels, dossiers with their messages, charter, annual
 reports), the déclaration d'adhésion and the annual report, as the structure's administrator uses them."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -102,6 +103,15 @@ def test_the_administrator_accepts_the_charter_in_spro_once(labelled, charter):
         admin,
     )
     assert not adhesion.document
+
+
+def test_the_signature_date_is_prefilled_with_today_in_the_date_input_s_own_format(labelled, charter):
+    client, structure, _, _ = labelled
+    url = reverse("labellisation:adhesion", args=[structure.pk, charter.pk])
+    page = client.get(url).content.decode()
+    # An <input type="date"> only takes an ISO date: a French one would leave it empty.
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'<input type="date" name="signed_on" value="{today}"', page)
 
 
 def test_a_signed_declaration_is_joined_when_it_is_a_real_document(labelled, charter):
