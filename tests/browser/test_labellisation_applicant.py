@@ -3,8 +3,9 @@ structure with no dossier goes from the espace pro's labelling page to its struc
 for the volet SPRO, answers every required question of each step of the Région's policy, joins the
 required attachment (a real PDF), tries to submit while an answer is still missing and meets the
 accessible error pattern (the summary takes the focus, the page title starts with « Erreur »), then
-answers it, submits, and reads « Déposé ». axe finds no violation on every page crossed, at 1280 and
-320 px."""
+answers it (the recap's "to do" list links to the question), submits, and reads « Déposé ». Then the
+déclaration d'adhésion to the charter, signed online after a first attempt in error. axe finds no
+violation on every page crossed, at 1280 and 320 px."""
 
 import io
 import json
