@@ -63,6 +63,14 @@ def test_the_administrator_starts_a_draft_prefilled_from_the_directory(admin_cli
     assert re.search(r'<input[^>]*value="31"[^>]*checked', page.content.decode())
 
 
+def test_a_dossier_without_a_volet_is_refused_with_a_422_and_nothing_is_created(admin_client):
+    client, structure, _ = admin_client
+    response = post_form(client, reverse("labellisation:start", args=[structure.pk]), {})
+    assert response.status_code == 422
+    assert "Le formulaire contient 1 erreur" in response.content.decode()
+    assert not Application.objects.exists()
+
+
 def test_a_step_is_saved_as_a_draft_and_leads_to_the_next(admin_client):
     client, structure, admin = admin_client
     application = workflow.start_application(structure, ["spro"], admin)
@@ -92,7 +100,7 @@ def test_a_wrong_answer_is_shown_on_the_form_and_nothing_is_written(admin_client
     client, structure, admin = admin_client
     application = workflow.start_application(structure, ["spro"], admin)
     response = client.post(step_url(application, "offre"), {"personnes-recues": "-4", "continuer": "oui"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Le formulaire contient 1 erreur" in html
     assert 'aria-invalid="true"' in html
@@ -119,7 +127,7 @@ def test_a_document_is_checked_on_its_content_then_joined(admin_client):
     url = reverse("labellisation:attachments", args=[application.pk])
     fake = SimpleUploadedFile("statuts.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = post_form(client, url, {"code": "adhesion-signee", "file": fake})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Ce type de fichier n&#x27;est pas accepté" in response.content.decode()
     assert not Attachment.objects.exists()
     response = post_form(client, url, {"code": "adhesion-signee", "file": labels.pdf_file("adhesion.pdf")})
@@ -158,13 +166,26 @@ def test_submission_lists_what_is_missing_in_french_and_writes_nothing(admin_cli
     client, structure, admin = admin_client
     application = workflow.start_application(structure, ["spro"], admin)
     response = submit(client, application)
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert "Répondez à « Activité principale de la structure »" in html
     assert "Joignez la pièce « Déclaration d&#x27;adhésion à la charte signée »" in html
     application.refresh_from_db()
     assert application.state == "brouillon"
     assert not application.log.filter(transition="deposer").exists()
+
+
+def test_what_is_left_to_do_links_to_the_question_or_to_the_attachments(admin_client):
+    client, structure, admin = admin_client
+    application = workflow.start_application(structure, ["spro"], admin)
+    recap = client.get(recap_url(application)).content.decode()
+    question = f'<a href="{step_url(application, "presentation")}#question-activite">'
+    assert f"{question}Répondez à « Activité principale de la structure ».</a>" in recap
+    attachments = reverse("labellisation:attachments", args=[application.pk])
+    assert f'<a href="{attachments}">Joignez la pièce' in recap
+    # The link's target holds the question, so that the next Tab reaches its input.
+    step = client.get(step_url(application, "presentation")).content.decode()
+    assert re.search(r'<div id="question-activite">\s*<div class="fr-input-group[^"]*">\s*<label', step)
 
 
 def test_a_complete_dossier_is_submitted_once_even_on_a_double_click(admin_client):
@@ -189,7 +210,7 @@ def test_the_certification_box_is_required(admin_client):
     application = labels.fill(workflow.start_application(structure, ["spro"], admin), admin)
     token = form_token(client, recap_url(application))
     response = client.post(reverse("labellisation:submit", args=[application.pk]), {"form_token": token})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Cochez la case pour certifier le dossier" in response.content.decode()
     application.refresh_from_db()
     assert application.state == "brouillon"
@@ -221,6 +242,7 @@ def test_outside_a_campaign_the_submission_is_refused(ara):
     with time_machine.travel(date(2026, 6, 15)):
         application = labels.fill(workflow.start_application(structure, ["spro"], admin), admin)
         response = submit(client, application)
+    assert response.status_code == 422
     assert (
         "Aucune campagne de candidature n&#x27;est ouverte aujourd&#x27;hui. "
         "La prochaine ouvre le 01/09/2026." in (response.content.decode())
@@ -237,6 +259,7 @@ def test_beyond_the_territory_limit_the_submission_is_refused(ara):
         )
         response = submit(client, application)
         application.refresh_from_db()
+    assert response.status_code == 422
     assert "Une candidature couvre au plus 1 département : celle-ci en couvre 2." in response.content.decode()
     assert application.state == "brouillon"
 

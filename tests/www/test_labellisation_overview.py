@@ -1,6 +1,7 @@
 """The structure's labelling overview (status, labels, dossiers with their messages, charter, annual
 reports), the déclaration d'adhésion and the annual report, as the structure's administrator uses them."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -104,6 +105,15 @@ def test_the_administrator_accepts_the_charter_in_spro_once(labelled, charter):
     assert not adhesion.document
 
 
+def test_the_signature_date_is_prefilled_with_today_in_the_date_input_s_own_format(labelled, charter):
+    client, structure, _, _ = labelled
+    url = reverse("labellisation:adhesion", args=[structure.pk, charter.pk])
+    page = client.get(url).content.decode()
+    # An <input type="date"> only takes an ISO date: a French one would leave it empty.
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'<input type="date" name="signed_on" value="{today}"', page)
+
+
 def test_a_signed_declaration_is_joined_when_it_is_a_real_document(labelled, charter):
     client, structure, _, _ = labelled
     url = reverse("labellisation:adhesion", args=[structure.pk, charter.pk])
@@ -113,10 +123,11 @@ def test_a_signed_declaration_is_joined_when_it_is_a_real_document(labelled, cha
 
     fake = SimpleUploadedFile("declaration.pdf", b"<html>not a pdf</html>")
     refused = post_form(client, url, {**data, "document": fake})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Ce type de fichier n&#x27;est pas accepté" in refused.content.decode()
     assert not Adhesion.objects.exists()
     missing = post_form(client, url, data)
+    assert missing.status_code == 422
     assert "Joignez la déclaration signée" in missing.content.decode()
     assert post_form(client, url, {**data, "document": labels.pdf_file("declaration.pdf")}).status_code == 302
     adhesion = Adhesion.objects.get()
@@ -153,7 +164,7 @@ def test_the_annual_report_shows_what_spro_knows_then_is_signed_and_submitted(la
     assert "Orientations reçues : 1" in page
     assert escape(structure.sites.get().name) in page
     refused = post_form(client, url, {"signatory_name": "Camille Martin", "signatory_function": "Directrice"})
-    assert refused.status_code == 200
+    assert refused.status_code == 422
     assert "Le formulaire contient" in refused.content.decode()
     report.refresh_from_db()
     assert report.submitted_at is None

@@ -190,7 +190,7 @@ class AdhesionForm(SproForm):
     signatory_function = forms.CharField(label="Fonction du signataire", max_length=150)
     signed_on = forms.DateField(
         label="Date de signature",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Au format jj/mm/aaaa.",
     )
     mode = forms.ChoiceField(

@@ -81,6 +81,11 @@ def _can_act(request, structure) -> bool:
     return request.user.is_structure_admin(structure)
 
 
+def refused_status(request) -> int:
+    """A page drawn on a POST is a refused form (a success redirects): 422, as everywhere in spro."""
+    return 422 if request.method == "POST" else 200
+
+
 # --- the dossier's steps -----------------------------------------------------------------------------
 
 
@@ -241,7 +246,10 @@ def start(request, pk):
             first = steps_of(application)[0]
             return redirect(first.url)
     return render(
-        request, "labellisation/start.html", {"structure": structure, "form": form, "policy": policy}
+        request,
+        "labellisation/start.html",
+        {"structure": structure, "form": form, "policy": policy},
+        status=refused_status(request),
     )
 
 
@@ -285,6 +293,7 @@ def step(request, pk, section):
             "can_edit": can_edit and any(not field.disabled for field in form.fields.values()),
             **_stepper(application, section),
         },
+        status=refused_status(request),
     )
 
 
@@ -328,7 +337,19 @@ def attachments(request, pk):
             "can_edit": can_edit,
             **_stepper(application, ATTACHMENTS),
         },
+        status=refused_status(request),
     )
+
+
+def _problem_url(application, code) -> str | None:
+    """Where the applicant answers what a submission problem names: its question in its step, or the
+    attachments; None for what no step holds (the campaign calendar)."""
+    for s in steps_of(application):
+        if any(q["code"] == code for q in s.questions):
+            return f"{s.url}#question-{code}"
+    if any(item["code"] == code for item in application.policy.policy.attachments(application.volets)):
+        return reverse("labellisation:attachments", args=[application.pk])
+    return None
 
 
 def _recap(request, application, submit_form=None, complete_form=None, status=200):
@@ -350,6 +371,7 @@ def _recap(request, application, submit_form=None, complete_form=None, status=20
         if application.state == A.DRAFT
         else []
     )
+    problems = [(problem.message, _problem_url(application, problem.field)) for problem in problems]
     requested = []
     if application.state == A.COMPLEMENT_ASKED:
         labels = {q["code"]: q["label"] for q in policy.questions(application.volets)}
@@ -403,7 +425,7 @@ def submit(request, pk):
         else:
             messages.success(request, "Votre dossier est déposé : la Région en est informée.")
             return redirect("labellisation:application", pk=application.pk)
-    return _recap(request, application, submit_form=form)
+    return _recap(request, application, submit_form=form, status=422)
 
 
 @login_required
@@ -420,7 +442,7 @@ def complete(request, pk):
         else:
             messages.success(request, "Le complément est envoyé à la Région.")
             return redirect("labellisation:application", pk=application.pk)
-    return _recap(request, application, complete_form=form)
+    return _recap(request, application, complete_form=form, status=422)
 
 
 @login_required
@@ -486,6 +508,7 @@ def adhesion(request, pk, charter_id):
         request,
         "labellisation/adhesion.html",
         {"structure": structure, "charter": charter, "signed": signed, "form": form},
+        status=refused_status(request),
     )
 
 
@@ -546,4 +569,5 @@ def report(request, pk):
             "can_act": can_act,
             "late": annual.is_late(timezone.localdate()),
         },
+        status=refused_status(request),
     )
