@@ -166,3 +166,35 @@ def test_a_remote_entry_is_exported_as_a_valid_remote_service_without_address(tm
     departements = sorted(Departement.objects.filter(region_id="76").values_list("code", flat=True))
     assert service["zone_eligibilite"] == departements and "31" in departements
     assert structure["site_web"] == "https://www.meformerenregion.fr"
+
+
+# --- demo --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("region", ["76", "84", "24", "52"])
+def test_the_demo_gives_each_seed_region_its_phone_line_and_its_website(region):
+    from spro.directory import demo
+
+    assert demo.ensure_remote_entries([region]) == 2
+    assert demo.ensure_remote_entries([region]) == 0  # idempotent
+    entries = Site.objects.filter(kind=SiteKind.A_DISTANCE, served_region=region)
+    assert entries.count() == 2
+    phone_line = entries.exclude(phone="").get()
+    website = entries.exclude(website="").get()
+    assert website.website.startswith("https://")
+    assert phone_line.structure.is_demo and phone_line.services.filter(is_active=True).exists()
+    for entry in entries:
+        entry.full_clean()
+        assert entry.commune is None and entry.latitude is None
+
+
+def test_the_centre_phone_line_is_conseil_pro():
+    from spro.directory import demo
+
+    demo.ensure_remote_entries(["24"])
+    line = Site.objects.get(kind=SiteKind.A_DISTANCE, served_region="24", website="")
+    assert line.name.startswith("Conseil Pro") and line.phone == "08 00 22 21 00"
+    assert [hit.site.name for hit in remote_sites("45", "24", need="information-metiers")] == [
+        "Conseil Pro — numéro régional d'information",
+        "Etoile — l'orientation en Centre-Val de Loire",
+    ]
