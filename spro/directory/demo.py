@@ -651,6 +651,7 @@ def ensure_remote_entries(region_codes=None) -> int:
                     served_region=code,
                     phone=normalize_phone(entry["phone"]),
                     website=entry["website"],
+                    email=f"{entry['medium']}.region-{code}@example.org",  # fictitious, as every demo address
                     opening_hours=entry["opening_hours"],
                     reception_modes=["telephone"] if entry["phone"] else [],
                     description=f"{medium} de la Région, sans accueil sur place.{notice}",
