@@ -148,7 +148,9 @@ class Result:
 
 def active_sites():
     """Active sites of active structures of active networks, with coordinates."""
-    return Site.objects.filter(is_active=True, structure__is_active=True, structure__network__is_active=True)
+    return Site.objects.filter(
+        is_active=True, structure__is_active=True, structure__network__is_active=True, latitude__isnull=False
+    )  # remote entries (phone lines, websites) have no position: no distance to them
 
 
 def member_sites():

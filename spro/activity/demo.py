@@ -44,7 +44,7 @@ def generate(seed: int = 12, today=None) -> int:
     # demo directory in one query, deeper than SQLite's expression limit.
     sites_by_structure: dict[int, list[tuple[int, str, str]]] = {}
     for structure_id, site_id, commune_id, departement in (
-        Site.objects.filter(structure__is_demo=True)
+        Site.objects.filter(structure__is_demo=True, commune__isnull=False)  # remote entries have none
         .exclude(structure_id__in=done)
         .order_by("structure_id", "pk")
         .values_list("structure_id", "pk", "commune_id", "commune__departement_id")

@@ -57,6 +57,11 @@ class SituationIn(Schema):
             "grand domaine et son domaine, et le secteur en est déduit s'il n'est pas donné"
         ),
     )
+    a_distance: bool | None = Field(
+        None,
+        description="La personne préfère un service à distance (téléphone, site internet) : la réponse nomme "
+        "alors les services à distance qui desservent sa commune",
+    )
     premiere_porte: _literal(sorted(default_rules()["networks"])) | None = Field(
         None, description="Code du réseau où la personne est accueillie (première porte)"
     )
@@ -80,9 +85,11 @@ class PlaceOut(Schema):
     adresse: str
     code_postal: str
     commune: str
-    latitude: float
-    longitude: float
-    distance_km: float
+    latitude: float | None = Field(description="Aucune pour un service à distance")
+    longitude: float | None
+    distance_km: float | None = Field(description="Aucune pour un service à distance")
+    a_distance: bool = Field(False, description="Service à distance (téléphone, site internet), sans adresse")
+    site_web: str = Field("", description="Site internet d'un service à distance")
     etat: Literal["ouvert", "ferme", "inconnu"] = Field(description="Ouvert ou fermé en ce moment")
     horaires: str = Field(description="Horaires au format OpenStreetMap")
     telephone: str

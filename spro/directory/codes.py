@@ -18,6 +18,8 @@ class SiteKind(models.TextChoices):
     ANTENNE = "antenne", "Antenne"
     POINT_RELAIS = "point-relais", "Point relais"
     PERMANENCE = "permanence", "Permanence"
+    # No reception address: a phone line, a chat, a website, serving a territory (Site.served_*).
+    A_DISTANCE = "a-distance", "Service à distance"
 
 
 class ReceptionMode(models.TextChoices):

@@ -35,7 +35,7 @@ from spro.directory.codes import AccessMode as A
 from spro.directory.codes import Need as N
 from spro.directory.codes import Public as P
 from spro.directory.models import Membership, Network, Service, Site, Structure, code_index
-from spro.directory.validators import normalize_publics
+from spro.directory.validators import normalize_phone, normalize_publics
 from spro.territories.lookup import normalize
 from spro.territories.models import Commune, Departement, Region
 
@@ -611,6 +611,63 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
     for start in range(0, len(services), batch_size * 2):
         Service.objects.bulk_create(services[start : start + batch_size * 2])
     result.services += len(services)
+
+
+REMOTE_ENTRIES = datafiles.table(_FILE, "remote_entries_by_region")
+REMOTE_STRUCTURE = "Région {region} — services à distance"
+
+
+def ensure_remote_entries(region_codes=None) -> int:
+    """The phone line and the website of each Région (of `region_codes`, all when None) that has them in
+    the demo data, as remote-only sites serving the whole Région; creates only the missing ones (so a
+    second run creates nothing) and returns how many it created."""
+    wanted = [code for code in REMOTE_ENTRIES if code != "_description"]
+    if region_codes is not None:
+        wanted = [code for code in wanted if code in set(region_codes)]
+    regions = {r.code: r for r in Region.objects.filter(code__in=wanted)}
+    network = Network.objects.filter(code="region").first()
+    if network is None or not regions:
+        return 0
+    created = 0
+    with transaction.atomic():
+        for code, region in sorted(regions.items()):
+            structure, _ = Structure.objects.get_or_create(
+                name=REMOTE_STRUCTURE.format(region=region.name),
+                network=network,
+                is_demo=True,
+                defaults={"membership_kind": network.membership_kind, "description": DEMO_NOTICE},
+            )
+            for entry in REMOTE_ENTRIES[code]:
+                if Site.objects.filter(
+                    structure=structure, kind=SiteKind.A_DISTANCE, name=entry["name"]
+                ).exists():
+                    continue
+                medium = "Ligne téléphonique" if entry["medium"] == "telephone" else "Site internet"
+                notice = " Numéro fictif de démonstration." if entry["fictitious"] else ""
+                site = Site(
+                    structure=structure,
+                    name=entry["name"],
+                    kind=SiteKind.A_DISTANCE,
+                    served_region=code,
+                    phone=normalize_phone(entry["phone"]),
+                    website=entry["website"],
+                    email=f"{entry['medium']}.region-{code}@example.org",  # fictitious, as every demo address
+                    opening_hours=entry["opening_hours"],
+                    reception_modes=["telephone"] if entry["phone"] else [],
+                    description=f"{medium} de la Région, sans accueil sur place.{notice}",
+                )
+                site.full_clean()
+                site.save()
+                Service.objects.create(
+                    site=site,
+                    name=entry["service"],
+                    needs=datafiles.codes(N, entry["needs"], _FILE, "remote_entries_by_region"),
+                    publics=[P.TOUS.value],
+                    access_modes=[A.LIBRE.value],
+                )
+                site.reindex()
+                created += 1
+    return created
 
 
 def ensure_pro_accounts() -> list:

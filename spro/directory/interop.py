@@ -145,6 +145,8 @@ def service_id(service: Service, source: str) -> str:
 
 
 def _location(site: Site) -> dict:
+    if site.is_remote:  # no reception address: only the ways to reach the service
+        return {"telephone": site.phone or None, "courriel": site.email or None}
     return {
         "commune": site.commune.name,
         "code_postal": site.postal_code,
@@ -185,7 +187,7 @@ def structure_item(site: Site, source: str) -> dict:
         "date_maj": _day(site.updated_at),
         "description": _text(site.description or structure.description),
         "siret": structure.siret or None,
-        "site_web": structure.website or None,
+        "site_web": site.website or structure.website or None,
         **_location(site),
         "horaires_accueil": site.opening_hours or None,
         "reseaux_porteurs": [network.data_inclusion_typology] if network.data_inclusion_typology else None,
@@ -233,8 +235,9 @@ def service_item(service: Service, source: str) -> dict:
         "frais": "gratuit" if service.is_free else "payant",
         "publics": publics or None,
         **_location(site),
-        "modes_accueil": sorted({MODE_TO_DI[m] for m in site.reception_modes if m in MODE_TO_DI}) or None,
-        "lien_mobilisation": service.appointment_url or None,
+        "modes_accueil": _modes(site),
+        "zone_eligibilite": served_departements(site) or None,
+        "lien_mobilisation": service.appointment_url or (site.website if site.is_remote else "") or None,
         "modes_mobilisation": sorted(mobilisation) or None,
         "mobilisable_par": ["professionnels"] if by_professionals_only else ["professionnels", "usagers"],
         "horaires_accueil": site.opening_hours or None,
@@ -246,6 +249,25 @@ def service_item(service: Service, source: str) -> dict:
         },
     }
     return {k: v for k, v in item.items() if v is not None}
+
+
+def _modes(site: Site) -> list[str] | None:
+    if site.is_remote:
+        return ["a-distance"]
+    return sorted({MODE_TO_DI[m] for m in site.reception_modes if m in MODE_TO_DI}) or None
+
+
+def served_departements(site: Site) -> list[str]:
+    """A remote entry's territory as data·inclusion wants it: département codes (a whole Région is
+    listed as its départements)."""
+    if not site.is_remote:
+        return []
+    codes = set(site.served_departements or [])
+    if site.served_region:
+        from spro.territories.models import Departement
+
+        codes |= set(Departement.objects.filter(region_id=site.served_region).values_list("code", flat=True))
+    return sorted(codes)
 
 
 class ExportFailed(Exception):

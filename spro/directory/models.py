@@ -171,12 +171,35 @@ class Site(Tracked):
     kind = models.CharField(
         "type de lieu", max_length=20, choices=SiteKind.choices, default=SiteKind.PRINCIPAL
     )
-    address = models.CharField("adresse", max_length=255)
+    # A reception site has an address, a commune and coordinates (required by `clean`); a remote entry
+    # (kind "a-distance": a phone line, a chat, a website) has none and names the territory it serves.
+    address = models.CharField("adresse", max_length=255, blank=True)
     address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
-    postal_code = models.CharField("code postal", max_length=5, validators=[rules.validate_postal_code])
-    commune = models.ForeignKey("territories.Commune", on_delete=models.PROTECT, related_name="sites")
-    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
-    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    postal_code = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[rules.validate_postal_code]
+    )
+    commune = models.ForeignKey(
+        "territories.Commune", on_delete=models.PROTECT, related_name="sites", null=True, blank=True
+    )
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    served_region = models.CharField(
+        "région desservie (service à distance)",
+        max_length=3,
+        blank=True,
+        help_text="Code INSEE de la région : le service à distance répond à toute la région.",
+    )
+    served_departements = models.JSONField(
+        "départements desservis (service à distance)",
+        default=list,
+        blank=True,
+        help_text="Codes INSEE des départements, quand le service ne couvre pas toute la région.",
+    )
+    website = models.URLField("site internet ou lien du service", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True, validators=[rules.validate_phone])
     email = models.EmailField("courriel", blank=True)
     opening_hours = models.CharField(
@@ -234,6 +257,65 @@ class Site(Tracked):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_remote(self) -> bool:
+        return self.kind == SiteKind.A_DISTANCE
+
+    def serves(self, departement: str | None, region: str | None) -> bool:
+        """Whether a remote entry answers people of this département (and its région)."""
+        if not self.is_remote:
+            return False
+        if region and self.served_region == region:
+            return True
+        return bool(departement) and departement in (self.served_departements or [])
+
+    def clean(self):
+        super().clean()
+        if self.is_remote:
+            self._check_remote()
+            return
+        # The commune and the point are set by whoever makes the site (the form puts the commune's
+        # centre when no point is typed): only what a person types is checked here.
+        errors = {}
+        for name, what in (("address", "l'adresse"), ("postal_code", "le code postal")):
+            if not getattr(self, name):
+                errors[name] = f"Indiquez {what} du lieu d'accueil."
+        if self.served_region or self.served_departements:
+            errors["served_region"] = (
+                "Seul un service à distance indique un territoire desservi : un lieu d'accueil a une adresse."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_remote(self):
+        from spro.territories.models import Departement, Region
+
+        errors = {}
+        if self.address or self.address_complement or self.postal_code or self.commune_id:
+            errors["address"] = "Un service à distance n'a pas d'adresse d'accueil : laissez l'adresse vide."
+        if self.latitude is not None or self.longitude is not None:
+            errors["latitude"] = "Un service à distance n'a pas de coordonnées : laissez-les vides."
+        departements = self.served_departements
+        if not isinstance(departements, list) or not all(isinstance(d, str) for d in departements):
+            errors["served_departements"] = "Les départements desservis sont une liste de codes."
+        elif departements:
+            known = set(Departement.objects.filter(code__in=departements).values_list("code", flat=True))
+            unknown = sorted(set(departements) - known)
+            if unknown:
+                errors["served_departements"] = f"Département inconnu : {', '.join(unknown)[:100]}."
+        if self.served_region and not Region.objects.filter(code=self.served_region).exists():
+            errors["served_region"] = f"Région inconnue : {self.served_region[:10]}."
+        if not self.served_region and not departements and "served_departements" not in errors:
+            errors["served_region"] = (
+                "Indiquez le territoire desservi : toute la région, ou un ou plusieurs départements."
+            )
+        if not self.phone and not self.website and not self.email:
+            errors["phone"] = (
+                "Indiquez comment joindre ce service : un téléphone, un site internet ou un courriel."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def reindex(self, services=None, save=True):
         """Refresh the denormalised search fields from the structure and the active services."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from spro.directory import hours
 from spro.directory.codes import Public
@@ -117,7 +117,8 @@ class _Sql:
         site, structure = Site._meta.db_table, Structure._meta.db_table
         self.table = connection.ops.quote_name(site)
         inactive = f"SELECT id FROM {connection.ops.quote_name(structure)} WHERE NOT is_active"
-        self.where = ["s.is_active", f"s.structure_id NOT IN ({inactive})"]
+        # Remote entries (no coordinates) are never "near": `remote_sites` lists them apart.
+        self.where = ["s.is_active", "s.latitude IS NOT NULL", f"s.structure_id NOT IN ({inactive})"]
         self.params: list = []
         if query.need:
             self.add("s.needs_index LIKE %s ESCAPE '\\'", _like(f"|{query.need}|"))
@@ -334,3 +335,48 @@ def search_sites(query: SiteQuery, now: datetime | None = None) -> SearchResult:
         distance = None if distance is None else round(distance, 3)
         items.append(SiteHit(site, distance, hours.opening_state(site.opening_hours, now)))
     return SearchResult(query=query, total=total, page=page, per_page=per_page, items=items)
+
+
+def remote_sites(
+    departement: str | None,
+    region: str | None,
+    need: str | None = None,
+    public: str | None = None,
+    network: str | None = None,
+    mode: str | None = None,
+    now: datetime | None = None,
+) -> list[SiteHit]:
+    """Active remote entries (phone lines, websites…) serving this département or its whole région,
+    with the same filters as `search_sites`; never a distance. There are a few per Région: the
+    territory is checked in Python, the same way on SQLite and PostgreSQL."""
+    from spro.directory.codes import SiteKind
+
+    if not departement and not region:
+        return []
+    sites = (
+        Site.objects.filter(kind=SiteKind.A_DISTANCE, is_active=True, structure__is_active=True)
+        .select_related("structure__network")
+        .prefetch_related(
+            Prefetch(
+                "services",
+                queryset=Service.objects.filter(is_active=True).order_by("name", "pk"),
+                to_attr="active_services",
+            )
+        )
+        .order_by("name", "pk")
+    )
+    if need:
+        sites = sites.filter(needs_index__contains=f"|{need}|")
+    if public:
+        sites = sites.filter(
+            Q(publics_index__contains=f"|{public}|") | Q(publics_index__contains=f"|{Public.TOUS}|")
+        )
+    if network:
+        sites = sites.filter(network_code=network)
+    if mode:
+        sites = sites.filter(modes_index__contains=f"|{mode}|")
+    return [
+        SiteHit(site, None, hours.opening_state(site.opening_hours, now))
+        for site in sites
+        if site.serves(departement, region)
+    ]

@@ -67,6 +67,9 @@ FIELDS = {
     "secteur": ("code", SECTEURS),
     "commune": ("str", None),
     "premiere_porte": ("str", None),
+    # The person prefers a remote mode (phone, website): the answer then names the remote entries of
+    # the directory serving the commune (spro.routing.places), as it does when no site is near.
+    "a_distance": ("bool", None),
     "metier": ("rome", None),  # ROME 4.0 code of the person's project, e.g. "D1102" (spro.metiers)
 }
 

@@ -157,6 +157,7 @@ class Engine:
                 [n.code for n in answer.networks],
                 situation.get("besoin"),
                 self.compiled.need_map,
+                remote=bool(situation.get("a_distance")),
             )
         return answer
 
@@ -179,6 +180,7 @@ class Engine:
                             [n.code for n in answer.networks],
                             situation.get("besoin"),
                             self.compiled.need_map,
+                            remote=bool(situation.get("a_distance")),
                         )
                     except SituationError as error:
                         raise error.at(index) from None

@@ -6,7 +6,7 @@ annuaire. Results are cached per (commune, network, need) for the life of one
 distinct combination, never once per situation.
 """
 
-from spro.directory.search import SiteQuery, search_sites
+from spro.directory.search import SiteQuery, remote_sites, search_sites
 from spro.routing.situation import UnknownCommune
 
 RADII_KM = (30, 100)  # widen once when nothing is near
@@ -45,6 +45,29 @@ def site_dict(site, distance, state, network) -> dict:
     }
 
 
+def remote_dict(site, state) -> dict:
+    """A remote entry (phone line, website) as a `lieux` item: no address, no position, no distance."""
+    return {
+        "id": site.pk,
+        "nom": site.name,
+        "structure": site.structure.name,
+        "reseau": site.structure.network.code,
+        "adresse": "",
+        "code_postal": "",
+        "commune": "",
+        "latitude": None,
+        "longitude": None,
+        "distance_km": None,
+        "a_distance": True,
+        "site_web": site.website,
+        "etat": state.code,
+        "horaires": site.opening_hours,
+        "telephone": site.phone,
+        "courriel": site.email,
+        "url": f"/lieux/{site.pk}/",
+    }
+
+
 class PlaceFinder:
     def __init__(self, per_network: int = PER_NETWORK):
         self.per_network = per_network
@@ -63,11 +86,35 @@ class PlaceFinder:
             raise UnknownCommune("commune", f"commune « {code} » inconnue (code INSEE attendu).")
         return found
 
-    def find(self, commune: str, networks: list[str], besoin: str | None, need_map: dict) -> list[dict]:
+    def find(
+        self, commune: str, networks: list[str], besoin: str | None, need_map: dict, remote: bool = False
+    ) -> list[dict]:
+        """The nearest sites of the networks; then, when the person asked for a remote mode or no site
+        of a recommended network is near, the remote entries serving the commune's territory (for the
+        need, when one is given)."""
         lat, lon, _name = self.commune_position(commune)
+        needs = tuple(need_map.get(besoin or "", ()))
+        places = self._near(commune, lat, lon, networks, needs)
+        if remote or (networks and not places):
+            places = places + self._remote(commune, needs)
+        return places
+
+    def _remote(self, commune: str, needs: tuple) -> list[dict]:
+        key = ("a-distance", commune, needs)
+        if key not in self._sites:
+            from spro.territories.models import Commune
+
+            where = Commune.objects.filter(code=commune).values_list("departement_id", "region_id").first()
+            found = {}
+            for need in needs or [None]:
+                for hit in remote_sites(*where, need=need) if where else []:
+                    found.setdefault(hit.site.pk, remote_dict(hit.site, hit.state))
+            self._sites[key] = list(found.values())
+        return self._sites[key]
+
+    def _near(self, commune, lat, lon, networks, needs) -> list[dict]:
         if lat is None or lon is None or not networks:
             return []
-        needs = tuple(need_map.get(besoin or "", ()))
         places = []
         for network in networks:
             key = (commune, network, needs)

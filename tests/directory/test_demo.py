@@ -96,11 +96,15 @@ def test_every_site_is_inside_the_region(settings):
     settings.SPRO_REGION = "76"
     load_demo()
 
-    assert set(Site.objects.values_list("commune__region", flat=True)) == {"76"}
+    reception_sites = Site.objects.exclude(kind=SiteKind.A_DISTANCE)
+    assert set(reception_sites.values_list("commune__region", flat=True)) == {"76"}
+    # The remote entries (phone line, website) have no address: they serve the whole Région.
+    remote = Site.objects.filter(kind=SiteKind.A_DISTANCE)
+    assert set(remote.values_list("served_region", "commune", "latitude")) == {("76", None, None)}
     box = Commune.objects.filter(region="76").aggregate(
         Min("latitude"), Max("latitude"), Min("longitude"), Max("longitude")
     )
-    for lat, lon, commune_lat, commune_lon in Site.objects.values_list(
+    for lat, lon, commune_lat, commune_lon in reception_sites.values_list(
         "latitude", "longitude", "commune__latitude", "commune__longitude"
     ):
         assert box["latitude__min"] - 0.05 < lat < box["latitude__max"] + 0.05
@@ -113,7 +117,11 @@ def test_opening_hours_are_valid_and_varied(settings):
     settings.SPRO_REGION = "76"
     load_demo()
 
-    schedules = set(Site.objects.exclude(opening_hours="").values_list("opening_hours", flat=True))
+    schedules = set(
+        Site.objects.exclude(opening_hours="")
+        .exclude(kind=SiteKind.A_DISTANCE)  # a website is open 24/7
+        .values_list("opening_hours", flat=True)
+    )
     for schedule in schedules:
         OpeningHours(schedule)  # raises on a schedule OpenStreetMap would not read
     assert len(schedules) >= 10
@@ -149,7 +157,11 @@ def test_everything_is_flagged_and_visibly_fictitious(settings):
     load_demo()
 
     assert not Structure.objects.filter(is_demo=False).exists()
-    for phone, email, address in Site.objects.values_list("phone", "email", "address"):
+    remote = Site.objects.filter(kind=SiteKind.A_DISTANCE)
+    for phone, description in remote.exclude(phone="").values_list("phone", "description"):
+        assert re.fullmatch(r"05 36 49 \d\d \d\d", phone) and "Numéro fictif" in description
+    sites = Site.objects.exclude(kind=SiteKind.A_DISTANCE)
+    for phone, email, address in sites.values_list("phone", "email", "address"):
         assert re.fullmatch(r"05 36 49 \d\d \d\d", phone)  # the Arcep's range for fiction
         assert email.endswith("@example.org")  # RFC 2606: reserved, never delivered, valid for the schema
         assert any(street in address for street in demo.STREETS)

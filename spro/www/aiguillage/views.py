@@ -135,12 +135,22 @@ def _network_items(engine, recommendations, places, commune) -> list[dict]:
     return items
 
 
+def _remote_context(places, recommendations) -> dict:
+    """Remote entries (phone lines, websites) of no recommended network, shown apart."""
+    codes = {rec.code for rec in recommendations}
+    remote = [p for p in places if p.get("a_distance") and p["reseau"] not in codes]
+    for place in remote:
+        place["horaires_lisibles"] = describe_hours(place["horaires"])
+    return {"remote_places": remote, "remote_item": {"places": remote}}
+
+
 def _map_context(places) -> dict:
     return {
         "places": places,
         "map_places": [
             {"nom": p["nom"], "lat": p["latitude"], "lon": p["longitude"], "adresse": p["adresse"]}
             for p in places
+            if p["latitude"] is not None
         ],
         "tile_url": settings.SPRO_TILE_URL,
         "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
@@ -178,6 +188,7 @@ def answer(request):
         "summary": _summary(situation, commune, form.found_occupation()),
         "first_level": engine.first_level(situation.get("besoin")),
         **_map_context(result.places),
+        **_remote_context(result.places, result.networks),
     }
     return render(request, "aiguillage/answer.html", context)
 

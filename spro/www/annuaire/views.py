@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET
 from spro.directory import hours
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.models import Service, Site
-from spro.directory.search import MAX_RADIUS_KM, SiteQuery, search_sites
+from spro.directory.search import MAX_RADIUS_KM, SiteQuery, remote_sites, search_sites
 from spro.labels.models import LabelPolicy, SproStatus
 from spro.labels.states import SproStatusCode
+from spro.territories.models import Departement, Region
 from spro.www.annuaire.forms import FILTERS, RADII_KM, SPRO_STATUS_CHOICES, SearchForm
 
 PER_PAGE = 20
@@ -198,6 +199,22 @@ def search(request):
         structure_ids=spro_structures(data.get("statut_spro"), data.get("volet")),
     )
     result = search_sites(query)
+    commune = context.get("commune")
+    remote = []
+    if commune is not None:
+        remote = remote_sites(
+            commune.departement_id,
+            commune.region_id,
+            need=query.need,
+            public=query.public,
+            network=query.network,
+            mode=query.mode,
+        )
+        if query.structure_ids is not None:
+            remote = [hit for hit in remote if hit.site.structure_id in query.structure_ids]
+    for hit in remote:
+        hit.modes = [ReceptionMode(m).label for m in hit.site.reception_modes if m in ReceptionMode.values]
+    context["remote"] = remote
     if not result.items and result.total:  # a page number past the end: show the last page
         query.page = result.num_pages
         result = search_sites(query)
@@ -249,6 +266,8 @@ def site_detail(request, site_id: int):
         for service in site.active_services
     ]
     now = timezone.now()
+    if site.is_remote:
+        return render(request, "annuaire/site.html", _site_context(site, services, now, served=_served(site)))
     return render(
         request,
         "annuaire/site.html",
@@ -286,3 +305,33 @@ def site_detail(request, site_id: int):
             "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
         },
     )
+
+
+def _site_context(site, services, now, **extra) -> dict:
+    """What every site page shows (a remote entry has no address, itinerary nor map)."""
+    return {
+        "site": site,
+        "structure": site.structure,
+        "network": site.structure.network,
+        "kind": dict(SiteKind.choices).get(site.kind, ""),
+        "state": hours.opening_state(site.opening_hours, now),
+        "week": hours.week_schedule(site.opening_hours, now),
+        "hours_text": hours.describe_hours(site.opening_hours),
+        "modes": _labels(site.reception_modes, ReceptionMode.choices),
+        "accessibility": _labels(site.accessibility, Accessibility.choices),
+        "services": services,
+        "spro_badge": spro_badge(site.structure),
+        **extra,
+    }
+
+
+def _served(site) -> str:
+    """The territory a remote entry serves, in French: "toute la région Centre-Val de Loire"."""
+    parts = []
+    if site.served_region:
+        region = Region.objects.filter(code=site.served_region).first()
+        parts.append(f"toute la région {region.name}" if region else f"la région {site.served_region}")
+    if site.served_departements:
+        names = Departement.objects.filter(code__in=site.served_departements).order_by("code")
+        parts += [f"{d.name} ({d.code})" for d in names]
+    return ", ".join(parts)

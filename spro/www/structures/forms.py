@@ -164,7 +164,9 @@ class SiteForm(SproModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = SiteKind.choices
+        # Remote entries (no address) are made by the Région's team for now, not in this form.
+        self.fields["kind"].choices = [c for c in SiteKind.choices if c[0] != SiteKind.A_DISTANCE]
+        self.fields["address"].required = self.fields["postal_code"].required = True
         if self.instance.pk and self.instance.commune_id:
             self.fields["commune_name"].initial = self.instance.commune.name
         self.fields["postal_code"].template_name = "structures/_postal_code_field.html"

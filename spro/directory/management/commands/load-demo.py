@@ -52,6 +52,12 @@ class Command(BaseCommand):
                 f"{result.structures} structures, {result.sites} lieux, {result.services} services "
                 "(données fictives)."
             )
+        remote = demo.ensure_remote_entries(region_codes)
+        if remote:
+            self.stdout.write(
+                f"Services à distance de démonstration : {remote} (ligne téléphonique et site internet "
+                "de la Région)."
+            )
         demo.ensure_pro_accounts()
         # The labelling demonstration, when its app is installed (the directory does not import it).
         if "demo-labellisation" in get_commands():
