@@ -23,6 +23,10 @@ class Command(BaseCommand):
             call_command("import-territories", stdout=self.stdout)
         if "load-demo" in get_commands():
             call_command("load-demo", stdout=self.stdout)
+        if "calculer-couverture" in get_commands():
+            # The territorial coverage of the demo directory (national communes: seconds, so not in load-demo,
+            # which tests call often); `spro calculer-couverture` recomputes it, nightly in production.
+            call_command("calculer-couverture", "--si-absente", stdout=self.stdout)
         if "import-rome" in get_commands():
             # The ROME 4.0 copy shipped with spro (métier search), loaded once; `spro import-rome` updates it.
             call_command("import-rome", "--si-vide", stdout=self.stdout)

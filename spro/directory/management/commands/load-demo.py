@@ -68,6 +68,3 @@ class Command(BaseCommand):
         # A season of events in the agenda, when the events app is installed.
         if "demo-agenda" in get_commands():
             call_command("demo-agenda", "--discret", stdout=self.stdout)
-        # The territorial coverage of the demo directory, when the activity app is installed.
-        if "calculer-couverture" in get_commands():
-            call_command("calculer-couverture", "--si-absente", stdout=self.stdout)
