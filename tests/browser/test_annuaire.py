@@ -30,14 +30,14 @@ def test_autour_de_moi_searches_around_the_browser_position(located):
     assert "lon=1.444" in page.url
     heading = page.locator("#titre-resultats").inner_text()
     assert "de votre position" in heading
-    assert page.locator(".spro-result").count() > 0
+    assert page.locator("ol.spro-results .spro-result").count() > 0
     assert located.console_errors == [] and located.external_requests == []
 
 
 def test_the_map_shows_one_marker_per_listed_site(visit):
     visit.goto("/annuaire/?commune=31555&rayon=20")
     page = visit.page
-    listed = page.locator(".spro-result").count()
+    listed = page.locator("ol.spro-results .spro-result").count()
     assert listed > 0
     page.locator("#carte-lieux .leaflet-marker-icon").first.wait_for()
     assert page.locator("#carte-lieux .leaflet-marker-icon").count() == listed
@@ -74,15 +74,15 @@ def test_at_1280_the_first_result_is_on_the_first_screen_with_the_map_beside_the
     page = visit.page
     page.set_viewport_size({"width": 1280, "height": 900})
     visit.goto(ALBI)
-    first = box(page.locator(".spro-result").first)
+    first = box(page.locator("ol.spro-results .spro-result").first)
     assert first["y"] + 60 < 900, f"the first card starts at {first['y']} px"
     summary = page.locator(".spro-search-summary > summary")
     assert summary.inner_text().startswith("Albi, 20 km") and "Modifier la recherche" in summary.inner_text()
     assert not page.get_by_label("Commune ou code postal").is_visible()
-    the_map, the_list = box(page.locator("#carte-lieux")), box(page.locator(".spro-results"))
+    the_map, the_list = box(page.locator("#carte-lieux")), box(page.locator("ol.spro-results"))
     assert the_map["x"] >= the_list["x"] + the_list["width"], "the map is beside the list"
     assert the_map["y"] < 900 and the_map["height"] >= 400
-    assert markers(page).count() == page.locator(".spro-result").count() == 20
+    assert markers(page).count() == page.locator("ol.spro-results .spro-result").count() == 20
     assert page.locator(".fr-pagination").count() == 1
     assert visit.console_errors == [] and visit.external_requests == []
 
@@ -92,7 +92,7 @@ def test_the_map_follows_the_scroll_of_the_list(visit):
     page.set_viewport_size({"width": 1280, "height": 900})
     visit.goto(ALBI)
     markers(page)
-    page.evaluate("document.querySelectorAll('.spro-result')[10].scrollIntoView()")
+    page.evaluate("document.querySelectorAll('ol.spro-results .spro-result')[10].scrollIntoView()")
     assert page.evaluate("window.scrollY") > 1500
     the_map = box(page.locator("#carte-lieux"))
     assert 0 <= the_map["y"] and the_map["y"] + the_map["height"] <= 900, the_map
@@ -103,7 +103,7 @@ def test_a_card_and_its_marker_highlight_each_other_and_the_popup_links_to_both(
     page.set_viewport_size({"width": 1280, "height": 900})
     visit.goto(ALBI)
     icons = markers(page)
-    cards = page.locator(".spro-result")
+    cards = page.locator("ol.spro-results .spro-result")
     cards.nth(0).hover()
     assert "spro-marker--active" in icons.nth(0).get_attribute("class")
     assert icons.nth(0).inner_text() == cards.nth(0).locator(".spro-result__rank").inner_text() == "1"
@@ -148,9 +148,9 @@ def test_at_320_px_the_page_does_not_scroll_sideways_and_the_list_comes_first(vi
     assert page.evaluate(width) <= 320
     page.locator(".spro-search-summary > summary").click()
     assert page.evaluate(width) <= 320, "the opened search fits too"
-    first = box(page.locator(".spro-result").first)
+    first = box(page.locator("ol.spro-results .spro-result").first)
     assert first["x"] >= 0 and first["x"] + first["width"] <= 320
-    last, the_map = box(page.locator(".spro-result").last), box(page.locator("#carte-lieux"))
+    last, the_map = box(page.locator("ol.spro-results .spro-result").last), box(page.locator("#carte-lieux"))
     assert the_map["y"] > last["y"] + last["height"], "the map comes after the list"
     assert page.get_by_role("link", name="Voir sur la carte").is_visible()
 
@@ -164,7 +164,7 @@ def test_without_javascript_the_results_come_first_and_the_summary_still_opens(b
     visit = Visit(page, server_url)
     try:
         visit.goto(ALBI)
-        first = box(page.locator(".spro-result").first)
+        first = box(page.locator("ol.spro-results .spro-result").first)
         assert first["y"] + 60 < 900
         assert first["width"] > 1000, "without a map the list takes the whole width"
         assert not page.locator("#sur-la-carte").is_visible()
@@ -172,6 +172,6 @@ def test_without_javascript_the_results_come_first_and_the_summary_still_opens(b
         page.locator(".spro-search-summary > summary").click()
         assert page.get_by_label("Commune ou code postal").is_visible()
         page.get_by_role("link", name="Page suivante").first.click()
-        assert "page=2" in page.url and page.locator(".spro-result").count() == 14
+        assert "page=2" in page.url and page.locator("ol.spro-results .spro-result").count() == 14
     finally:
         context.close()

@@ -88,7 +88,7 @@ def test_from_home_to_a_site_page_across_the_map_with_the_keyboard_only(visit):
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == marker
 
     # Back up to the list of results: a card's link opens the site's page.
-    tab_to(page, ".spro-result h3 a", backwards=True)
+    tab_to(page, "ol.spro-results .spro-result h3 a", backwards=True)
     site_name = page.evaluate("document.activeElement.innerText").strip()
     press_and_follow(page, "Enter")
     assert "/lieux/" in page.url

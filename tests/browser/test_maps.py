@@ -111,7 +111,7 @@ def test_a_popup_opened_from_the_keyboard_takes_the_focus_and_escape_gives_it_ba
 
 def test_on_the_results_the_list_is_the_keyboard_path_to_the_markers(visit):
     page = open_map(visit, "annuaire")
-    first_card_link = page.locator(".spro-result h3 a").first
+    first_card_link = page.locator("ol.spro-results .spro-result h3 a").first
     first_card_link.focus()
     assert "spro-marker--active" in page.locator("#carte-lieux .leaflet-marker-icon").first.get_attribute(
         "class"
