@@ -97,7 +97,10 @@ def count_by_departement(rows) -> list[tuple[str, str, int, dict]]:
     from spro.directory.models import Site
 
     pairs = (
-        Site.objects.filter(is_active=True, structure_id__in=rows.order_by().values("structure_id"))
+        # Remote-only entries have no commune: they count in no département.
+        Site.objects.filter(
+            is_active=True, commune__isnull=False, structure_id__in=rows.order_by().values("structure_id")
+        )
         .values_list(
             "commune__departement_id",
             "commune__departement__name",

@@ -97,7 +97,11 @@ def constrained_fields(form):
     emptied = 0
     for control in form.locator("input, select, textarea").all():
         kind = (control.get_attribute("type") or "text").lower()
-        if kind in ("hidden", "submit", "button", "radio") or not control.is_visible():
+        if (
+            kind in ("hidden", "submit", "button", "radio")
+            or not control.is_visible()
+            or control.is_disabled()
+        ):
             continue
         control_id = control.get_attribute("id") or ""
         label = form.locator(f'label[for="{control_id}"]').all_inner_texts() if control_id else []

@@ -8,7 +8,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import log_in, sent_emails
+from tests.browser.conftest import log_in, run_in_server_env, sent_emails
 from tests.browser.test_axe_all_pages import AXE_OPTIONS
 from tests.browser.test_keyboard_walk import choose_option, focus_matches, press_and_follow, tab_to
 
@@ -96,7 +96,20 @@ def test_an_instructor_records_a_criterion_and_asks_for_a_complement_by_keyboard
     assert visit.external_requests == []
 
 
+# A completed dossier to ask again: the committee walk may have given its opinion on the demo's one.
+COMPLETED_DOSSIER = """
+from spro.labels import workflow
+from spro.labels.demo import APPLICANT_EMAIL
+from spro.labels.models import Application
+from spro.accounts.models import User
+if not Application.objects.filter(state="complete").exists():
+    asked = Application.objects.filter(state="complement-demande").order_by("pk").first()
+    workflow.complete(asked, User.objects.get(email=APPLICANT_EMAIL), comment="Précision apportée.")
+"""
+
+
 def test_a_complement_request_in_error_is_shown_on_its_form(visit):
+    run_in_server_env("shell", "-c", COMPLETED_DOSSIER)
     log_in(visit, INSTRUCTOR)
     page = visit.page
     visit.goto("/region/labellisation/?statut=complete")

@@ -7,13 +7,25 @@ from base64 import b32decode
 import pytest
 from django_otp.oath import totp
 
-from tests.browser.conftest import sent_emails
+from tests.browser.conftest import run_in_server_env, sent_emails
 from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
 DEMO_PASSWORD = "demo-spro-2026"
-AGENT = "instructeur@region.demo"
+# An agent of its own: the demo's agents are enrolled by the other browser tests, in whatever order they run.
+AGENT = "agent-double-facteur@region.demo"
+NEW_AGENT = f"""
+from spro.accounts.models import User
+if not User.objects.filter(email="{AGENT}").exists():
+    User.objects.create_user(email="{AGENT}", password="{DEMO_PASSWORD}", first_name="Camille",
+                             last_name="Agent", region_role=User.RegionRole.INSTRUCTOR)
+"""
+
+
+@pytest.fixture(autouse=True)
+def agent(server_url):
+    run_in_server_env("shell", "-c", NEW_AGENT)
 
 
 def password_step(visit):
