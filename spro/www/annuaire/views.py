@@ -268,43 +268,32 @@ def site_detail(request, site_id: int):
     now = timezone.now()
     if site.is_remote:
         return render(request, "annuaire/site.html", _site_context(site, services, now, served=_served(site)))
-    return render(
-        request,
-        "annuaire/site.html",
-        {
-            "site": site,
-            "structure": site.structure,
-            "network": site.structure.network,
-            "kind": dict(SiteKind.choices).get(site.kind, ""),
-            "state": hours.opening_state(site.opening_hours, now),
-            "week": hours.week_schedule(site.opening_hours, now),
-            "hours_text": hours.describe_hours(site.opening_hours),
-            "modes": _labels(site.reception_modes, ReceptionMode.choices),
-            "accessibility": _labels(site.accessibility, Accessibility.choices),
-            "services": services,
-            "spro_badge": spro_badge(site.structure),
-            "itinerary_url": (
-                "https://www.openstreetmap.org/directions?"
-                + urlencode({"route": f";{site.latitude:.6f},{site.longitude:.6f}"})
-            ),
-            "osm_url": (
-                f"https://www.openstreetmap.org/?mlat={site.latitude:.6f}&mlon={site.longitude:.6f}"
-                f"#map=17/{site.latitude:.6f}/{site.longitude:.6f}"
-            ),
-            "map_places": [
-                {
-                    "id": site.pk,
-                    "nom": site.name,
-                    "adresse": f"{site.address}, {site.postal_code} {site.commune.name}",
-                    "lat": site.latitude,
-                    "lon": site.longitude,
-                    "url": "",
-                }
-            ],
-            "tile_url": settings.SPRO_TILE_URL,
-            "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
-        },
+    context = _site_context(
+        site,
+        services,
+        now,
+        itinerary_url=(
+            "https://www.openstreetmap.org/directions?"
+            + urlencode({"route": f";{site.latitude:.6f},{site.longitude:.6f}"})
+        ),
+        osm_url=(
+            f"https://www.openstreetmap.org/?mlat={site.latitude:.6f}&mlon={site.longitude:.6f}"
+            f"#map=17/{site.latitude:.6f}/{site.longitude:.6f}"
+        ),
+        map_places=[
+            {
+                "id": site.pk,
+                "nom": site.name,
+                "adresse": f"{site.address}, {site.postal_code} {site.commune.name}",
+                "lat": site.latitude,
+                "lon": site.longitude,
+                "url": "",
+            }
+        ],
+        tile_url=settings.SPRO_TILE_URL,
+        tile_attribution=settings.SPRO_TILE_ATTRIBUTION,
     )
+    return render(request, "annuaire/site.html", context)
 
 
 def _site_context(site, services, now, **extra) -> dict:
