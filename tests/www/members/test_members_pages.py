@@ -608,3 +608,10 @@ def test_a_member_reachable_only_at_a_distance_is_listed_without_departement(sta
     listed = get(staff, "/region/membres/liste/?reseau=cio", region["day"])
     online = next(r for r in listed.context["page"].object_list if r.structure == line)
     assert online.departements == []
+
+
+def test_the_list_filters_show_the_chosen_network_and_departement(staff, region):
+    page = get(staff, "/region/membres/liste/?reseau=cidff&departement=81", region["day"]).content.decode()
+    assert '<option value="cidff" selected>' in page
+    assert '<option value="81" selected>81 — Tarn</option>' in page
+    assert '<label class="fr-label" for="filtre-reseau">Réseau</label>' in page
