@@ -82,3 +82,21 @@ def free_text_problem(value: str, max_length: int) -> str | None:
     return text_problem(value) or (
         f"le texte est trop long ({max_length} caractères au plus)" if len(value) > max_length else None
     )
+
+
+JSON_MESSAGES = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": "nom de champ entre guillemets doubles attendu",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendus",
+    "Extra data": "données en trop après le JSON",
+    "Unterminated string starting at": "texte non terminé",
+    "Invalid control character at": "caractère de contrôle interdit",
+    "Invalid \\escape": "échappement invalide",
+}
+
+
+def json_error_message(error) -> str:
+    """French message for a `json.JSONDecodeError`."""
+    detail = JSON_MESSAGES.get(error.msg, error.msg)
+    return f"JSON invalide (ligne {error.lineno}, colonne {error.colno}) : {detail}."

@@ -8,7 +8,7 @@ import json
 import math
 import re
 
-from spro.core.text import short, text_problem
+from spro.core.text import json_error_message, short, text_problem
 from spro.routing.codes import FIELDS
 
 INSEE_CODE = re.compile(r"^(\d{5}|2[ABab]\d{3})$")
@@ -234,21 +234,3 @@ def _object_end(text: str, index: int, position: int | None) -> int:
         if text.startswith(",", index):
             index = _skip(text, index + 1)
     return index + 1
-
-
-JSON_MESSAGES = {
-    "Expecting value": "valeur attendue",
-    "Expecting property name enclosed in double quotes": "nom de champ entre guillemets doubles attendu",
-    "Expecting ',' delimiter": "virgule attendue",
-    "Expecting ':' delimiter": "deux-points attendus",
-    "Extra data": "données en trop après le JSON",
-    "Unterminated string starting at": "texte non terminé",
-    "Invalid control character at": "caractère de contrôle interdit",
-    "Invalid \\escape": "échappement invalide",
-}
-
-
-def json_error_message(error) -> str:
-    """French message for a `json.JSONDecodeError`."""
-    detail = JSON_MESSAGES.get(error.msg, error.msg)
-    return f"JSON invalide (ligne {error.lineno}, colonne {error.colno}) : {detail}."

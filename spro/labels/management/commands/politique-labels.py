@@ -6,15 +6,13 @@ error and exit code 2.
 """
 
 import json
-import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from spro.core.versioned_documents import history_lines, read_json_argument, version_of
 from spro.labels.models import LabelPolicy
 from spro.labels.policy import PolicyError, shipped_policy, validate
-from spro.routing.situation import json_error_message
 
 
 class Command(BaseCommand):
@@ -36,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, fichier, region, commentaire, numero, **options):
         region = region or settings.SPRO_REGION
         if action in ("verifier", "publier"):
-            document = self.read(fichier)
+            document = read_json_argument(fichier, "de la politique")
             errors = validate(document)
             if not errors and document["region"] != region:
                 errors = [
@@ -58,9 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Version {published.version} publiée et en vigueur pour la Région {region}.")
         elif action == "exporter":
             if numero is not None:
-                found = LabelPolicy.objects.filter(region_code=region, version=numero).first()
-                if found is None:
-                    raise CommandError(f"Aucune version {numero} pour la Région {region}.", returncode=2)
+                found = version_of(LabelPolicy, region, numero)
                 document = found.document
             else:
                 active = LabelPolicy.objects.active_for(region)
@@ -76,24 +72,5 @@ class Command(BaseCommand):
             if not rows:
                 shipped = "la politique livrée avec spro s'applique" if shipped_policy(region) else "aucune"
                 self.stdout.write(f"Aucune version publiée pour la Région {region} : {shipped}.")
-            for row in rows:
-                state = "en vigueur" if row.is_active else "archivée"
-                author = row.created_by.email if row.created_by else "console"
-                self.stdout.write(
-                    f"v{row.version} — {row.created_at:%d/%m/%Y %H:%M} — {author} — {state} — {row.comment}"
-                )
-
-    def read(self, fichier):
-        if not fichier:
-            raise CommandError(
-                "Indiquez le fichier JSON de la politique (ou « - » pour l'entrée standard).", returncode=2
-            )
-        try:
-            text = sys.stdin.read() if fichier == "-" else Path(fichier).read_text(encoding="utf-8")
-            return json.loads(text)
-        except OSError as error:
-            raise CommandError(f"Fichier illisible : {error.strerror}.", returncode=2) from error
-        except UnicodeDecodeError as error:
-            raise CommandError("Le fichier n'est pas du texte UTF-8.", returncode=2) from error
-        except json.JSONDecodeError as error:
-            raise CommandError(json_error_message(error), returncode=2) from error
+            for line in history_lines(rows):
+                self.stdout.write(line)

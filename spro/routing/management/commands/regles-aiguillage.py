@@ -10,16 +10,14 @@ the Région's profile changes from the default table.
 """
 
 import json
-import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from spro.core.versioned_documents import history_lines, read_json_argument, version_of
 from spro.routing import profiles
 from spro.routing.models import RuleSet
 from spro.routing.ruleset import RuleSetError, validate
-from spro.routing.situation import json_error_message
 
 
 class Command(BaseCommand):
@@ -52,7 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, fichier, region, commentaire, numero, **options):
         region = region or settings.SPRO_REGION
         if action in ("verifier", "publier"):
-            rules = self.read(fichier)
+            rules = read_json_argument(fichier, "des règles")
             if isinstance(rules, dict) and "changes" in rules:  # a Région profile
                 try:
                     rules = profiles.apply(rules)
@@ -73,9 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Version {published.version} publiée et en vigueur pour la Région {region}.")
         elif action == "exporter":
             if numero is not None:
-                found = RuleSet.objects.filter(region_code=region, version=numero).first()
-                if found is None:
-                    raise CommandError(f"Aucune version {numero} pour la Région {region}.", returncode=2)
+                found = version_of(RuleSet, region, numero)
                 rules = found.rules
             else:
                 active = RuleSet.objects.active_for(region)
@@ -112,12 +108,8 @@ class Command(BaseCommand):
             rows = RuleSet.objects.filter(region_code=region).select_related("created_by")
             if not rows:
                 self.stdout.write(f"Aucune version publiée : les règles par défaut s'appliquent ({region}).")
-            for row in rows:
-                state = "en vigueur" if row.is_active else "archivée"
-                author = row.created_by.email if row.created_by else "console"
-                self.stdout.write(
-                    f"v{row.version} — {row.created_at:%d/%m/%Y %H:%M} — {author} — {state} — {row.comment}"
-                )
+            for line in history_lines(rows):
+                self.stdout.write(line)
         else:
             count = RuleSet.objects.deactivate(region)
             kind = "Les règles livrées (par défaut et profil de la Région)"
@@ -133,18 +125,3 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Profil de la Région {region} invalide :\n- " + "\n- ".join(error.errors), returncode=2
             ) from None
-
-    def read(self, fichier):
-        if not fichier:
-            raise CommandError(
-                "Indiquez le fichier JSON des règles (ou « - » pour l'entrée standard).", returncode=2
-            )
-        try:
-            text = sys.stdin.read() if fichier == "-" else Path(fichier).read_text(encoding="utf-8")
-            return json.loads(text)
-        except OSError as error:
-            raise CommandError(f"Fichier illisible : {error.strerror}.", returncode=2) from error
-        except UnicodeDecodeError as error:
-            raise CommandError("Le fichier n'est pas du texte UTF-8.", returncode=2) from error
-        except json.JSONDecodeError as error:
-            raise CommandError(json_error_message(error), returncode=2) from error
