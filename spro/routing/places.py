@@ -112,6 +112,29 @@ class PlaceFinder:
             self._sites[key] = list(found.values())
         return self._sites[key]
 
+    def remote_first_doors(self, commune: str | None, region: str, networks: tuple) -> list[dict]:
+        """Remote entries of `networks` serving the commune (or, without one, the whole `region`), for
+        any need: a first door answers every question first (`Engine.remote_first_door`). Only the
+        Région's own: a commune of another Région gets none."""
+        key = ("premiere-porte", commune, region, networks)
+        if key not in self._sites:
+            if commune:
+                from spro.territories.models import Commune
+
+                where = (
+                    Commune.objects.filter(code=commune).values_list("departement_id", "region_id").first()
+                )
+                if where and where[1] != region:
+                    where = None
+            else:
+                where = (None, region)
+            found = []
+            for network in networks:
+                for hit in remote_sites(*where, network=network) if where else []:
+                    found.append(remote_dict(hit.site, hit.state))
+            self._sites[key] = found
+        return self._sites[key]
+
     def _near(self, commune, lat, lon, networks, needs) -> list[dict]:
         if lat is None or lon is None or not networks:
             return []
