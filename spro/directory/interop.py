@@ -727,7 +727,8 @@ def _check_remote(plan: _Planned, label: str, problems: list[str], services: lis
             )
             if whole == set(served):
                 region, served = next(iter(regions)), []
-    site_web = str(m.site_web or "")
+    # As written in the file (the data·inclusion model would add a trailing "/" to a bare domain).
+    site_web = str(plan.item.get("site_web") or "").strip() if m.site_web else ""
     if len(site_web) > 200:
         fail("site_web", "trop long (200 caractères au plus)")
     plan.values.update(remote=True, served_region=region, served_departements=served, website=site_web)

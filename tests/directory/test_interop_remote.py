@@ -29,7 +29,6 @@ def hotline(**changes) -> dict:
         "date_maj": "2025-09-15",
         "description": "Information et conseil sur l'orientation et la formation, par téléphone.",
         "telephone": "0800222100",
-        "courriel": "conseil-pro@centre-val-de-loire.test",
         "site_web": "https://www.etoile.regioncentre.fr",
         "horaires_accueil": "Mo-Fr 09:00-18:00; PH off",
     }
@@ -143,7 +142,7 @@ def test_an_unknown_departement_is_refused_in_french_and_nothing_is_written(tmp_
 
 
 def test_a_remote_entry_nobody_can_reach_is_refused(tmp_path):
-    lonely = hotline(telephone=None, courriel=None, site_web=None)
+    lonely = hotline(telephone=None, site_web=None)
     path = write(tmp_path, [lonely], [hotline_service(telephone=None)])
     with pytest.raises(CommandError, match="Indiquez comment joindre ce service"):
         import_(path)
