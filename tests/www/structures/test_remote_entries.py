@@ -135,3 +135,31 @@ def test_another_structure_adviser_cannot_add_one(client, world):
     response = client.post(url, remote_data())
     assert response.status_code in (403, 404)
     assert not Site.objects.filter(kind="a-distance").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "Ligne\x00"),
+        ("name", "x" * 100_000),
+        ("website", "javascript:alert(1)"),
+        ("served_region", "\x00"),
+        ("served_departements", "9" * 5000),
+        ("opening_hours", "Mo-Fr 99:00-12:00"),
+        ("phone", "1" * 100_000),
+    ],
+)
+def test_hostile_values_on_the_edit_form_are_refused_in_french_and_change_nothing(
+    client, world, field, value
+):
+    login(client, world.alice)
+    create(client, world)
+    site = Site.objects.get(name="Numéro vert de la Mission Locale")
+    before = ChangeRecord.objects.count()
+    response = client.post(reverse("structures:site_edit", args=[site.pk]), remote_data(**{field: value}))
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert 'lang="fr"' in response.content.decode()
+    site.refresh_from_db()
+    assert site.name == "Numéro vert de la Mission Locale" and site.served_region == "76"
+    assert ChangeRecord.objects.count() == before
