@@ -111,7 +111,7 @@ class AnswerOut(Schema):
         description=(
             "Service à distance proposé comme première porte (ligne téléphonique, site internet de la "
             "Région), quand la personne préfère être accompagnée à distance et que les règles de la Région "
-            "le permettent ; absent sinon"
+            "le permettent ; null sinon"
         ),
     )
 
