@@ -18,7 +18,7 @@ def _nearby(lat, lon, network, needs, radius_km, limit):
     hits = {}
     for need in needs or [None]:
         query = SiteQuery(lat=lat, lon=lon, radius_km=radius_km, need=need, network=network, per_page=limit)
-        for hit in search_sites(query).items:
+        for hit in search_sites(query, with_services=False).items:
             known = hits.get(hit.site.pk)
             if known is None or hit.distance_km < known[1]:
                 hits[hit.site.pk] = (hit.site, hit.distance_km, hit.state)
