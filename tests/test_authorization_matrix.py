@@ -150,6 +150,9 @@ MATRIX: dict[str, Entry] = {
     "structures:site_create": row(
         LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)
     ),
+    "structures:remote_create": row(
+        LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)
+    ),
     "structures:site_edit": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 200, 200, DENIED, 403, 200)),
     "structures:service_create": row(
         LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)
@@ -488,6 +491,7 @@ OBJECT_FOR = {
     "structures:member_change": {"pk": "membership"},
     "structures:invitation_change": {"pk": "invitation"},
     "structures:site_create": {"pk": "structure"},
+    "structures:remote_create": {"pk": "structure"},
     "structures:service_create": {"pk": "site"},
     "labellisation:overview": {"pk": "structure"},
     "labellisation:start": {"pk": "structure"},

@@ -106,6 +106,14 @@ class AnswerOut(Schema):
             "ressources) ; jamais vide quand « reseaux » est vide"
         )
     )
+    premiere_porte: PlaceOut | None = Field(
+        None,
+        description=(
+            "Service à distance proposé comme première porte (ligne téléphonique, site internet de la "
+            "Région), quand la personne préfère être accompagnée à distance et que les règles de la Région "
+            "le permettent ; null sinon"
+        ),
+    )
 
 
 _situation_schema = SituationIn.model_json_schema()

@@ -40,6 +40,12 @@ nothing is written. Otherwise everything is written in one transaction, keyed by
 `spro` extension (another producer's file) become one structure and one site each; their network comes
 from `reseaux_porteurs`, or from `default_network`. Each created or changed record gets a change record
 of action `import`.
+
+Remote services: a structure item with no address nor position whose every service has `modes_accueil`
+["a-distance"] only (or, in spro's own export, `spro.type_lieu` "a-distance") becomes a remote-only
+entry (a phone line, a chat, a website: `SiteKind.A_DISTANCE`), serving the territory its services'
+`zone_eligibilite` names (départements, communes → their département, a whole Région when all its
+départements are listed); "france" or no zone: the Région running spro (`SPRO_REGION`).
 """
 
 import json
@@ -641,6 +647,13 @@ def _check_location(plan: _Planned, label: str, problems: list[str], require_add
         fail("latitude", "coordonnées hors limites (latitude entre -90 et 90, longitude entre -180 et 180)")
     elif lat is None and commune is not None:
         lat, lon = commune.latitude, commune.longitude
+    plan.values.update(commune=commune, postal_code=postal_code, latitude=lat, longitude=lon)
+    _check_contacts(plan, fail)
+
+
+def _check_contacts(plan: _Planned, fail) -> None:
+    """The phone and the opening hours, a reception site's or a remote entry's."""
+    m = plan.model
     phone = m.telephone or ""
     try:
         validate_phone(phone)
@@ -656,14 +669,69 @@ def _check_location(plan: _Planned, label: str, problems: list[str], require_add
             fail(
                 "horaires_accueil", "horaires au format OpenStreetMap invalides (exemple : Mo-Fr 09:00-17:00)"
             )
-    plan.values.update(
-        commune=commune,
-        postal_code=postal_code,
-        latitude=lat,
-        longitude=lon,
-        phone=normalize_phone(phone),
-        opening_hours=hours,
-    )
+    plan.values.update(phone=normalize_phone(phone), opening_hours=hours)
+
+
+def is_remote(plan: _Planned, services: list[_Planned]) -> bool:
+    """Whether a structure item is a remote-only entry: spro's own export says so (`spro.type_lieu`), or
+    the item has no reception address nor position and every service of the file pointing to it is
+    offered only at a distance (`modes_accueil` = ["a-distance"]: a phone line, a chat, a website)."""
+    m, extra = plan.model, plan.extra
+    if extra is not None:
+        return extra.type_lieu == SiteKind.A_DISTANCE
+    if (m.adresse or "").strip() or m.latitude is not None or m.longitude is not None:
+        return False
+    modes = [{mode.value for mode in (s.model.modes_accueil or [])} for s in services]
+    return bool(modes) and all(found == {"a-distance"} for found in modes)
+
+
+def _check_remote(plan: _Planned, label: str, problems: list[str], services: list[_Planned]) -> None:
+    """A remote-only entry: no commune nor position kept; the territory it serves is read from its
+    services' `zone_eligibilite` (départements, or communes: their département; a whole Région when
+    its every département is listed). Without one (or with "france"), the Région running spro."""
+    from spro.territories.models import Departement
+
+    m = plan.model
+    where = f"{label}, élément d'indice {plan.index} (id « {m.id[:80]} »)"
+
+    def fail(field_name, reason):
+        problems.append(f"{where}, champ « {field_name} » : {reason}.")
+
+    for name, limit in (("adresse", 255), ("complement_adresse", 255), ("courriel", 254)):
+        if len(getattr(m, name) or "") > limit:
+            fail(name, f"trop long ({limit} caractères au plus)")
+    _check_contacts(plan, fail)
+    codes = sorted({str(code) for s in services for code in (s.model.zone_eligibilite or [])})
+    departements = set()
+    for code in codes:
+        if code.isdigit() and len(code) == 5 and not code.startswith("99"):
+            commune = get_commune(code)
+            if commune is None:
+                fail("zone_eligibilite", f"commune inconnue : {code}")
+            else:
+                departements.add(commune.departement_id)
+        elif 2 <= len(code) <= 3:
+            departements.add(code.upper())
+        # "france", an EPCI or a country: no département to name; the Région is the territory below.
+    known = {d.code: d.region_id for d in Departement.objects.filter(code__in=departements)}
+    for code in sorted(departements - set(known)):
+        fail("zone_eligibilite", f"département inconnu : {code[:10]}")
+    region, served = "", sorted(known)
+    if not served:
+        region = settings.SPRO_REGION
+    else:
+        regions = set(known.values())
+        if len(regions) == 1:
+            whole = set(
+                Departement.objects.filter(region_id=next(iter(regions))).values_list("code", flat=True)
+            )
+            if whole == set(served):
+                region, served = next(iter(regions)), []
+    # As written in the file (the data·inclusion model would add a trailing "/" to a bare domain).
+    site_web = str(plan.item.get("site_web") or "").strip() if m.site_web else ""
+    if len(site_web) > 200:
+        fail("site_web", "trop long (200 caractères au plus)")
+    plan.values.update(remote=True, served_region=region, served_departements=served, website=site_web)
 
 
 def _check_structure(plan: _Planned, label: str, problems: list[str], networks, default_network) -> None:
@@ -740,8 +808,14 @@ def import_directory(path, user=None, default_network: str | None = None) -> Imp
     v_label = "services.json" if path.is_dir() else path.name
     sites = _validate_items(structure_items or [], di.Structure, SproSiteExtension, s_label, problems)
     services = _validate_items(service_items or [], di.Service, SproServiceExtension, v_label, problems)
+    services_of: dict[str, list[_Planned]] = {}
+    for plan in services:
+        services_of.setdefault(plan.model.structure_id, []).append(plan)
     for plan in sites:
-        _check_location(plan, s_label, problems, require_address=True)
+        if is_remote(plan, services_of.get(plan.model.id, [])):
+            _check_remote(plan, s_label, problems, services_of.get(plan.model.id, []))
+        else:
+            _check_location(plan, s_label, problems, require_address=True)
         _check_structure(plan, s_label, problems, networks, fallback)
         if len(plan.model.source) > SOURCE_MAX_LENGTH:
             problems.append(
@@ -921,11 +995,22 @@ def _write(sites: list[_Planned], services: list[_Planned], user, labels: dict) 
         site = site or Site(external_id=m.id)
         site.structure = structures[ref.id if ref else m.id]
         site.name = m.nom
-        site.address = m.adresse.strip()
+        site.address = (m.adresse or "").strip()
         site.address_complement = (m.complement_adresse or "").strip()
-        site.postal_code = values["postal_code"]
-        site.commune = values["commune"]
-        site.latitude, site.longitude = values["latitude"], values["longitude"]
+        if values.get("remote"):
+            # A phone line, a chat, a website: no reception place, the territory it serves.
+            site.kind = SiteKind.A_DISTANCE
+            site.postal_code, site.commune, site.latitude, site.longitude = "", None, None, None
+            site.served_region = values["served_region"]
+            site.served_departements = values["served_departements"]
+            site.website = values["website"]
+        else:
+            site.postal_code = values["postal_code"]
+            site.commune = values["commune"]
+            site.latitude, site.longitude = values["latitude"], values["longitude"]
+            site.served_region, site.served_departements = "", []
+            if site.kind == SiteKind.A_DISTANCE:
+                site.kind = SiteKind.PRINCIPAL
         site.phone = values["phone"]
         site.email = str(m.courriel or "")
         site.opening_hours = values["opening_hours"]

@@ -262,6 +262,19 @@ class Site(Tracked):
     def is_remote(self) -> bool:
         return self.kind == SiteKind.A_DISTANCE
 
+    def served_territory(self) -> str:
+        """The territory a remote entry serves, in French: "toute la région Centre-Val de Loire"."""
+        from spro.territories.models import Departement, Region
+
+        parts = []
+        if self.served_region:
+            region = Region.objects.filter(code=self.served_region).first()
+            parts.append(f"toute la région {region.name}" if region else f"la région {self.served_region}")
+        if self.served_departements:
+            names = Departement.objects.filter(code__in=self.served_departements).order_by("code")
+            parts += [f"{d.name} ({d.code})" for d in names]
+        return ", ".join(parts)
+
     def serves(self, departement: str | None, region: str | None) -> bool:
         """Whether a remote entry answers people of this département (and its région)."""
         if not self.is_remote:

@@ -40,6 +40,9 @@ class Answer:
     places: list[dict] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)  # ids of the rules that decided
     first_level: dict = field(default_factory=dict)  # {text, links}: the first-level answer
+    # A remote entry (phone line, website) proposed as the first door, when the person prefers a remote
+    # mode and the Région's rules let that network be one (`remote_first_door`); a `lieux` item.
+    first_door: dict | None = None
 
     @property
     def needs_second_door(self) -> bool:
@@ -60,11 +63,14 @@ class Answer:
         return text
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "reseaux": [n.as_dict() for n in self.networks],
             "lieux": self.places,
             "premier_niveau": self.first_level_text,
         }
+        if self.first_door is not None:
+            data["premiere_porte"] = self.first_door
+        return data
 
 
 class Engine:
@@ -87,9 +93,16 @@ class Engine:
         return info.get(besoin or "") or info.get("default") or {}
 
     def cep_operator(self, day: datetime.date | None = None) -> dict | None:
+        """The regional CEP operator in force on `day` (today by default), looked up once per day."""
         from spro.routing.profiles import cep_operator
 
-        return cep_operator(self.compiled.data, day)
+        day = day or datetime.date.today()
+        cached = self.compiled.cep_by_day
+        if day not in cached:
+            if len(cached) > 1000:
+                cached.clear()
+            cached[day] = cep_operator(self.compiled.data, day)
+        return cached[day]
 
     # -- deciding -------------------------------------------------------------------------------------
     def facts(self, situation: dict) -> dict:
@@ -109,10 +122,9 @@ class Engine:
         """Rank the networks for an already parsed situation (see `parse`)."""
         best = {}
         stop = None
-        facts = self.facts(situation)
-        for rule in self.compiled.rules:
-            if not rule.test(facts):
-                continue
+        rules = self.compiled.rules
+        for index in self.compiled.matching(self.facts(situation)):
+            rule = rules[index]
             if rule.network is None:
                 if stop is None or rule.score > stop.score:
                     stop = rule
@@ -159,7 +171,20 @@ class Engine:
                 self.compiled.need_map,
                 remote=bool(situation.get("a_distance")),
             )
+        if places is not None:
+            answer.first_door = self.remote_first_door(situation, places)
         return answer
+
+    def remote_first_door(self, situation: dict, places) -> dict | None:
+        """The remote entry proposed as first door: only to a person who prefers a remote mode, only
+        when the Région's rules name networks whose remote entries are first doors (`remote_first_door`),
+        serving the person's commune (the Région's own territory when no commune is given)."""
+        codes = self.compiled.remote_first_doors
+        if not codes or not situation.get("a_distance"):
+            return None
+        region = self.compiled.data.get("region") or settings.SPRO_REGION
+        found = places.remote_first_doors(situation.get("commune"), region, codes)
+        return found[0] if found else None
 
     def route_many(self, items: list, places=None) -> list[Answer]:
         """Every situation of a list; the first bad one raises `SituationError` carrying its index."""
@@ -184,6 +209,7 @@ class Engine:
                         )
                     except SituationError as error:
                         raise error.at(index) from None
+                answer.first_door = self.remote_first_door(situation, places)
         return answers
 
 

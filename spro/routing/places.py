@@ -18,7 +18,7 @@ def _nearby(lat, lon, network, needs, radius_km, limit):
     hits = {}
     for need in needs or [None]:
         query = SiteQuery(lat=lat, lon=lon, radius_km=radius_km, need=need, network=network, per_page=limit)
-        for hit in search_sites(query).items:
+        for hit in search_sites(query, with_services=False).items:
             known = hits.get(hit.site.pk)
             if known is None or hit.distance_km < known[1]:
                 hits[hit.site.pk] = (hit.site, hit.distance_km, hit.state)
@@ -110,6 +110,29 @@ class PlaceFinder:
                 for hit in remote_sites(*where, need=need) if where else []:
                     found.setdefault(hit.site.pk, remote_dict(hit.site, hit.state))
             self._sites[key] = list(found.values())
+        return self._sites[key]
+
+    def remote_first_doors(self, commune: str | None, region: str, networks: tuple) -> list[dict]:
+        """Remote entries of `networks` serving the commune (or, without one, the whole `region`), for
+        any need: a first door answers every question first (`Engine.remote_first_door`). Only the
+        Région's own: a commune of another Région gets none."""
+        key = ("premiere-porte", commune, region, networks)
+        if key not in self._sites:
+            if commune:
+                from spro.territories.models import Commune
+
+                where = (
+                    Commune.objects.filter(code=commune).values_list("departement_id", "region_id").first()
+                )
+                if where and where[1] != region:
+                    where = None
+            else:
+                where = (None, region)
+            found = []
+            for network in networks:
+                for hit in remote_sites(*where, network=network) if where else []:
+                    found.append(remote_dict(hit.site, hit.state))
+            self._sites[key] = found
         return self._sites[key]
 
     def _near(self, commune, lat, lon, networks, needs) -> list[dict]:

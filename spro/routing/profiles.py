@@ -9,7 +9,9 @@ citing the seed text (file and section) it comes from:
 
 Ops: `add_rule` (`rule`, optional `before`: the id it goes before), `remove_rule` (`id`), `rescore`
 (`id`, `score`), `set_reason` (`id`, `reason`), `set_network` (`code`, any of `label`, `bring`, `more`,
-`phone`, `website`: adds or updates a network), `add_first_level_links` (`need` or "default", `links`),
+`phone`, `website`, `remote_first_door`: adds or updates a network; `remote_first_door: true` lets the
+remote entries of the network — its phone line, its website — be the first door proposed to a person
+who prefers a remote mode), `add_first_level_links` (`need` or "default", `links`),
 `set_first_level_text` (`need`, `text`). Every change needs a `source`; `note` says why, in French.
 
 `shipped_rules(region)` is the table a Région gets on its first day (default + profile), checked by
@@ -35,7 +37,8 @@ OPS = {
     "set_first_level_text",
 }
 PROFILE_KEYS = {"format", "region", "name", "description", "sources", "cep_operators", "changes"}
-NETWORK_KEYS = {"label", "bring", "more", "phone", "website"}
+NETWORK_KEYS = {"label", "bring", "more", "phone", "website", "remote_first_door"}
+NETWORK_KEY_LABELS = {"remote_first_door": "ses services à distance sont une première porte"}
 CEP_NETWORK = "cep-actifs"
 
 
@@ -196,6 +199,9 @@ def _apply_one(rules, op, change, where, errors):
         if not values:
             errors.append(f"{where} : rien à changer (label, bring, more, phone, website).")
             return
+        if "remote_first_door" in values and not isinstance(values["remote_first_door"], bool):
+            errors.append(f"{where} : « remote_first_door » vaut true ou false.")
+            return
         if "more" in values and _links_problem(values["more"]):
             errors.append(f"{where} : « more » doit lister des liens {{title, url}}.")
             return
@@ -271,7 +277,9 @@ def describe(profile_data: dict) -> list[str]:
         elif op == "set_network":
             known = change["code"] in default["networks"]
             what = ", ".join(
-                f"{k} = {v}" if isinstance(v, str) else k for k, v in change.items() if k in NETWORK_KEYS
+                f"{k} = {v}" if isinstance(v, str) else NETWORK_KEY_LABELS.get(k, k)
+                for k, v in change.items()
+                if k in NETWORK_KEYS and v is not False
             )
             text = f"Réseau {'modifié' if known else 'ajouté'} « {change['code']} » : {what}"
         elif op == "add_first_level_links":

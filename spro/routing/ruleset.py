@@ -1,4 +1,4 @@
-"""Rule tables of the aiguillage: checking them (French errors) and compiling them into Python closures.
+"""Rule tables of the aiguillage: checking them (French errors) and compiling them into Python code.
 
 A rule table is JSON (see `rules/default.json` and `rules/README.md`):
   networks   code → {label, bring[], more[]}: labels used when the directory lacks the network
@@ -116,6 +116,8 @@ def validate(data) -> list[str]:
     for code, info in networks.items():
         if not isinstance(info, dict) or not isinstance(info.get("label"), str) or not info["label"].strip():
             errors.append(f"Réseau « {code} » : un libellé (« label ») est obligatoire.")
+        elif not isinstance(info.get("remote_first_door", False), bool):
+            errors.append(f"Réseau « {code} » : « remote_first_door » vaut true ou false.")
     need_map = data.get("need_map", {})
     if not isinstance(need_map, dict) or any(k not in BESOINS for k in need_map):
         errors.append("« need_map » doit associer des besoins connus à des besoins de l'annuaire.")
@@ -178,54 +180,91 @@ def validate(data) -> list[str]:
 # --- compilation -------------------------------------------------------------------------------------
 
 
-def _compile_field(name, spec):
-    tests = []
-    or_missing = spec.get("or_missing", False)
-    for op, value in spec.items():
-        if op == "eq":
-            tests.append(lambda v, value=value: v == value)
-        elif op == "ne":
-            tests.append(lambda v, value=value: v != value)
-        elif op == "in":
-            tests.append(lambda v, s=frozenset(value): v in s)
-        elif op == "not_in":
-            tests.append(lambda v, s=frozenset(value): v not in s)
-        elif op == "range":
-            low = value[0] if value[0] is not None else -(10**9)
-            high = value[1] if value[1] is not None else 10**9
-            tests.append(lambda v, low=low, high=high: v is not None and low <= v <= high)
-        elif op == "bool":
-            tests.append(lambda v, value=value: (v is True) == value)
-        elif op == "missing":
-            tests.append(lambda v, value=value: (v is None) == value)
+class _Source:
+    """Python source of the conditions of one table, compiled once per rule-set version.
 
-    def check(situation):
-        v = situation.get(name)
-        if v is None and or_missing:
-            return True
-        return all(t(v) for t in tests)
+    Each `when` becomes one boolean expression over local variables (one per field, read once per
+    situation); every value of the table is a named constant of the generated code's namespace, never
+    text spliced into it (field names and values only ever appear as constants)."""
 
-    return check
+    def __init__(self):
+        self.constants: dict[str, object] = {}
+        self.fields: dict[str, str] = {}  # field name → local variable
+
+    def constant(self, value) -> str:
+        name = f"k{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def variable(self, field_name: str) -> str:
+        if field_name not in self.fields:
+            self.fields[field_name] = f"v{len(self.fields)}"
+        return self.fields[field_name]
+
+    def field(self, name: str, spec: dict) -> str:
+        v = self.variable(name)
+        tests = []
+        for op, value in spec.items():
+            if op == "eq":
+                tests.append(f"{v} == {self.constant(value)}")
+            elif op == "ne":
+                tests.append(f"{v} != {self.constant(value)}")
+            elif op == "in":
+                tests.append(f"{v} in {self.constant(frozenset(value))}")
+            elif op == "not_in":
+                tests.append(f"{v} not in {self.constant(frozenset(value))}")
+            elif op == "range":
+                low = value[0] if value[0] is not None else -(10**9)
+                high = value[1] if value[1] is not None else 10**9
+                tests.append(f"({v} is not None and {self.constant(low)} <= {v} <= {self.constant(high)})")
+            elif op == "bool":
+                tests.append(f"{v} is True" if value else f"{v} is not True")
+            elif op == "missing":
+                tests.append(f"{v} is None" if value else f"{v} is not None")
+        test = " and ".join(tests) or "True"
+        if spec.get("or_missing", False):
+            return f"({v} is None or ({test}))"
+        return f"({test})"
+
+    def when(self, when: dict) -> str:
+        parts = []
+        for key, spec in when.items():
+            if key == "any":
+                parts.append("(" + " or ".join(self.when(w) for w in spec) + ")")
+            elif key == "all":
+                parts.append("(" + " and ".join(self.when(w) for w in spec) + ")")
+            elif key == "not":
+                parts.append(f"(not {self.when(spec)})")
+            else:
+                parts.append(self.field(key, spec))
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    def function(self, name: str, body: list[str]):
+        """`def name(situation)` reading each field once, then `body`."""
+        reads = [f"    {v} = get({self.constant(f)})" for f, v in self.fields.items()]
+        source = "\n".join([f"def {name}(situation):", "    get = situation.get", *reads, *body]) + "\n"
+        namespace = dict(self.constants)
+        exec(compile(source, f"<règles d'aiguillage: {name}>", "exec"), namespace)  # noqa: S102
+        return namespace[name]
 
 
 def compile_when(when):
     """One predicate `situation -> bool` for a `when` object."""
-    checks = []
-    for key, spec in when.items():
-        if key == "any":
-            subs = [compile_when(w) for w in spec]
-            checks.append(lambda s, subs=subs: any(c(s) for c in subs))
-        elif key == "all":
-            subs = [compile_when(w) for w in spec]
-            checks.append(lambda s, subs=subs: all(c(s) for c in subs))
-        elif key == "not":
-            sub = compile_when(spec)
-            checks.append(lambda s, sub=sub: not sub(s))
-        else:
-            checks.append(_compile_field(key, spec))
-    if len(checks) == 1:
-        return checks[0]
-    return lambda s: all(c(s) for c in checks)
+    source = _Source()
+    expression = source.when(when)
+    return source.function("test", [f"    return bool({expression})"])
+
+
+def compile_matcher(whens: list[dict]):
+    """One function `situation -> [indices of the rules that hold]` for a whole table: every field is
+    read once, every condition is plain Python comparisons (no call per rule or per operator)."""
+    source = _Source()
+    body = ["    found = []", "    add = found.append"]
+    for index, when in enumerate(whens):
+        body.append(f"    if {source.when(when) if when else 'True'}:")
+        body.append(f"        add({index})")
+    body.append("    return found")
+    return source.function("matching", body)
 
 
 @dataclass(frozen=True)
@@ -243,11 +282,15 @@ class CompiledRule:
 class CompiledRuleSet:
     data: dict
     rules: list[CompiledRule]
+    matching: object = None  # situation → indices of the rules that hold (compile_matcher)
     networks: dict = field(default_factory=dict)
     need_map: dict = field(default_factory=dict)
     first_level: dict = field(default_factory=dict)
     already_there: str = ""
     metier_secteurs: dict = field(default_factory=dict)
+    cep_by_day: dict = field(default_factory=dict)  # day → regional CEP operator (engine.cep_operator)
+    # Networks whose remote entries may be the first door of a person who prefers a remote mode.
+    remote_first_doors: tuple = ()
 
     def secteur_of(self, metier: str) -> str | None:
         """The secteur of a ROME code by the longest prefix of `metier_secteurs` ("D1102" → "D11")."""
@@ -277,9 +320,13 @@ def compile_rules(data: dict) -> CompiledRuleSet:
     return CompiledRuleSet(
         data=data,
         rules=rules,
+        matching=compile_matcher([r.get("when") or {} for r in data["rules"]]),
         networks=data["networks"],
         need_map=data.get("need_map", {}),
         first_level=data.get("first_level", {}),
         already_there=data.get("already_there", ""),
         metier_secteurs=data.get("metier_secteurs", {}),
+        remote_first_doors=tuple(
+            sorted(code for code, info in data["networks"].items() if info.get("remote_first_door"))
+        ),
     )

@@ -99,14 +99,18 @@ def parse_situation(data, network_codes=None) -> dict:
         raise SituationError(None, f"une situation doit être un objet JSON, pas {_type_name(data)}.")
     situation = {}
     for field, value in data.items():
-        problem = text_problem(field) if isinstance(field, str) else None
-        if problem:
-            raise SituationError(None, f"nom de champ refusé : {problem}.")
-        if field not in FIELDS:
+        spec = FIELDS.get(field) if isinstance(field, str) else None
+        if spec is None:  # a known field name is plain ASCII: only an unknown one needs checking
+            problem = text_problem(field) if isinstance(field, str) else None
+            if problem:
+                raise SituationError(None, f"nom de champ refusé : {problem}.")
             raise SituationError(short(field), f"champ inconnu. Champs possibles : {FIELD_LIST}.")
         if value is None:  # JSON null: the same as an absent field
             continue
-        kind, codes = FIELDS[field]
+        kind, codes = spec
+        if kind == "code" and value.__class__ is str and value in codes:
+            situation[field] = value  # a known code: nothing more to check
+            continue
         if kind == "int":
             value = _integer(field, value)
         elif kind == "bool":

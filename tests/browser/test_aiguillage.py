@@ -79,3 +79,22 @@ def test_a_shared_link_names_the_network_and_commune_only_and_is_accessible(visi
     assert "Résultat partagé" in html and "19 ans" not in html and "Mission Locale" in html
     other.context.close()
     assert_accessible(visit, shared)
+
+
+def test_a_person_who_prefers_remote_help_ticks_it_by_keyboard_and_gets_the_remote_services(visit):
+    visit.goto(START)
+    page = visit.page
+    page.select_option("select[name=besoin]", value="trouver-formation")
+    page.fill("#id_commune", "31555")
+    remote = page.get_by_label("Je préfère être accompagné à distance (par téléphone ou sur internet)")
+    remote.focus()
+    page.keyboard.press("Space")
+    assert remote.is_checked()
+    page.get_by_role("button", name="Voir mon interlocuteur").click()
+    page.wait_for_load_state("networkidle")
+    html = page.content()
+    assert "Accompagnement à distance de préférence" in html
+    # The Région's phone line (demo: one per seed Région) answers at a distance, never with a distance.
+    assert "Sans vous déplacer" in html and "Ligne d'information orientation Occitanie" in html
+    assert_accessible(visit, ANSWER)
+    assert "a_distance" not in page.url

@@ -163,6 +163,19 @@ def test_pays_de_la_loire_names_catalys_for_2020_2023_and_choisir_mon_metier_at_
     assert "Choisir mon métier" in answer("52", {}).as_dict()["premier_niveau"]
 
 
+def test_occitanie_names_its_cep_operator_of_each_contract_period():
+    employee = {"age": 41, "statut": "salarie-prive", "besoin": "reconversion"}
+    named = {}
+    for day in (datetime.datetime(2018, 3, 5, 10), datetime.datetime(2021, 10, 4, 10), TODAY):
+        with time_machine.travel(day, tick=False):
+            named[day.year] = engine("76").route(employee).networks[0].operator
+    assert named == {
+        2018: "Fongecif Midi-Pyrénées",
+        2021: "Réseau EVA Occitanie (groupement des CIBC et des chambres consulaires)",
+        2026: "Mon CEP par Avenir Actifs",
+    }
+
+
 # --- every profile still passes the project's own domain scenarios -------------------------------------
 
 

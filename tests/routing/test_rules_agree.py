@@ -51,16 +51,22 @@ def engine(name: str) -> Engine:
     return Engine(compile_rules(table(name)), {}, name)
 
 
+# The spaces are built once per module (every table walks the same situations).
+PAIR_SPACE = tuple(pair_space())
+COVERAGE_SPACE = tuple(coverage_space(first_doors=(None, "mission-locale")))
+
+
 @cache
 def disagreements(name: str) -> dict:
     """(winner, loser) → an example situation, for pairs won by the less specific source."""
     current = engine(name)
-    rules = [r for r in current.compiled.rules if r.network]
+    compiled = current.compiled
     fired_sets = {}
-    for situation in pair_space():
-        facts = current.facts(situation)
-        fired = tuple(r for r in rules if r.test(facts))
-        fired_sets.setdefault(tuple(r.id for r in fired), (fired, situation))
+    for situation in PAIR_SPACE:
+        # The rules that hold, in table order, by the table's compiled conditions (the engine's own).
+        held = tuple(i for i in compiled.matching(current.facts(situation)) if compiled.rules[i].network)
+        if held not in fired_sets:
+            fired_sets[held] = (tuple(compiled.rules[i] for i in held), situation)
     found = {}
     for fired, situation in fired_sets.values():
         for a in fired:
@@ -117,7 +123,7 @@ def test_every_situation_gets_a_second_door_or_an_explained_first_level_answer(n
     stops = {r.id for r in current.compiled.rules if r.network is None}
     holes = collections.Counter()
     counted = 0
-    for situation in coverage_space(first_doors=(None, "mission-locale")):
+    for situation in COVERAGE_SPACE:
         counted += 1
         answer = current.evaluate(situation)
         if answer.networks:

@@ -53,6 +53,11 @@ class QuestionsForm(SproForm):
         label="J'ai une reconnaissance de la qualité de travailleur handicapé (RQTH)", required=False
     )
     cadre = forms.BooleanField(label="Je suis cadre", required=False)
+    a_distance = forms.BooleanField(
+        label="Je préfère être accompagné à distance (par téléphone ou sur internet)",
+        required=False,
+        help_text="Avec votre commune, nous vous indiquons aussi les services qui vous répondent à distance.",
+    )
     commune = forms.CharField(
         label="Votre commune ou votre code postal",
         required=False,
@@ -82,7 +87,7 @@ class QuestionsForm(SproForm):
             for key in ("age", "statut", "besoin", "secteur")
             if data.get(key) not in (None, "")
         }
-        for key in ("rqth", "cadre"):
+        for key in ("rqth", "cadre", "a_distance"):
             if data.get(key):
                 situation[key] = True
         commune = self.found_commune()

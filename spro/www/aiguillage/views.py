@@ -34,7 +34,7 @@ def retention_days() -> int:
 
 
 CONTACT_PURPOSE = "Être recontacté par le lieu d'accueil au sujet de son orientation (aiguillage public)"
-ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "metier", "rqth", "cadre", "commune")
+ANSWER_KEYS = ("age", "statut", "besoin", "secteur", "metier", "rqth", "cadre", "a_distance", "commune")
 ANSWERS_COOKIE = "spro_aiguillage"
 ANSWERS_SALT = "spro.aiguillage.reponses"
 ANSWERS_MAX_AGE = 2 * 3600  # seconds; the cookie itself ends with the browser session
@@ -106,6 +106,8 @@ def _summary(situation: dict, commune, occupation=None) -> list[str]:
         lines.append("Reconnaissance de travailleur handicapé")
     if situation.get("cadre"):
         lines.append("Cadre")
+    if situation.get("a_distance"):
+        lines.append("Accompagnement à distance de préférence")
     if commune is not None:
         lines.append(f"{commune.name} ({commune.departement_id})")
     return lines
@@ -135,10 +137,12 @@ def _network_items(engine, recommendations, places, commune) -> list[dict]:
     return items
 
 
-def _remote_context(places, recommendations) -> dict:
-    """Remote entries (phone lines, websites) of no recommended network, shown apart."""
+def _remote_context(places, recommendations, first_door=None) -> dict:
+    """Remote entries (phone lines, websites) of no recommended network, shown apart (the one proposed
+    as first door is shown first, on its own)."""
     codes = {rec.code for rec in recommendations}
-    remote = [p for p in places if p.get("a_distance") and p["reseau"] not in codes]
+    door = first_door["id"] if first_door else None
+    remote = [p for p in places if p.get("a_distance") and p["reseau"] not in codes and p["id"] != door]
     for place in remote:
         place["horaires_lisibles"] = describe_hours(place["horaires"])
     return {"remote_places": remote, "remote_item": {"places": remote}}
@@ -188,9 +192,16 @@ def answer(request):
         "summary": _summary(situation, commune, form.found_occupation()),
         "first_level": engine.first_level(situation.get("besoin")),
         **_map_context(result.places),
-        **_remote_context(result.places, result.networks),
+        **_remote_context(result.places, result.networks, result.first_door),
+        "first_door": _readable(result.first_door),
     }
     return render(request, "aiguillage/answer.html", context)
+
+
+def _readable(place: dict | None) -> dict | None:
+    if place is not None:
+        place["horaires_lisibles"] = describe_hours(place["horaires"])
+    return place
 
 
 class _SharedRecommendation:

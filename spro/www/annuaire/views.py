@@ -15,7 +15,6 @@ from spro.directory.models import Service, Site
 from spro.directory.search import MAX_RADIUS_KM, SiteQuery, remote_sites, search_sites
 from spro.labels.models import LabelPolicy, SproStatus
 from spro.labels.states import SproStatusCode
-from spro.territories.models import Departement, Region
 from spro.www.annuaire.forms import FILTERS, RADII_KM, SPRO_STATUS_CHOICES, SearchForm
 
 PER_PAGE = 20
@@ -316,11 +315,4 @@ def _site_context(site, services, now, **extra) -> dict:
 
 def _served(site) -> str:
     """The territory a remote entry serves, in French: "toute la région Centre-Val de Loire"."""
-    parts = []
-    if site.served_region:
-        region = Region.objects.filter(code=site.served_region).first()
-        parts.append(f"toute la région {region.name}" if region else f"la région {site.served_region}")
-    if site.served_departements:
-        names = Departement.objects.filter(code__in=site.served_departements).order_by("code")
-        parts += [f"{d.name} ({d.code})" for d in names]
-    return ", ".join(parts)
+    return site.served_territory()

@@ -1,6 +1,7 @@
 """Forms of the professional space: structure, site (lieu d'accueil), service. Messages in French."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -18,6 +19,7 @@ from spro.directory.validators import (
     validate_postal_code,
 )
 from spro.territories.lookup import normalize, search_communes
+from spro.territories.models import Departement, Region
 from spro.www.structures.hours import Week, compose, editor_for, parse, same_hours
 
 POSTAL_FEEDBACK = "communes-code-postal"
@@ -121,7 +123,64 @@ class StructureForm(SproModelForm):
         return structure
 
 
-class SiteForm(SproModelForm):
+class OpeningHoursMixin:
+    """The opening hours of a site form: the French editor beside the expert OpenStreetMap text, and the
+    preview of what will be stored (reception sites and remote entries alike)."""
+
+    def setup_hours(self):
+        hours = self.fields["opening_hours"]
+        hours.label = "Horaires au format OpenStreetMap"
+        hours.template_name = "structures/_opening_hours_field.html"
+        hours.widget.attrs.update(
+            {
+                "hx-get": reverse("structures:hours_preview"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": f"#{HOURS_FEEDBACK}",
+                "aria-describedby": HOURS_FEEDBACK,
+            }
+        )
+        # The French editor stands beside the expert field; it is only read when the page sent it.
+        self.stored_hours = " ".join((self.instance.opening_hours or "").split())
+        editor_data = self.data if self.is_bound and EDITOR_SENT in self.data else None
+        self.hours_editor, self.hours_expert_only = editor_for(self.stored_hours, editor_data)
+
+    def check_hours_editor(self):
+        if self.hours_editor.is_bound and not self.hours_editor.is_valid():
+            self.add_error(
+                None, "Les horaires d'ouverture contiennent des erreurs : corrigez les champs signalés."
+            )
+
+    @property
+    def hours_preview(self) -> dict:
+        """The preview beside the hours: what will be stored (the editor's string once composed)."""
+        typed = self["opening_hours"].value() or ""
+        value = getattr(self, "cleaned_data", {}).get("opening_hours", typed)
+        preview = hours_preview(value)
+        if value and value != " ".join(typed.split()):
+            preview["composed"] = value
+        return preview
+
+    def clean_opening_hours(self):
+        """The editor's string when the editor was changed, else the expert text (normalised; the model
+        checks it with spro.directory.validators.validate_opening_hours)."""
+        expert = " ".join(self.cleaned_data.get("opening_hours", "").split())
+        editor = self.hours_editor
+        if not editor.is_bound or not editor.is_valid():
+            return expert  # the editor's errors are reported by clean()
+        editor_changed = editor.week != (parse(self.stored_hours) or Week())
+        expert_changed = expert != self.stored_hours
+        if not editor_changed or (expert_changed and editor.week.is_empty):
+            return expert
+        if not expert_changed or same_hours(expert, editor.week):
+            return compose(editor.week)
+        raise ValidationError(
+            "Les horaires de l'éditeur et ceux de la saisie experte diffèrent : gardez une seule des "
+            "deux saisies (videz l'éditeur, ou remettez la saisie experte comme elle était).",
+            code="hours_conflict",
+        )
+
+
+class SiteForm(OpeningHoursMixin, SproModelForm):
     commune_name = forms.CharField(
         label="Commune",
         max_length=150,
@@ -180,21 +239,7 @@ class SiteForm(SproModelForm):
             }
         )
         self.fields["commune_name"].widget.attrs["list"] = "communes-proposees"
-        hours = self.fields["opening_hours"]
-        hours.label = "Horaires au format OpenStreetMap"
-        hours.template_name = "structures/_opening_hours_field.html"
-        hours.widget.attrs.update(
-            {
-                "hx-get": reverse("structures:hours_preview"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": f"#{HOURS_FEEDBACK}",
-                "aria-describedby": HOURS_FEEDBACK,
-            }
-        )
-        # The French editor stands beside the expert field; it is only read when the page sent it.
-        self.stored_hours = " ".join((self.instance.opening_hours or "").split())
-        editor_data = self.data if self.is_bound and EDITOR_SENT in self.data else None
-        self.hours_editor, self.hours_expert_only = editor_for(self.stored_hours, editor_data)
+        self.setup_hours()
 
     @property
     def postal_code_typed(self) -> str:
@@ -208,16 +253,6 @@ class SiteForm(SproModelForm):
             return []
         return [c for c in search_communes(code, limit=60) if code in c.postal_code_list]
 
-    @property
-    def hours_preview(self) -> dict:
-        """The preview beside the hours: what will be stored (the editor's string once composed)."""
-        typed = self["opening_hours"].value() or ""
-        value = getattr(self, "cleaned_data", {}).get("opening_hours", typed)
-        preview = hours_preview(value)
-        if value and value != " ".join(typed.split()):
-            preview["composed"] = value
-        return preview
-
     def clean_postal_code(self):
         value = self.cleaned_data["postal_code"].strip().replace(" ", "")
         validate_postal_code(value)  # before looking the commune up in clean()
@@ -228,31 +263,9 @@ class SiteForm(SproModelForm):
         validate_phone(value)
         return normalize_phone(value)
 
-    def clean_opening_hours(self):
-        """The editor's string when the editor was changed, else the expert text (normalised; the model
-        checks it with spro.directory.validators.validate_opening_hours)."""
-        expert = " ".join(self.cleaned_data.get("opening_hours", "").split())
-        editor = self.hours_editor
-        if not editor.is_bound or not editor.is_valid():
-            return expert  # the editor's errors are reported by clean()
-        editor_changed = editor.week != (parse(self.stored_hours) or Week())
-        expert_changed = expert != self.stored_hours
-        if not editor_changed or (expert_changed and editor.week.is_empty):
-            return expert
-        if not expert_changed or same_hours(expert, editor.week):
-            return compose(editor.week)
-        raise ValidationError(
-            "Les horaires de l'éditeur et ceux de la saisie experte diffèrent : gardez une seule des "
-            "deux saisies (videz l'éditeur, ou remettez la saisie experte comme elle était).",
-            code="hours_conflict",
-        )
-
     def clean(self):
         data = super().clean()
-        if self.hours_editor.is_bound and not self.hours_editor.is_valid():
-            self.add_error(
-                None, "Les horaires d'ouverture contiennent des erreurs : corrigez les champs signalés."
-            )
+        self.check_hours_editor()
         postal_code = data.get("postal_code")
         if postal_code:
             data["commune"] = self._resolve_commune(postal_code, data.get("commune_name", ""))
@@ -303,6 +316,97 @@ class SiteForm(SproModelForm):
             # No point given, or the commune moved while the old point stayed: the commune's point.
             site.latitude, site.longitude = commune.latitude, commune.longitude
         return site
+
+
+REMOTE_MODES = [c for c in ReceptionMode.choices if c[0] in ("telephone", "visio", "courriel")]
+WHOLE_REGION = "region"
+SOME_DEPARTEMENTS = "departements"
+
+
+class RemoteSiteForm(OpeningHoursMixin, SproModelForm):
+    """A remote-only entry (a phone line, a chat, a website): no address, the territory it serves."""
+
+    served_region = forms.ChoiceField(
+        label="Territoire desservi",
+        widget=forms.RadioSelect,
+        help_text="Le service répond aux personnes de ce territoire ; il est proposé « à distance », "
+        "jamais avec une distance.",
+    )
+    served_departements = checkboxes([], "Départements desservis")
+    reception_modes = checkboxes(REMOTE_MODES, "Modes d'accueil à distance")
+    accessibility = checkboxes(
+        [c for c in Accessibility.choices if c[0] in ("langue-des-signes", "facile-a-lire")], "Accessibilité"
+    )
+
+    class Meta:
+        model = Site
+        formfield_callback = https_urls
+        fields = [
+            "name",
+            "website",
+            "phone",
+            "email",
+            "served_region",
+            "served_departements",
+            "opening_hours",
+            "reception_modes",
+            "accessibility",
+            "description",
+        ]
+        labels = {"name": "Nom du service à distance", "website": "Site internet ou lien du service"}
+        help_texts = {
+            "name": "Par exemple : Numéro vert de l'orientation, tchat des conseillers.",
+            "website": "Adresse complète, par exemple https://www.exemple.fr/contact",
+            "phone": "Un téléphone, un site internet ou un courriel au moins.",
+            "email": "Par exemple contact@structure.fr",
+            "opening_hours": HOURS_HELP,
+        }
+        error_messages = {
+            "email": {"invalid": "Saisissez une adresse électronique valide, comme nom@exemple.fr."}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The Région the entry serves (an entry made here: the Région running spro).
+        self.region_code = self.instance.served_region or settings.SPRO_REGION
+        region = Region.objects.filter(code=self.region_code).first()
+        region_name = region.name if region else self.region_code
+        self.fields["served_region"].choices = [
+            (WHOLE_REGION, f"Toute la région {region_name}"),
+            (SOME_DEPARTEMENTS, "Seulement les départements cochés ci-dessous"),
+        ]
+        # The Région's départements, and those the entry already serves (kept, never dropped silently).
+        current = list(self.instance.served_departements or [])
+        departements = Departement.objects.filter(
+            models.Q(region_id=self.region_code) | models.Q(code__in=current)
+        ).order_by("code")
+        field = self.fields["served_departements"]
+        field.choices = [(d.code, f"{d.name} ({d.code})") for d in departements]
+        field.help_text = "À cocher quand le service ne couvre pas toute la région."
+        if not self.is_bound:
+            self.initial["served_region"] = (
+                SOME_DEPARTEMENTS if current and not self.instance.served_region else WHOLE_REGION
+            )
+        self.fields["name"].label = "Nom du service à distance"
+        self.setup_hours()
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        validate_phone(value)
+        return normalize_phone(value)
+
+    def clean_served_region(self):
+        # The choice says which of the two model fields holds the territory.
+        return self.region_code if self.cleaned_data["served_region"] == WHOLE_REGION else ""
+
+    def clean(self):
+        data = super().clean()
+        self.check_hours_editor()
+        if data.get("served_region"):
+            data["served_departements"] = []
+        elif "served_region" in data and not data.get("served_departements"):
+            self.add_error("served_departements", "Cochez au moins un département desservi.")
+        return data
 
 
 class ServiceForm(SproModelForm):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("membres/<int:pk>/", views.member_change, name="member_change"),
     path("invitations/<int:pk>/", views.invitation_change, name="invitation_change"),
     path("<int:pk>/lieux/nouveau/", views.site_create, name="site_create"),
+    path("<int:pk>/a-distance/nouveau/", views.remote_create, name="remote_create"),
     path("lieux/<int:pk>/modifier/", views.site_edit, name="site_edit"),
     path("lieux/<int:pk>/activation/", views.site_toggle, name="site_toggle"),
     path("lieux/<int:pk>/services/nouveau/", views.service_create, name="service_create"),

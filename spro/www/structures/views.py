@@ -22,12 +22,14 @@ from spro.accounts.models import Invitation
 from spro.core.guards import submitted_once
 from spro.core.text import local_path
 from spro.directory import history, permissions
+from spro.directory.codes import SiteKind
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.directory.stale import stale_records
 from spro.territories.lookup import search_communes
 from spro.www.structures.forms import (
     EDITOR_SENT,
     MemberForm,
+    RemoteSiteForm,
     ServiceForm,
     SiteForm,
     StructureForm,
@@ -143,9 +145,42 @@ def site_create(request, pk):
 
 
 @login_required
+@submitted_once
+def remote_create(request, pk):
+    """A remote-only entry of the structure: a phone line, a chat, a website (no reception address)."""
+    structure = _structure_for(request, pk, "content")
+    form = RemoteSiteForm(request.POST or None, instance=Site(structure=structure, kind=SiteKind.A_DISTANCE))
+    if request.method == "POST" and form.is_valid():
+        site = form.save(commit=False)
+        history.create_with_history(site, request.user)
+        messages.success(
+            request, f"Le service à distance « {site.name} » a été créé. Ajoutez-lui ses services."
+        )
+        return redirect("structures:service_create", pk=site.pk)
+    return _remote_form(request, structure, form, None)
+
+
+def _remote_form(request, structure, form, site):
+    return render(
+        request, "structures/remote_form.html", {"structure": structure, "form": form, "site": site}
+    )
+
+
+@login_required
 def site_edit(request, pk):
+    """The form of a reception site, or of a remote-only entry (same address, its own fields)."""
     site = _site_for(request, pk)
     before = history.snapshot(site)
+    if site.is_remote:
+        form = RemoteSiteForm(request.POST or None, instance=site)
+        if request.method == "POST" and form.is_valid():
+            record = history.save_with_history(form.save(commit=False), before, request.user)
+            messages.success(
+                request,
+                "Le service à distance a été mis à jour." if record else "Aucune modification à enregistrer.",
+            )
+            return redirect("structures:detail", pk=site.structure_id)
+        return _remote_form(request, site.structure, form, site)
     form = SiteForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
         record = history.save_with_history(form.save(commit=False), before, request.user)
