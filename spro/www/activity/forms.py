@@ -13,7 +13,7 @@ from spro.activity.models import Reception
 from spro.core.forms import SproForm, SproModelForm
 from spro.directory.models import Network
 from spro.territories.lookup import find_commune
-from spro.territories.models import Departement
+from spro.territories.models import Departement, EmploymentZone
 
 CHOOSE = ("", "Choisir")
 
@@ -237,11 +237,12 @@ class PeriodForm(SproForm):
 
 
 class RegionFilterForm(PeriodForm):
-    """Filters of the Région's indicators: département of the site, network, period."""
+    """Filters of the Région's indicators: département or zone d'emploi of the site, network, period."""
 
     departement = forms.ChoiceField(label="Département", required=False)
+    zone = forms.ChoiceField(label="Zone d'emploi", required=False)
     reseau = forms.ChoiceField(label="Réseau", required=False)
-    field_order = ["departement", "reseau", "du", "au"]
+    field_order = ["departement", "zone", "reseau", "du", "au"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,6 +250,14 @@ class RegionFilterForm(PeriodForm):
         self.fields["departement"].choices = [("", "Tous")] + [
             (d.code, f"{d.code} — {d.name}") for d in departements
         ]
+        zones = (
+            EmploymentZone.objects.filter(communes__region_id=settings.SPRO_REGION)
+            .distinct()
+            .order_by("name", "code")
+            .values_list("code", "name")
+        )
+        self.fields["zone"].choices = [("", "Toutes")] + list(zones)
+        self.fields["zone"].error_messages["invalid_choice"] = "Choisissez une zone d'emploi de la liste."
         self.fields["reseau"].choices = [("", "Tous")] + list(
             Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
         )
