@@ -209,12 +209,12 @@ SECOND_DOOR = "orientation"
 
 def second_door_share(answer_table: dict) -> dict:
     """{"people", "total", "percent"} of the people whose answer was "orientation vers un réseau"
-    among all people received; "percent" is None when either count is masked or the total is zero."""
+    among all people received; "percent" (French text, "25,0 %") is None when either count is masked or the total is zero."""
     people = next((n for code, _label, n in answer_table["rows"] if code == SECOND_DOOR), 0)
     total = answer_table["total"]
     percent = None
     if people is not None and total:
-        percent = round(100 * people / total, 1)
+        percent = f"{100 * people / total:.1f}".replace(".", ",") + "\u00a0%"
     return {"people": people, "total": total, "percent": percent}
 
 

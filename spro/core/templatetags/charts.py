@@ -59,12 +59,12 @@ def bar_chart(table, threshold=5, max_rows=MAX_ROWS):
                 "value_x": LABEL_WIDTH + width + 6,
             }
         )
-    visible = [(label, value) for _c, label, value in rows if value is not None]
+    visible = [(label, value) for _c, label, value in rows if value]
     if visible:
         top_label, top_value = max(visible, key=lambda item: item[1])
         summary = f"Valeur la plus haute : {top_label}, {top_value}."
     else:
-        summary = "Toutes les valeurs sont masquées."
+        summary = "Aucune valeur non nulle n'est affichée."
     if hidden:
         summary += f" {hidden} autre{'s' if hidden > 1 else ''} ligne{'s' if hidden > 1 else ''} dans le tableau."
     return {

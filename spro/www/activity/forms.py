@@ -52,6 +52,35 @@ class SiteChoiceField(forms.ModelChoiceField):
         return site.name
 
 
+REFERRAL_DAYS = 30  # the referrals offered to link: sent by the structure in the past 30 days
+
+
+class ReferralChoiceField(forms.ModelChoiceField):
+    """A referral sent by the structure, named without the person: number, date, where to, need."""
+
+    def label_from_instance(self, referral):
+        need = codes.NEEDS_LOG.get(referral.need, referral.need)
+        when = timezone.localtime(referral.created_at)
+        return f"N° {referral.pk} du {when:%d/%m/%Y}, vers {referral.to_structure.name} ({need})"
+
+
+def linkable_referrals(structure, reception=None):
+    """Recent referrals sent by `structure` that no other entry of the log counts yet (the entry being
+    corrected keeps its own)."""
+    from spro.referrals.models import Referral
+
+    since = timezone.now() - timedelta(days=REFERRAL_DAYS)
+    linked = Reception.objects.exclude(referral=None)
+    if reception is not None and reception.pk is not None:
+        linked = linked.exclude(pk=reception.pk)
+    return (
+        Referral.objects.filter(sender_structure=structure, created_at__gte=since)
+        .exclude(pk__in=linked.values("referral_id"))
+        .select_related("to_structure")
+        .order_by("-created_at", "-pk")
+    )
+
+
 class ReceptionForm(SproModelForm):
     """One first-level reception, on one screen, in the order an adviser answers."""
 
@@ -73,6 +102,7 @@ class ReceptionForm(SproModelForm):
             "commune",
             "need",
             "answer",
+            "referral",
             "minutes",
         ]
         labels = {"age_band": "Tranche d'âge", "need": "Demande", "answer": "Réponse apportée"}
@@ -84,6 +114,17 @@ class ReceptionForm(SproModelForm):
         sites = structure.sites.filter(is_active=True).order_by("pk")
         self.fields["site"] = SiteChoiceField(
             label="Lieu d'accueil", queryset=sites, empty_label=None, required=sites.exists()
+        )
+        self.fields["referral"] = ReferralChoiceField(
+            label="Orientation envoyée",
+            queryset=linkable_referrals(structure, self.instance),
+            required=False,
+            empty_label="Aucune",
+            help_text=(
+                "Si la réponse est une orientation vers un réseau et que vous l'avez envoyée dans spro "
+                f"(orientations de votre structure des {REFERRAL_DAYS} derniers jours)"
+            ),
+            error_messages={"invalid_choice": "Choisissez une orientation envoyée par votre structure."},
         )
         self.fields["date"].widget = _date_widget()
         self.fields["date"].error_messages["invalid"] = "Indiquez une date valide, par exemple 03/12/2026."
@@ -105,6 +146,15 @@ class ReceptionForm(SproModelForm):
 
     def clean_date(self):
         return _no_future(self.cleaned_data.get("date"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referral") is not None and data.get("answer") not in (None, "", "orientation"):
+            self.add_error(
+                "referral",
+                "Une orientation ne se lie qu'à un accueil dont la réponse est « Orientation vers un réseau ».",
+            )
+        return data
 
     def save(self, commit=True, user=None):
         reception = super().save(commit=False)

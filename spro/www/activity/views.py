@@ -294,7 +294,7 @@ def _export(request, tables, filename_stem):
         share = table.get("share")
         if share is not None:
             percent = share["percent"]
-            rows.append([SHARE_LABEL, "non communiquée" if percent is None else f"{percent} %"])
+            rows.append([SHARE_LABEL, "non communiquée" if percent is None else percent])
         return table_response(f"{filename_stem}-{table['code']}", headers, rows, fmt, table["title"])
     return None
 
