@@ -143,7 +143,9 @@ def tables(queryset, departements: set[str], zones: set[str] | None = None) -> l
     by_epci: dict[str, int] = {}
     place = "commune__employment_zone_id" if zones is not None else "commune__departement_id"
     territory = zones if zones is not None else departements
-    rows = queryset.values_list("date", *columns, "commune_id", place, "commune__epci_id", "people").order_by()
+    rows = queryset.values_list(
+        "date", *columns, "commune_id", place, "commune__epci_id", "people"
+    ).order_by()
     for day, *values, commune, where, epci, n in _raw_rows(rows):
         key = str(day)[:7]  # a date (PostgreSQL) or its ISO text (SQLite): "AAAA-MM"
         months[key] = months.get(key, 0) + n
@@ -209,7 +211,8 @@ SECOND_DOOR = "orientation"
 
 def second_door_share(answer_table: dict) -> dict:
     """{"people", "total", "percent"} of the people whose answer was "orientation vers un réseau"
-    among all people received; "percent" (French text, "25,0 %") is None when either count is masked or the total is zero."""
+    among all people received; "percent" (French text, "25,0 %") is None when either count is masked
+    or the total is zero."""
     people = next((n for code, _label, n in answer_table["rows"] if code == SECOND_DOOR), 0)
     total = answer_table["total"]
     percent = None

@@ -39,7 +39,9 @@ def mask_table(counts: dict, limit: int | None = None) -> tuple[dict, int | None
         return dict.fromkeys(counts), None, set()
     masked = {key for key, value in counts.items() if is_small(value, limit)}
     # Masking a zero hides nothing more: the candidates are the visible non-zero cells, smallest first.
-    candidates = sorted((value, str(key), key) for key, value in counts.items() if key not in masked and value)
+    candidates = sorted(
+        (value, str(key), key) for key, value in counts.items() if key not in masked and value
+    )
     secondary = set()
     while masked and candidates and (len(masked) == 1 or sum(counts[k] for k in masked) < limit):
         key = candidates.pop(0)[2]

@@ -66,7 +66,8 @@ def bar_chart(table, threshold=5, max_rows=MAX_ROWS):
     else:
         summary = "Aucune valeur non nulle n'est affichée."
     if hidden:
-        summary += f" {hidden} autre{'s' if hidden > 1 else ''} ligne{'s' if hidden > 1 else ''} dans le tableau."
+        plural = "s" if hidden > 1 else ""
+        summary += f" {hidden} autre{plural} ligne{plural} dans le tableau."
     return {
         "id": f"graphique-{table['code']}",
         "title": table["title"],

@@ -152,7 +152,8 @@ class ReceptionForm(SproModelForm):
         if data.get("referral") is not None and data.get("answer") not in (None, "", "orientation"):
             self.add_error(
                 "referral",
-                "Une orientation ne se lie qu'à un accueil dont la réponse est « Orientation vers un réseau ».",
+                "Une orientation ne se lie qu'à un accueil dont la réponse est "
+                "« Orientation vers un réseau ».",
             )
         return data
 

@@ -286,9 +286,7 @@ def _export(request, tables, filename_stem):
         headers = [table["title"], table["unit"]]
         # A masked cell is the text "< 5" (or "secret"); a visible one stays a number.
         secondary = table.get("secondary", set())
-        rows = [
-            [label, _cell(value, code in secondary)] for code, label, value in table["rows"]
-        ]
+        rows = [[label, _cell(value, code in secondary)] for code, label, value in table["rows"]]
         total = table["total"]
         rows.append(["Total", shown(None) if total is None else total])
         share = table.get("share")

@@ -84,8 +84,8 @@ def test_the_structure_reads_its_referrals_sent_and_received_by_network_pair(cli
     ml, ft, cio = (labels[s.network.code] for s in (w.structure_a, w.structure_b, w.structure_c))
     rf.login(client, w.alice)
     page = client.get(INDICATORS).content.decode()
-    sent = page[page.index('id="tableau-orientations-envoyees"') : page.index('id="tableau-orientations-recues"')]
-    received = page[page.index('id="tableau-orientations-recues"') :]
+    middle = page.index('id="tableau-orientations-recues"')
+    sent, received = page[page.index('id="tableau-orientations-envoyees"') : middle], page[middle:]
     assert row(f"{ml} → {ft}", 3) in sent  # its own figures, unmasked
     assert row(f"{cio} → {ml}", 1) in received and escape(ft) not in received
 
@@ -95,7 +95,8 @@ def test_the_second_door_share_is_the_receptions_answered_by_a_referral(client, 
     receptions(w.site_a, 18, answer="conseil")
     rf.login(client, w.alice)
     page = client.get(INDICATORS).content.decode()
-    assert "Part des personnes orientées vers un réseau (deuxième porte) :\n    <strong>25,0\u00a0%</strong> (6 sur 24)" in page
+    share = "Part des personnes orientées vers un réseau (deuxième porte) :\n    <strong>25,0\u00a0%</strong>"
+    assert f"{share} (6 sur 24)" in page
 
 
 def test_the_region_masks_small_pairs_and_the_share_built_on_a_small_count(client, w):
@@ -110,7 +111,7 @@ def test_the_region_masks_small_pairs_and_the_share_built_on_a_small_count(clien
     # 7 and 1: the 1 is small, the 7 would give it away from the total 8, so it is "secret".
     assert re.search(r"<th scope=\"row\">[^<]+</th><td>&lt; 5</td>", pairs)
     assert re.search(r"<th scope=\"row\">[^<]+</th><td>secret</td>", pairs)
-    assert '<td>7</td>' not in pairs and '<td>1</td>' not in pairs
+    assert "<td>7</td>" not in pairs and "<td>1</td>" not in pairs
     # 2 people of 32 were oriented: a small count, so the share is not given either.
     assert "(deuxième porte) :\n    <strong>non communiquée</strong>" in page
 
@@ -226,7 +227,8 @@ def test_every_table_has_its_chart_with_values_written_and_masked_cells_in_words
     with_rows = [code for code in tables if f"graphique-{code}" in charts]
     assert "graphique-sexe" in charts and "graphique-mois" in charts and "graphique-provenance" in charts
     assert len(charts) == len(with_rows)  # one chart per table that has rows, no other
-    sexe = page[page.index('id="graphique-sexe-titre"') : page.index("</svg>", page.index('id="graphique-sexe-titre"'))]
+    start = page.index('id="graphique-sexe-titre"')
+    sexe = page[start : page.index("</svg>", start)]
     assert 'id="graphique-sexe-titre">Par sexe</title>' in sexe
     # 40 women, 2 men (small) and so the women "secret" too; 0 "non précisé" written as 0.
     assert re.search(r">\s*secret\s*</text>", sexe) and re.search(r">\s*&lt; 5\s*</text>", sexe)
@@ -243,5 +245,6 @@ def test_the_structure_chart_writes_each_value_at_the_end_of_its_bar(client, w):
     sexe = page[start : page.index("</svg>", start)]
     assert re.search(r'font-weight="bold" fill="#161616">40</text>', sexe)
     assert re.search(r'font-weight="bold" fill="#161616">2</text>', sexe)
-    widths = [float(x) for x in re.findall(r'<rect x="270" y="[\d.]+" width="([\d.]+)" height="18" fill="#000091"', sexe)]
+    bar = r'<rect x="270" y="[\d.]+" width="([\d.]+)" height="18" fill="#000091"'
+    widths = [float(x) for x in re.findall(bar, sexe)]
     assert widths[0] == max(widths) and widths[1] == pytest.approx(widths[0] * 2 / 40, abs=0.1)
