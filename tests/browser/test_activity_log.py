@@ -81,3 +81,28 @@ def test_the_form_and_the_indicators_pages_have_no_axe_violation(visit):
 def test_the_region_indicators_page_has_no_axe_violation(visit):
     log_in(visit, "admin@region.demo")
     no_axe_violation(visit, "/region/activite/")
+
+
+def test_each_indicator_table_has_its_chart_named_and_written_in_text(visit):
+    """The Région's page filtered on a zone d'emploi of the demo: one SVG bar chart before each table,
+    an image named by its title and summary, its values written (no information by colour alone)."""
+    log_in(visit, "admin@region.demo")
+    visit.goto("/region/activite/")
+    page = visit.page
+    zone = page.locator("select[name=zone] option").nth(1).get_attribute("value")
+    no_axe_violation(visit, f"/region/activite/?zone={zone}")
+    assert page.locator("select[name=zone]").input_value() == zone
+    sections = page.locator("main section:has(table)")
+    charts = page.locator("main section:has(table) svg[role=img]")
+    assert sections.count() >= 9 and charts.count() == sections.count()
+    names = charts.evaluate_all(
+        """svgs => svgs.map(svg => svg.getAttribute('aria-labelledby').split(' ')
+            .map(id => document.getElementById(id).textContent.trim()).join(' '))"""
+    )
+    assert all(name.startswith("Par ") or name.startswith("Personnes") or name.startswith("Orientations")
+               for name in names), names  # fmt: skip
+    # Every bar of every chart has its value written beside it, as text.
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.locator("g").count() == chart.locator("g text").count() / 2
+    assert page.get_by_text("Part des personnes orientées vers un réseau (deuxième porte)").count() == 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from spro.activity import codes
@@ -66,16 +67,18 @@ class ReferralChoiceField(forms.ModelChoiceField):
 
 def linkable_referrals(structure, reception=None):
     """Recent referrals sent by `structure` that no other entry of the log counts yet (the entry being
-    corrected keeps its own)."""
+    corrected keeps its own, however old)."""
     from spro.referrals.models import Referral
 
     since = timezone.now() - timedelta(days=REFERRAL_DAYS)
     linked = Reception.objects.exclude(referral=None)
     if reception is not None and reception.pk is not None:
         linked = linked.exclude(pk=reception.pk)
+    recent = Q(created_at__gte=since) & ~Q(pk__in=linked.values("referral_id"))
+    if reception is not None and reception.referral_id is not None:
+        recent |= Q(pk=reception.referral_id)
     return (
-        Referral.objects.filter(sender_structure=structure, created_at__gte=since)
-        .exclude(pk__in=linked.values("referral_id"))
+        Referral.objects.filter(recent, sender_structure=structure)
         .select_related("to_structure")
         .order_by("-created_at", "-pk")
     )

@@ -248,3 +248,18 @@ def test_the_structure_chart_writes_each_value_at_the_end_of_its_bar(client, w):
     bar = r'<rect x="270" y="[\d.]+" width="([\d.]+)" height="18" fill="#000091"'
     widths = [float(x) for x in re.findall(bar, sexe)]
     assert widths[0] == max(widths) and widths[1] == pytest.approx(widths[0] * 2 / 40, abs=0.1)
+
+
+def test_a_corrected_entry_keeps_its_referral_and_may_not_take_another_structures(client, w):
+    (mine,) = referrals(w, 1)
+    theirs = rf.referral(w, mode=Referral.Mode.DETAILS_GIVEN, sender_structure=w.structure_c, user=w.carole)
+    rf.login(client, w.alice)
+    post_form(client, NEW, entry(w.site_a, referral=str(mine.pk)))
+    reception = Reception.objects.get()
+    Referral.objects.filter(pk=mine.pk).update(created_at=timezone.now() - timedelta(days=40))
+    url = f"/espace-pro/activite/{reception.pk}/modifier/"
+    assert f'<option value="{mine.pk}" selected>' in client.get(url).content.decode()
+    response = client.post(url, entry(w.site_a, referral=str(theirs.pk)))
+    assert response.status_code == 422
+    reception.refresh_from_db()
+    assert reception.referral == mine
