@@ -84,14 +84,14 @@ def test_the_region_indicators_page_has_no_axe_violation(visit):
 
 
 def test_each_indicator_table_has_its_chart_named_and_written_in_text(visit):
-    """The Région's page filtered on a zone d'emploi of the demo: one SVG bar chart before each table,
+    """The Région's page filtered on a département of the demo: one SVG bar chart before each table,
     an image named by its title and summary, its values written (no information by colour alone)."""
     log_in(visit, "admin@region.demo")
     visit.goto("/region/activite/")
     page = visit.page
-    zone = page.locator("select[name=zone] option").nth(1).get_attribute("value")
-    no_axe_violation(visit, f"/region/activite/?zone={zone}")
-    assert page.locator("select[name=zone]").input_value() == zone
+    departement = page.locator("select[name=departement] option").nth(1).get_attribute("value")
+    no_axe_violation(visit, f"/region/activite/?departement={departement}")
+    assert page.locator("select[name=departement]").input_value() == departement
     sections = page.locator("main section:has(table)")
     charts = page.locator("main section:has(table) svg[role=img]")
     assert sections.count() >= 9 and charts.count() == sections.count()
