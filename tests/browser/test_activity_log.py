@@ -106,3 +106,17 @@ def test_each_indicator_table_has_its_chart_named_and_written_in_text(visit):
         chart = charts.nth(index)
         assert chart.locator("g").count() == chart.locator("g text").count() / 2
     assert page.get_by_text("Part des personnes orientées vers un réseau (deuxième porte)").count() == 1
+
+
+def test_on_a_phone_the_charts_scroll_sideways_and_are_reached_by_keyboard(visit):
+    """At 320 px a chart keeps a readable size: its box scrolls sideways (the page itself does not) and
+    takes a tab stop so that the arrow keys scroll it, like a wide table."""
+    log_in(visit, "structure@structure.demo")
+    visit.page.set_viewport_size({"width": 320, "height": 640})
+    no_axe_violation(visit, "/espace-pro/activite/indicateurs/")
+    page = visit.page
+    page.wait_for_load_state("load")
+    boxes = page.locator(".spro-chart__scroll")
+    assert boxes.count() >= 9
+    assert boxes.evaluate_all("boxes => boxes.every(b => b.getAttribute('tabindex') === '0')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
