@@ -22,8 +22,12 @@ run: install
 	@echo "Portail : http://127.0.0.1:$(PORT)/"
 	$(BIN)/spro runserver 127.0.0.1:$(PORT)
 
+# Two workers by default (the suite's browser tests share one server and one browser on one of them);
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
+
 test: install
-	DEBUG= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check spro tests bench

@@ -47,13 +47,14 @@ def filtered_members(status: str = "", volet: str = "", network: str = "", depar
 
 
 def departements_of(structure_ids) -> dict[int, list[str]]:
-    """Structure id → the codes of the départements of its active sites, sorted."""
+    """Structure id → the codes of the départements of its active sites, sorted. Remote-only entries
+    (no commune) lie in no département."""
     from spro.directory.models import Site
 
     found = defaultdict(set)
-    pairs = Site.objects.filter(structure_id__in=list(structure_ids), is_active=True).values_list(
-        "structure_id", "commune__departement_id"
-    )
+    pairs = Site.objects.filter(
+        structure_id__in=list(structure_ids), is_active=True, commune__isnull=False
+    ).values_list("structure_id", "commune__departement_id")
     for structure_id, code in pairs:
         found[structure_id].add(code)
     return {key: sorted(codes) for key, codes in found.items()}

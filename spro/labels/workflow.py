@@ -127,9 +127,9 @@ def volets_text(policy, codes) -> str:
 
 def prefill(structure) -> dict:
     """Answers spro already knows: the départements of the structure's active sites."""
-    departements = sorted(
-        set(structure.sites.filter(is_active=True).values_list("commune__departement_id", flat=True))
-    )
+    # Remote-only entries (no commune) lie in no département.
+    active = structure.sites.filter(is_active=True, commune__isnull=False)
+    departements = sorted(set(active.values_list("commune__departement_id", flat=True)))
     return {"territoire": departements} if departements else {}
 
 

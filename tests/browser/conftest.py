@@ -154,6 +154,10 @@ def server_url(tmp_path_factory):
 def browser(server_url):
     from playwright.sync_api import sync_playwright
 
+    # On several workers, the worker running the browser tests may be given database tests after them:
+    # Playwright's event loop then stays set in this process, which Django takes for an async context.
+    # The tests call the ORM synchronously, as the server does: the check does not apply to them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield chromium
@@ -201,5 +205,10 @@ def visit(browser, server_url):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last (Playwright's event loop must not precede database tests in this process)."""
+    """Browser tests last (Playwright's event loop must not precede database tests in this process), and,
+    when the suite runs on several workers (pytest-xdist, `--dist loadgroup`), all on one worker: one
+    server and one browser for the whole run."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))

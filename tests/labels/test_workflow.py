@@ -42,6 +42,26 @@ def test_the_dossier_is_prefilled_with_the_departements_of_the_structure_sites()
     assert application.answers["territoire"] == ["69"]
 
 
+def test_a_remote_only_entry_of_the_structure_adds_no_departement_to_the_prefill():
+    from spro.directory.codes import SiteKind
+    from spro.directory.models import Site
+
+    structure, admin = factories.applicant("84")
+    line = Site(
+        structure=structure,
+        name="Ligne d'information",
+        kind=SiteKind.A_DISTANCE,
+        served_region="84",
+        phone="0 800 222 100",
+        opening_hours="Mo-Fr 09:00-18:00",
+        reception_modes=["telephone"],
+    )
+    line.full_clean()
+    line.save()
+    application = workflow.start_application(structure, ["spro"], admin, region_code="84")
+    assert application.answers["territoire"] == ["69"]
+
+
 def test_submission_lists_each_missing_answer_and_attachment_and_writes_nothing():
     application, admin = factories.draft("84", skip=("locaux", "statuts"))
     with pytest.raises(SubmissionRefused) as raised:

@@ -566,3 +566,52 @@ def test_only_region_staff_see_the_pages_and_their_exports(client, region, url):
 def test_the_pages_only_answer_get(staff, region, url):
     accounts.login_verified(staff, staff.person)
     assert staff.post(url).status_code == 405
+
+
+# --- remote-only entries -----------------------------------------------------------------------------
+
+
+def remote_entry(structure, served_region="76"):
+    """A phone line of `structure` with no address: it serves the whole Région and lies in no département."""
+    from spro.directory.codes import SiteKind
+    from spro.directory.models import Site
+
+    site = Site(
+        structure=structure,
+        name=f"{structure.name} — ligne d'information",
+        kind=SiteKind.A_DISTANCE,
+        served_region=served_region,
+        phone="0 800 222 100",
+        opening_hours="Mo-Fr 09:00-18:00",
+        reception_modes=["telephone"],
+    )
+    site.full_clean()
+    site.save()
+    return site
+
+
+def test_a_remote_only_entry_adds_no_departement_to_its_member(staff, region):
+    remote_entry(region["cio"])
+    listed = get(staff, "/region/membres/liste/?departement=31", region["day"])
+    assert "CIO de Toulouse" in names(listed)
+    cio = next(r for r in listed.context["page"].object_list if r.structure == region["cio"])
+    assert cio.departements == ["31"]
+    response = get(staff, "/region/membres/liste/?reseau=cio&format=csv", region["day"])
+    assert read_csv(response)[1][4] == "31"
+    dashboard = get(staff, "/region/membres/", region["day"])
+    assert [code for code, *_ in table(dashboard, "departements")] == ["31", "34", "81"]
+
+
+def test_a_member_reachable_only_at_a_distance_is_listed_without_departement(staff, region):
+    line = directory.structure("cio", name="CIO en ligne")
+    remote_entry(line)
+    listed = get(staff, "/region/membres/liste/?reseau=cio", region["day"])
+    online = next(r for r in listed.context["page"].object_list if r.structure == line)
+    assert online.departements == []
+
+
+def test_the_list_filters_show_the_chosen_network_and_departement(staff, region):
+    page = get(staff, "/region/membres/liste/?reseau=cidff&departement=81", region["day"]).content.decode()
+    assert '<option value="cidff" selected>' in page
+    assert '<option value="81" selected>81 — Tarn</option>' in page
+    assert '<label class="fr-label" for="filtre-reseau">Réseau</label>' in page
