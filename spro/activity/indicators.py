@@ -126,13 +126,14 @@ def _raw_rows(queryset):
             yield from chunk
 
 
-def tables(queryset, departements: set[str]) -> list[dict]:
+def tables(queryset, departements: set[str], zones: set[str] | None = None) -> list[dict]:
     """Every table of an indicator page, unmasked: {"code", "title", "rows": [(code, label, people)],
     "total"}.
 
-    The territory of the provenance table is `departements`; the EPCI table lists the EPCI of residence
-    of the people whose commune is known (most first). One pass over the entries (a scan, then counts
-    here) rather than one grouped query per table: a year of a whole Région is read once."""
+    The territory of the provenance table is `departements`, or the zones d'emploi `zones` when given
+    (a zone d'emploi view); the EPCI table lists the EPCI of residence of the people whose commune is
+    known (most first). One pass over the entries (a scan, then counts here) rather than one grouped
+    query per table: a year of a whole Région is read once."""
     from spro.territories.models import Epci
 
     columns = list(DIMENSIONS)
@@ -140,19 +141,21 @@ def tables(queryset, departements: set[str]) -> list[dict]:
     months: dict[str, int] = {}
     origin = dict.fromkeys(PROVENANCE_LABELS, 0)
     by_epci: dict[str, int] = {}
+    place = "commune__employment_zone_id" if zones is not None else "commune__departement_id"
+    territory = zones if zones is not None else departements
     rows = queryset.values_list(
-        "date", *columns, "commune__departement_id", "commune__epci_id", "people"
+        "date", *columns, "commune_id", place, "commune__epci_id", "people"
     ).order_by()
-    for day, *values, departement, epci, n in _raw_rows(rows):
+    for day, *values, commune, where, epci, n in _raw_rows(rows):
         key = str(day)[:7]  # a date (PostgreSQL) or its ISO text (SQLite): "AAAA-MM"
         months[key] = months.get(key, 0) + n
         for dimension, code in zip(columns, values, strict=True):
             table = counts[dimension]
             table[code] = table.get(code, 0) + n
-        if departement is None:
+        if commune is None:
             origin["inconnue"] += n
             continue
-        origin["dans_le_territoire" if departement in departements else "hors_territoire"] += n
+        origin["dans_le_territoire" if where in territory else "hors_territoire"] += n
         by_epci[epci or ""] = by_epci.get(epci or "", 0) + n
 
     result = [{"code": "mois", "rows": [(k, month_label(k), n) for k, n in months.items()]}]
@@ -176,16 +179,74 @@ def tables(queryset, departements: set[str]) -> list[dict]:
     for table in result:
         table["title"] = TABLES[table["code"]]
         table["total"] = sum(row[2] for row in table["rows"])
+        table["unit"] = "Personnes reçues"
+        table["head"] = "Mois" if table["code"] == "mois" else "Catégorie"
+        if table["code"] == "answer":
+            table["share"] = second_door_share(table)
     return result
 
 
 def masked(table: dict, limit: int | None = None) -> dict:
     """The table as it may leave the structure: small cells (and those that would give them away by
-    subtraction from the total) are None, and the total None when it is itself under the threshold."""
-    from spro.activity.masking import mask_with_total
+    subtraction from the total, listed in "secondary") are None, and the total None when it is itself
+    under the threshold. The share of the answer table is recomputed from the masked cells."""
+    from spro.activity.masking import mask_table
 
-    cells, total = mask_with_total({row[0]: row[2] for row in table["rows"]}, limit)
-    return {**table, "rows": [(c, label, cells[c]) for c, label, _n in table["rows"]], "total": total}
+    cells, total, secondary = mask_table({row[0]: row[2] for row in table["rows"]}, limit)
+    result = {
+        **table,
+        "rows": [(c, label, cells[c]) for c, label, _n in table["rows"]],
+        "total": total,
+        "secondary": secondary,
+    }
+    if "share" in table:
+        result["share"] = second_door_share(result)
+    return result
+
+
+# --- referrals and the second door -----------------------------------------------------------------
+
+SECOND_DOOR = "orientation"
+
+
+def second_door_share(answer_table: dict) -> dict:
+    """{"people", "total", "percent"} of the people whose answer was "orientation vers un réseau"
+    among all people received; "percent" (French text, "25,0 %") is None when either count is masked
+    or the total is zero."""
+    people = next((n for code, _label, n in answer_table["rows"] if code == SECOND_DOOR), 0)
+    total = answer_table["total"]
+    percent = None
+    if people is not None and total:
+        percent = f"{100 * people / total:.1f}".replace(".", ",") + "\u00a0%"
+    return {"people": people, "total": total, "percent": percent}
+
+
+def network_labels() -> dict:
+    from spro.directory.models import Network
+
+    return dict(Network.objects.values_list("code", "label"))
+
+
+def referral_table(code: str, title: str, referrals, labels: dict) -> dict:
+    """A table of referrals by (first door network, second door network), read from the referrals'
+    own indicator (ReferralQuerySet.by_network_pair): one row per pair, its total."""
+    rows = [
+        (
+            f"{row['from_network']}>{row['to_network']}",
+            f"{labels.get(row['from_network'], row['from_network'])} → "
+            f"{labels.get(row['to_network'], row['to_network'])}",
+            row["total"],
+        )
+        for row in referrals.by_network_pair()
+    ]
+    return {
+        "code": code,
+        "title": title,
+        "rows": rows,
+        "total": sum(row[2] for row in rows),
+        "unit": "Orientations",
+        "head": "Réseau qui oriente → réseau qui reçoit",
+    }
 
 
 def monthly_open_data(queryset):

@@ -81,3 +81,45 @@ def test_the_form_and_the_indicators_pages_have_no_axe_violation(visit):
 def test_the_region_indicators_page_has_no_axe_violation(visit):
     log_in(visit, "admin@region.demo")
     no_axe_violation(visit, "/region/activite/")
+
+
+def test_each_indicator_table_has_its_chart_named_and_written_in_text(visit):
+    """The Région's page filtered on a département of the demo: one SVG bar chart before each table,
+    an image named by its title and summary, its values written (no information by colour alone)."""
+    log_in(visit, "admin@region.demo")
+    visit.goto("/region/activite/")
+    page = visit.page
+    departement = page.locator("select[name=departement] option").nth(1).get_attribute("value")
+    no_axe_violation(visit, f"/region/activite/?departement={departement}")
+    assert page.locator("select[name=departement]").input_value() == departement
+    sections = page.locator("main section:has(table)")
+    charts = page.locator("main section:has(table) svg[role=img]")
+    assert sections.count() >= 9 and charts.count() == sections.count()
+    names = charts.evaluate_all(
+        """svgs => svgs.map(svg => svg.getAttribute('aria-labelledby').split(' ')
+            .map(id => document.getElementById(id).textContent.trim()).join(' '))"""
+    )
+    assert all(name.startswith("Par ") or name.startswith("Personnes") or name.startswith("Orientations")
+               for name in names), names  # fmt: skip
+    # Every bar of every chart has its value written beside it, as text.
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        assert chart.locator("g").count() == chart.locator("g text").count() / 2
+    assert page.get_by_text("Part des personnes orientées vers un réseau (deuxième porte)").count() == 1
+
+
+def test_on_a_phone_the_charts_scroll_sideways_and_are_reached_by_keyboard(visit):
+    """At 320 px a chart keeps a readable size: its box fits the screen and scrolls sideways, and
+    takes a tab stop so that the arrow keys scroll it, like a wide table."""
+    log_in(visit, "structure@structure.demo")
+    visit.page.set_viewport_size({"width": 320, "height": 640})
+    no_axe_violation(visit, "/espace-pro/activite/indicateurs/")
+    page = visit.page
+    page.wait_for_load_state("load")
+    boxes = page.locator(".spro-chart__scroll")
+    assert boxes.count() >= 9
+    assert boxes.evaluate_all("boxes => boxes.every(b => b.getAttribute('tabindex') === '0')")
+    # The boxes fit the screen, their charts scroll inside them.
+    assert boxes.evaluate_all(
+        "boxes => boxes.every(b => b.getBoundingClientRect().right <= 320 && b.scrollWidth > b.clientWidth)"
+    )

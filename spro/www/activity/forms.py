@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from spro.activity import codes
@@ -13,7 +14,7 @@ from spro.activity.models import Reception
 from spro.core.forms import SproForm, SproModelForm
 from spro.directory.models import Network
 from spro.territories.lookup import find_commune
-from spro.territories.models import Departement
+from spro.territories.models import Departement, EmploymentZone
 
 CHOOSE = ("", "Choisir")
 
@@ -52,6 +53,37 @@ class SiteChoiceField(forms.ModelChoiceField):
         return site.name
 
 
+REFERRAL_DAYS = 30  # the referrals offered to link: sent by the structure in the past 30 days
+
+
+class ReferralChoiceField(forms.ModelChoiceField):
+    """A referral sent by the structure, named without the person: number, date, where to, need."""
+
+    def label_from_instance(self, referral):
+        need = codes.NEEDS_LOG.get(referral.need, referral.need)
+        when = timezone.localtime(referral.created_at)
+        return f"N° {referral.pk} du {when:%d/%m/%Y}, vers {referral.to_structure.name} ({need})"
+
+
+def linkable_referrals(structure, reception=None):
+    """Recent referrals sent by `structure` that no other entry of the log counts yet (the entry being
+    corrected keeps its own, however old)."""
+    from spro.referrals.models import Referral
+
+    since = timezone.now() - timedelta(days=REFERRAL_DAYS)
+    linked = Reception.objects.exclude(referral=None)
+    if reception is not None and reception.pk is not None:
+        linked = linked.exclude(pk=reception.pk)
+    recent = Q(created_at__gte=since) & ~Q(pk__in=linked.values("referral_id"))
+    if reception is not None and reception.referral_id is not None:
+        recent |= Q(pk=reception.referral_id)
+    return (
+        Referral.objects.filter(recent, sender_structure=structure)
+        .select_related("to_structure")
+        .order_by("-created_at", "-pk")
+    )
+
+
 class ReceptionForm(SproModelForm):
     """One first-level reception, on one screen, in the order an adviser answers."""
 
@@ -73,6 +105,7 @@ class ReceptionForm(SproModelForm):
             "commune",
             "need",
             "answer",
+            "referral",
             "minutes",
         ]
         labels = {"age_band": "Tranche d'âge", "need": "Demande", "answer": "Réponse apportée"}
@@ -84,6 +117,17 @@ class ReceptionForm(SproModelForm):
         sites = structure.sites.filter(is_active=True).order_by("pk")
         self.fields["site"] = SiteChoiceField(
             label="Lieu d'accueil", queryset=sites, empty_label=None, required=sites.exists()
+        )
+        self.fields["referral"] = ReferralChoiceField(
+            label="Orientation envoyée",
+            queryset=linkable_referrals(structure, self.instance),
+            required=False,
+            empty_label="Aucune",
+            help_text=(
+                "Si la réponse est une orientation vers un réseau et que vous l'avez envoyée dans spro "
+                f"(orientations de votre structure des {REFERRAL_DAYS} derniers jours)"
+            ),
+            error_messages={"invalid_choice": "Choisissez une orientation envoyée par votre structure."},
         )
         self.fields["date"].widget = _date_widget()
         self.fields["date"].error_messages["invalid"] = "Indiquez une date valide, par exemple 03/12/2026."
@@ -105,6 +149,16 @@ class ReceptionForm(SproModelForm):
 
     def clean_date(self):
         return _no_future(self.cleaned_data.get("date"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referral") is not None and data.get("answer") not in (None, "", "orientation"):
+            self.add_error(
+                "referral",
+                "Une orientation ne se lie qu'à un accueil dont la réponse est "
+                "« Orientation vers un réseau ».",
+            )
+        return data
 
     def save(self, commit=True, user=None):
         reception = super().save(commit=False)
@@ -237,11 +291,12 @@ class PeriodForm(SproForm):
 
 
 class RegionFilterForm(PeriodForm):
-    """Filters of the Région's indicators: département of the site, network, period."""
+    """Filters of the Région's indicators: département or zone d'emploi of the site, network, period."""
 
     departement = forms.ChoiceField(label="Département", required=False)
+    zone = forms.ChoiceField(label="Zone d'emploi", required=False)
     reseau = forms.ChoiceField(label="Réseau", required=False)
-    field_order = ["departement", "reseau", "du", "au"]
+    field_order = ["departement", "zone", "reseau", "du", "au"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,6 +304,14 @@ class RegionFilterForm(PeriodForm):
         self.fields["departement"].choices = [("", "Tous")] + [
             (d.code, f"{d.code} — {d.name}") for d in departements
         ]
+        zones = (
+            EmploymentZone.objects.filter(communes__region_id=settings.SPRO_REGION)
+            .distinct()
+            .order_by("name", "code")
+            .values_list("code", "name")
+        )
+        self.fields["zone"].choices = [("", "Toutes")] + list(zones)
+        self.fields["zone"].error_messages["invalid_choice"] = "Choisissez une zone d'emploi de la liste."
         self.fields["reseau"].choices = [("", "Tous")] + list(
             Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
         )

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spro.accounts.decorators import region_staff_required
 from spro.activity import codes, indicators
 from spro.activity.imports import COLUMNS, import_csv
-from spro.activity.masking import shown, threshold
+from spro.activity.masking import SECRET, shown, threshold
 from spro.activity.models import EDITABLE_DAYS, Reception
 from spro.core.guards import submitted_once
 from spro.core.spreadsheets import table_response
 from spro.directory.models import Membership, Structure
+from spro.referrals.models import Referral
 from spro.www.activity.forms import (
     DeleteForm,
     GroupForm,
@@ -281,13 +283,31 @@ def _export(request, tables, filename_stem):
         fmt = request.GET.get(f"format_{table['code']}")
         if fmt is None:
             continue
-        headers = [table["title"], "Personnes reçues"]
-        # A masked cell is the text "< 5"; a visible one stays a number.
-        rows = [[label, shown(None) if value is None else value] for _code, label, value in table["rows"]]
+        headers = [table["title"], table["unit"]]
+        # A masked cell is the text "< 5" (or "secret"); a visible one stays a number.
+        secondary = table.get("secondary", set())
+        rows = [[label, _cell(value, code in secondary)] for code, label, value in table["rows"]]
         total = table["total"]
         rows.append(["Total", shown(None) if total is None else total])
+        share = table.get("share")
+        if share is not None:
+            percent = share["percent"]
+            rows.append([SHARE_LABEL, "non communiquée" if percent is None else percent])
         return table_response(f"{filename_stem}-{table['code']}", headers, rows, fmt, table["title"])
     return None
+
+
+SHARE_LABEL = "Part des personnes orientées vers un réseau (deuxième porte)"
+
+
+def _cell(value, secondary: bool):
+    if value is None:
+        return SECRET if secondary else shown(None)
+    return value
+
+
+def _period_referrals(start, end):
+    return Referral.objects.filter(created_at__date__range=(start, end))
 
 
 @login_required
@@ -300,6 +320,22 @@ def structure_indicators(request):
     queryset = Reception.objects.filter(structure=structure, date__range=(start, end))
     departements = set(structure.sites.values_list("commune__departement_id", flat=True))
     tables = indicators.tables(queryset, departements)
+    labels = indicators.network_labels()
+    referrals = _period_referrals(start, end)
+    tables += [
+        indicators.referral_table(
+            "orientations-envoyees",
+            "Orientations envoyées, par paire de réseaux",
+            referrals.filter(sender_structure=structure),
+            labels,
+        ),
+        indicators.referral_table(
+            "orientations-recues",
+            "Orientations reçues, par paire de réseaux",
+            referrals.filter(to_structure=structure),
+            labels,
+        ),
+    ]
     download = _export(request, tables, f"accueils-structure-{structure.pk}")
     if download is not None:
         return download
@@ -321,6 +357,15 @@ def structure_indicators(request):
     )
 
 
+def _touching(referrals, place: str, code: str):
+    """Referrals sent by a structure with a site in the territory, or to a site in it (a sub-query: a
+    join on the sender's sites would count a referral once per site)."""
+    inside = Referral.objects.filter(
+        Q(**{f"to_site__{place}": code}) | Q(**{f"sender_structure__sites__{place}": code})
+    )
+    return referrals.filter(pk__in=inside.values("pk"))
+
+
 @require_GET
 @region_staff_required
 def region_indicators(request):
@@ -332,12 +377,29 @@ def region_indicators(request):
     queryset = Reception.objects.filter(date__range=(start, end))
     departements = {code for code, _ in form.fields["departement"].choices if code}
     data = form.cleaned_data if form.is_valid() else {}
+    referrals = _period_referrals(start, end)
+    zones = None
     if data.get("departement"):
         queryset = queryset.filter(site__commune__departement_id=data["departement"])
         departements = {data["departement"]}
+        referrals = _touching(referrals, "commune__departement_id", data["departement"])
+    if data.get("zone"):
+        queryset = queryset.filter(site__commune__employment_zone_id=data["zone"])
+        zones = {data["zone"]}
+        referrals = _touching(referrals, "commune__employment_zone_id", data["zone"])
     if data.get("reseau"):
         queryset = queryset.filter(structure__network__code=data["reseau"])
-    tables = [indicators.masked(t) for t in indicators.tables(queryset, departements)]
+        referrals = referrals.filter(Q(from_network=data["reseau"]) | Q(to_network=data["reseau"]))
+    tables = indicators.tables(queryset, departements, zones)
+    tables.append(
+        indicators.referral_table(
+            "orientations",
+            "Orientations envoyées et reçues, par paire de réseaux",
+            referrals,
+            indicators.network_labels(),
+        )
+    )
+    tables = [indicators.masked(t) for t in tables]
     download = _export(request, tables, "accueils-region")
     if download is not None:
         return download

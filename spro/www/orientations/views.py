@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from spro.activity.models import Reception
 from spro.core.guards import submitted_once
 from spro.core.text import free_text_problem
 from spro.directory.models import Site, Structure
@@ -307,6 +308,8 @@ def _detail_page(request, referral, failed: str = "", failed_form=None, status: 
         "history": referral.transitions.select_related("user", "refusal_reason"),
         "besoin_label": BESOINS.get(referral.need, referral.need),
         "answer_in_error": failed_form,  # for the page title (« Erreur : … »)
+        # The first door's reception log entry that counts this referral (its second-door share).
+        "counted_in": Reception.objects.filter(referral=referral).order_by("pk").first(),
     }
     return render(request, "orientations/detail.html", context, status=status)
 

@@ -52,18 +52,25 @@ def test_the_structure_reads_its_own_figures_unmasked(client, figures):
 def test_the_region_page_masks_small_counts_and_what_would_reveal_them(region_client, figures):
     page = region_client.get(REGION).content.decode()
     assert "<h1>Activité des structures : premier accueil</h1>" in page
-    # Sexe: 40 femmes, 32 hommes, 0 non précisé. Zero is masked, and so the smallest visible cell too.
+    # Sexe: 40 femmes, 32 hommes, nobody "non précisé": a zero singles out no one, it shows as 0.
     assert '<th scope="row">Femme</th><td>40</td>' in page
-    assert '<th scope="row">Homme</th><td>&lt; 5</td>' in page
-    assert '<th scope="row">Non précisé</th><td>&lt; 5</td>' in page
+    assert '<th scope="row">Homme</th><td>32</td>' in page
+    assert '<th scope="row">Non précisé</th><td>0</td>' in page
+    # Provenance: 40 inside the Région, 2 from Paris, 30 of unknown commune. The 2 is a small count;
+    # alone it would be the total minus the others, so the smallest other non-zero cell is hidden too,
+    # shown "secret" (it is not small).
+    assert '<th scope="row">Dans le territoire</th><td>40</td>' in page
+    assert '<th scope="row">Hors du territoire</th><td>&lt; 5</td>' in page
+    assert '<th scope="row">Commune non précisée</th><td>secret</td>' in page
 
 
 def test_the_region_filters_by_departement_network_and_period(region_client, figures):
     total = '<tfoot><tr><th scope="row">Total</th><td>{}</td></tr></tfoot>'
     page = region_client.get(f"{REGION}?departement=81").content.decode()
     assert total.format(30) in page and total.format(72) not in page
-    # One non-zero mode among zeros: the zeros add up to less than 5, so the 30 is masked as well.
-    assert '<th scope="row">Téléphone</th><td>&lt; 5</td>' in page
+    # One non-zero mode among zeros: nothing is small, nothing is masked.
+    assert '<th scope="row">Téléphone</th><td>30</td>' in page
+    assert '<th scope="row">Courriel</th><td>0</td>' in page
     page = region_client.get(f"{REGION}?reseau=cio").content.decode()
     assert total.format(42) in page
     old = (timezone.localdate() - timedelta(days=400)).isoformat()
@@ -71,6 +78,7 @@ def test_the_region_filters_by_departement_network_and_period(region_client, fig
     assert "Aucun accueil sur la période." in page
     assert region_client.get(f"{REGION}?du=2026-05-01&au=2026-01-01").status_code == 422
     assert region_client.get(f"{REGION}?du=%00").status_code == 422
+    assert region_client.get(f"{REGION}?zone=%00").status_code == 422
 
 
 def test_a_region_table_downloads_masked_in_every_format(region_client, figures):
@@ -82,15 +90,24 @@ def test_a_region_table_downloads_masked_in_every_format(region_client, figures)
     response = region_client.get(f"{REGION}?format_sexe=csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Par sexe", "Personnes reçues"]
-    assert rows[1:] == [["Femme", "40"], ["Homme", "< 5"], ["Non précisé", "< 5"], ["Total", "72"]]
-    book = load_workbook(io.BytesIO(region_client.get(f"{REGION}?format_sexe=xlsx").content))
-    assert [list(r) for r in book.active.iter_rows(values_only=True)][1:3] == [
-        ["Femme", 40],
-        ["Homme", "< 5"],
+    assert rows[1:] == [["Femme", "40"], ["Homme", "32"], ["Non précisé", "0"], ["Total", "72"]]
+    response = region_client.get(f"{REGION}?format_provenance=csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1:] == [
+        ["Dans le territoire", "40"],
+        ["Hors du territoire", "< 5"],
+        ["Commune non précisée", "secret"],
+        ["Total", "72"],
     ]
-    document = load(io.BytesIO(region_client.get(f"{REGION}?format_sexe=ods").content))
+    book = load_workbook(io.BytesIO(region_client.get(f"{REGION}?format_provenance=xlsx").content))
+    assert [list(r) for r in book.active.iter_rows(values_only=True)][1:4] == [
+        ["Dans le territoire", 40],
+        ["Hors du territoire", "< 5"],
+        ["Commune non précisée", "secret"],
+    ]
+    document = load(io.BytesIO(region_client.get(f"{REGION}?format_provenance=ods").content))
     texts = [teletype.extractText(row) for row in document.getElementsByType(TableRow)]
-    assert texts[1:3] == ["Femme40", "Homme< 5"]
+    assert texts[1:4] == ["Dans le territoire40", "Hors du territoire< 5", "Commune non préciséesecret"]
     assert region_client.get(f"{REGION}?format_sexe=pdf").status_code == 400
 
 
