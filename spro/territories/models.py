@@ -55,6 +55,21 @@ class EmploymentZone(models.Model):
         return self.name
 
 
+class LivingArea(models.Model):
+    """Bassin de vie (INSEE, 2022 delimitation): named by its main commune's INSEE code."""
+
+    code = models.CharField("code", max_length=5, primary_key=True)
+    name = models.CharField("libellé", max_length=150)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "bassin de vie"
+        verbose_name_plural = "bassins de vie"
+
+    def __str__(self):
+        return self.name
+
+
 class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=150)
@@ -65,6 +80,9 @@ class Commune(models.Model):
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
     employment_zone = models.ForeignKey(
         EmploymentZone, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    living_area = models.ForeignKey(
+        LivingArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
     )
     population = models.PositiveIntegerField("population municipale", default=0)
     # Space-separated postal codes, in order; the PostalCode table indexes them for lookups.
