@@ -36,6 +36,8 @@ LEVELS = {
     "departement": ("commune__departement_id", "commune__departement__name"),
     "epci": ("commune__epci_id", "commune__epci__name"),
     "zone-emploi": ("commune__employment_zone_id", "commune__employment_zone__name"),
+    "bassin-vie": ("commune__living_area_id", "commune__living_area__name"),
+    "commune": ("commune_id", "commune__name"),
 }
 INSERT_BATCH = 50_000
 
@@ -233,7 +235,7 @@ def _outside(distance: float) -> Q:
 
 
 def area_rows(network, distance: float, region_code: str, level: str = "departement") -> list[dict]:
-    """Per département (or EPCI, zone d'emploi) of the Région: `code`, `name`, `population`,
+    """Per département (or EPCI, zone d'emploi, bassin de vie, commune) of the Région: `code`, `name`, `population`,
     `population_couverte`, `communes`, `communes_hors_zone`, `part_couverte` (0..1 or None)."""
     key, name = LEVELS[level]
     rows = (

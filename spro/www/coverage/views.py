@@ -13,7 +13,21 @@ from spro.territories.models import Region
 from spro.www.coverage.forms import CoverageFilterForm
 
 WHITE_ZONES_SHOWN = 200
-LEVEL_LABELS = {"departement": "Département", "epci": "EPCI", "zone-emploi": "Zone d'emploi"}
+LEVEL_LABELS = {
+    "departement": "Département",
+    "epci": "EPCI",
+    "zone-emploi": "Zone d'emploi",
+    "bassin-vie": "Bassin de vie",
+    "commune": "Commune",
+}
+# "Par …", "Population couverte par …"
+LEVEL_HEADINGS = {
+    "departement": "département",
+    "epci": "EPCI",
+    "zone-emploi": "zone d'emploi",
+    "bassin-vie": "bassin de vie",
+    "commune": "commune",
+}
 AREA_HEADERS = [
     "Code",
     "Département",
@@ -86,6 +100,7 @@ def coverage_page(request):
         "rows": rows,
         "level": level,
         "level_label": level_label,
+        "level_heading": LEVEL_HEADINGS[level],
         "total": coverage.region_total(rows),
         "zones": zones[:WHITE_ZONES_SHOWN],
         "zone_count": len(zones),

@@ -14,7 +14,7 @@ from odf.text import P
 from spro.activity import coverage
 from spro.directory.models import Network
 from spro.labels.status import refresh_status
-from spro.territories.models import Commune
+from spro.territories.models import Commune, LivingArea
 from tests.accounts import factories as accounts
 from tests.activity.test_coverage import ALBI, CASTRES, MENDE, TERRITORY, TOULOUSE
 from tests.directory import factories as directory
@@ -137,7 +137,29 @@ def test_the_table_is_also_by_epci_or_zone_d_emploi(staff, computed):
     assert [toulouse.epci_id, toulouse.epci.name, str(computed[TOULOUSE])] == rows[
         1 + [r[0] for r in rows[1:]].index(toulouse.epci_id)
     ][:3]
-    assert staff.get(URL, {"echelon": "commune"}).status_code == 422
+    assert staff.get(URL, {"echelon": "canton"}).status_code == 422
     assert (
         "Population couverte par zone d'emploi" in staff.get(URL, {"echelon": "zone-emploi"}).content.decode()
     )
+
+
+def test_the_table_is_also_by_bassin_de_vie_and_by_commune(staff, computed):
+    # Bassins de vie come from INSEE's table (spro import-employment-zones); here two, made by hand.
+    LivingArea.objects.create(code=TOULOUSE, name="Toulouse")
+    LivingArea.objects.create(code=ALBI, name="Albi")
+    Commune.objects.filter(code=TOULOUSE).update(living_area_id=TOULOUSE)
+    Commune.objects.filter(code__in=[ALBI, CASTRES]).update(living_area_id=ALBI)
+    html = staff.get(URL, {"echelon": "bassin-vie", "distance": "20"}).content.decode()
+    assert "Population couverte par bassin de vie" in html
+    assert f'<th scope="row">Toulouse ({TOULOUSE})</th><td>{french(computed[TOULOUSE])}</td>' in html
+    # Albi's bassin (Albi and Castres) is farther than 20 km from the CIO, the only member: nobody covered.
+    albi = computed[ALBI] + computed[CASTRES]
+    assert f'<th scope="row">Albi ({ALBI})</th><td>{french(albi)}</td><td>0</td>' in html
+    rows = list(
+        csv.reader(
+            io.StringIO(staff.get(URL, {"echelon": "commune", "format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][:3] == ["Code", "Commune", "Population"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(TERRITORY)
+    assert [r for r in rows if r[0] == MENDE][0][2:4] == [str(computed[MENDE]), "0"]
