@@ -235,8 +235,9 @@ def _outside(distance: float) -> Q:
 
 
 def area_rows(network, distance: float, region_code: str, level: str = "departement") -> list[dict]:
-    """Per département (or EPCI, zone d'emploi, bassin de vie, commune) of the Région: `code`, `name`, `population`,
-    `population_couverte`, `communes`, `communes_hors_zone`, `part_couverte` (0..1 or None)."""
+    """Per département (or EPCI, zone d'emploi, bassin de vie, commune) of the Région: `code`, `name`,
+    `population`, `population_couverte`, `communes`, `communes_hors_zone`, `part_couverte` (0..1 or
+    None)."""
     key, name = LEVELS[level]
     rows = (
         _scope(network)
