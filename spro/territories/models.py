@@ -107,6 +107,23 @@ class Commune(models.Model):
         return f"{self.name} ({codes[0]})" if codes else f"{self.name} ({self.departement_id})"
 
 
+class CommuneOutline(models.Model):
+    """A commune's contour simplified for the web (spro.territories.outlines), written by
+    `spro import-territories`; kept apart so that reading communes never loads it."""
+
+    commune = models.OneToOneField(
+        Commune, on_delete=models.CASCADE, primary_key=True, related_name="outline"
+    )
+    rings = models.TextField("contour simplifié")
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours des communes"
+
+    def __str__(self):
+        return f"Contour de {self.commune_id}"
+
+
 class PostalCode(models.Model):
     code = models.CharField(max_length=5, db_index=True)
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="postal_code_set")

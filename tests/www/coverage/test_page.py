@@ -3,6 +3,7 @@ tables and their exports (CSV, XLSX, ODS opened back)."""
 
 import csv
 import io
+from html import unescape
 
 import openpyxl
 import pytest
@@ -163,3 +164,43 @@ def test_the_table_is_also_by_bassin_de_vie_and_by_commune(staff, computed):
     assert rows[0][:3] == ["Code", "Commune", "Population"]
     assert sorted(r[0] for r in rows[1:]) == sorted(TERRITORY)
     assert [r for r in rows if r[0] == MENDE][0][2:4] == [str(computed[MENDE]), "0"]
+
+
+def legend(html: str) -> list[str]:
+    start = html.index('<ul class="spro-coverage-map__legend')
+    items = html[start : html.index("</ul>", start)].split("<li>")[1:]
+    return [unescape(item.split("</svg>", 1)[1].split("</li>")[0].strip()) for item in items]
+
+
+def test_the_map_draws_each_commune_in_its_class_with_a_legend_in_words(staff, computed):
+    html = staff.get(URL, {"distance": "20"}).content.decode()
+    assert '<svg viewBox="0 0 1000 ' in html and 'role="img" aria-labelledby="carte-titre carte-desc"' in html
+    assert '<title id="carte-titre">Carte des zones blanches de la région Occitanie, à 20 km</title>' in html
+    # Any member: the CIO 5 km from Toulouse. Albi, Castres and Mende lie farther than 20 km.
+    white = computed[ALBI] + computed[CASTRES] + computed[MENDE]
+    assert legend(html) == [
+        f"À moins de 10 km d'un lieu d'accueil : 1 commune, {french(computed[TOULOUSE])} habitants",
+        "De 10 à 20 km (points) : 0 commune, 0 habitant",
+        f"Zone blanche : à plus de 20 km (hachures) : 3 communes, {french(white)} habitants",
+        "Lieu d'accueil",
+    ]
+    assert html.count('<path class="carte-proche"') == html.count('<path class="carte-blanche"') == 1
+    assert '<path class="carte-couverte"' not in html  # an empty class draws nothing
+    # The threshold of the form is the map's: at 8 km, Toulouse (5 km) is in the second class; at 4 km
+    # it is a white zone too.
+    assert legend(staff.get(URL, {"distance": "8"}).content.decode())[1] == (
+        f"De 4 à 8 km (points) : 1 commune, {french(computed[TOULOUSE])} habitants"
+    )
+    everyone = french(white + computed[TOULOUSE])
+    assert legend(staff.get(URL, {"distance": "4"}).content.decode())[2] == (
+        f"Zone blanche : à plus de 4 km (hachures) : 4 communes, {everyone} habitants"
+    )
+
+
+def test_the_map_stays_light(staff, computed):
+    """The whole Région drawn (every commune computed): the page stays under 400 kB."""
+    coverage.compute(Commune.objects.filter(region_id="76"))
+    response = staff.get(URL)
+    html = response.content.decode()
+    assert html.count("z") > 4000  # about 4,500 communes, each a closed path
+    assert len(response.content) < 400_000
