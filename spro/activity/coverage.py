@@ -97,11 +97,12 @@ def _candidates(grid, i: int, j: int, rows: int, cols: int) -> list:
     return found
 
 
-def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM) -> list:
+def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM, nearest: list | None = None) -> list:
     """For each (lat, lon) of `points`, the distance in km to the nearest of `sites` ((lat, lon)
     pairs), or None when none lies within `max_km`. Candidates are compared on an equirectangular
     projection at the point's latitude; the distance to the nearest is equirectangular at the mean
-    latitude of both ends: within 0.1 % of the great-circle distance below 200 km (tests check it)."""
+    latitude of both ends: within 0.1 % of the great-circle distance below 200 km (tests check it).
+    `nearest`, a list as long as `points`, receives the nearest site of each point (or keeps None)."""
     result = [None] * len(points)
     if not sites or not points:
         return result
@@ -136,6 +137,8 @@ def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM) -> list:
                         a, b = candidates[squares.index(best)]
                         dx = (b - lon) * cos(radians((a + lat) / 2))
                         result[index] = math.sqrt((a - lat) * (a - lat) + dx * dx) * KM_PER_DEGREE_LAT
+                        if nearest is not None:
+                            nearest[index] = (a, b)
                     elif radius < max_deg:
                         still.append(index)
             elif radius < max_deg:
@@ -200,7 +203,6 @@ def compute(communes=None, max_km: float = MAX_DISTANCE_KM, region_code: str | N
     )
     points = [(lat, lon) for _, lat, lon, _ in commune_rows]
     regional = [index for index, row in enumerate(commune_rows) if row[3] == region_code]
-    regional_points = [points[index] for index in regional]
     columns = ("latitude", "longitude", "kind", "opening_hours")
     by_network = defaultdict(list)
     for network_id, *row in active_sites().values_list("structure__network_id", *columns):
@@ -213,13 +215,16 @@ def compute(communes=None, max_km: float = MAX_DISTANCE_KM, region_code: str | N
     distances = {}
     for network_id, rows in scopes:
         every, fixed, open_enough = _site_groups(rows, min_half_days)
-        all_km = nearest_distances(points, every, max_km)
-        if len(fixed) == len(every):  # no permanence: the same distances
-            fixed_km = [all_km[index] for index in regional]
-        else:
-            fixed_km = nearest_distances(regional_points, fixed, max_km)
-        open_km = nearest_distances(regional_points, open_enough, max_km)
-        detail = {index: (f, o) for index, f, o in zip(regional, fixed_km, open_km, strict=True)}
+        nearest = [None] * len(points)
+        all_km = nearest_distances(points, every, max_km, nearest)
+        # Where the nearest site is itself fixed (or open enough), so is the answer: only the other
+        # communes of the Région are searched again (profiled: searching them all cost a quarter more).
+        detail = {index: [all_km[index], all_km[index]] for index in regional}
+        for column, subset in ((0, set(fixed)), (1, set(open_enough))):
+            again = [i for i in regional if nearest[i] is not None and nearest[i] not in subset]
+            found = nearest_distances([points[i] for i in again], list(subset), max_km) if subset else []
+            for position, index in enumerate(again):
+                detail[index][column] = found[position] if found else None
         distances[network_id] = (all_km, detail)
     result = Result(
         communes=len(commune_rows),

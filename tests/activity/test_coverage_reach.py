@@ -182,3 +182,27 @@ def test_a_structure_losing_its_spro_status_makes_the_coverage_stale(cio_network
     assert not stale()
     set_region_status(cio_network.structure, "aucun", accounts.region_instructor(), "Hors du SPRO")
     assert stale()
+
+
+def test_the_region_communes_store_their_distance_without_permanences_and_to_sites_open_enough(cio_network):
+    from spro.activity.models import CommuneCoverage
+    from spro.territories.geo import distance_km
+
+    cio = cio_network
+    rows = {
+        row.commune_id: row
+        for row in CommuneCoverage.objects.filter(network__code="cio").select_related("commune")
+    }
+    albi = rows[ALBI]
+    assert albi.distance_km == pytest.approx(0, abs=0.01)  # the permanence in its centre
+    to_cio = distance_km(albi.commune.latitude, albi.commune.longitude, cio.latitude, cio.longitude)
+    assert albi.distance_fixed_km == pytest.approx(to_cio, rel=0.001)  # without it: the CIO
+    assert albi.distance_open_km == pytest.approx(to_cio, rel=0.001)  # one half-day is not enough
+    toulouse = rows[TOULOUSE]
+    assert toulouse.distance_km == toulouse.distance_fixed_km == toulouse.distance_open_km
+    assert toulouse.distance_km == pytest.approx(5, abs=0.01)
+    # A network without sites open enough: no distance to one.
+    coverage.compute(Commune.objects.filter(code__in=TERRITORY))
+    Site.objects.filter(pk=cio.pk).update(opening_hours="Mo 09:00-12:00")
+    coverage.compute(Commune.objects.filter(code__in=TERRITORY))
+    assert CommuneCoverage.objects.get(network__code="cio", commune_id=TOULOUSE).distance_open_km is None
