@@ -175,14 +175,11 @@ def member_sites():
 def _site_groups(rows, min_half_days: int):
     """(all, fixed, open) lists of (lat, lon) from (lat, lon, kind, opening_hours) rows: every site,
     those that are not permanences, those open at least `min_half_days` half-days a week."""
-    every, fixed, open_enough = [], [], []
-    for lat, lon, kind, hours in rows:
-        every.append((lat, lon))
-        if kind not in ITINERANT_KINDS:
-            fixed.append((lat, lon))
-        half_days = half_days_per_week(hours) if hours else None
-        if half_days is not None and half_days >= min_half_days:
-            open_enough.append((lat, lon))
+    # Schedules repeat a lot: each distinct one is read once (profiled: a call per site cost 1 s).
+    open_hours = {h for h in {row[3] for row in rows} if h and (half_days_per_week(h) or 0) >= min_half_days}
+    every = [(lat, lon) for lat, lon, _, _ in rows]
+    fixed = [(lat, lon) for lat, lon, kind, _ in rows if kind not in ITINERANT_KINDS]
+    open_enough = [(lat, lon) for lat, lon, _, hours in rows if hours in open_hours]
     return every, fixed, open_enough
 
 
