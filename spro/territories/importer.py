@@ -285,6 +285,7 @@ def write_referential(ref: Referential) -> dict[str, int]:
         "EPCI": len(ref.epcis),
         "communes": len(ref.communes),
         "codes postaux": len(ref.postal_codes),
+        "contours de communes": len(ref.outlines),
     }
 
 
