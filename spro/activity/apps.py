@@ -5,3 +5,8 @@ class ActivityConfig(AppConfig):
     name = "spro.activity"
     label = "activity"
     verbose_name = "Activité"
+
+    def ready(self):
+        from spro.activity import staleness
+
+        staleness.connect()

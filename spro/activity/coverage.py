@@ -20,14 +20,17 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from spro.activity.models import CommuneCoverage, CoverageRun
+from spro.directory.codes import SiteKind
+from spro.directory.hours import half_days_per_week
 from spro.directory.models import Network, Site
 from spro.territories.geo import KM_PER_DEGREE_LAT
-from spro.territories.models import Commune
+from spro.territories.models import Commune, Departement
 
 DEFAULT_DISTANCE_KM = 20.0
 MAX_DISTANCE_KM = 200.0
@@ -36,8 +39,13 @@ LEVELS = {
     "departement": ("commune__departement_id", "commune__departement__name"),
     "epci": ("commune__epci_id", "commune__epci__name"),
     "zone-emploi": ("commune__employment_zone_id", "commune__employment_zone__name"),
+    "bassin-vie": ("commune__living_area_id", "commune__living_area__name"),
+    "commune": ("commune_id", "commune__name"),
 }
 INSERT_BATCH = 50_000
+# The directory has no "bus" or itinerant kind: a permanence (a few half-days in a place the structure
+# does not own: a mairie, a France Services, a stop of a bus) is its reception "hors les murs".
+ITINERANT_KINDS = (SiteKind.PERMANENCE,)
 
 
 class DistanceError(ValueError):
@@ -89,11 +97,12 @@ def _candidates(grid, i: int, j: int, rows: int, cols: int) -> list:
     return found
 
 
-def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM) -> list:
+def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM, nearest: list | None = None) -> list:
     """For each (lat, lon) of `points`, the distance in km to the nearest of `sites` ((lat, lon)
     pairs), or None when none lies within `max_km`. Candidates are compared on an equirectangular
     projection at the point's latitude; the distance to the nearest is equirectangular at the mean
-    latitude of both ends: within 0.1 % of the great-circle distance below 200 km (tests check it)."""
+    latitude of both ends: within 0.1 % of the great-circle distance below 200 km (tests check it).
+    `nearest`, a list as long as `points`, receives the nearest site of each point (or keeps None)."""
     result = [None] * len(points)
     if not sites or not points:
         return result
@@ -128,6 +137,8 @@ def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM) -> list:
                         a, b = candidates[squares.index(best)]
                         dx = (b - lon) * cos(radians((a + lat) / 2))
                         result[index] = math.sqrt((a - lat) * (a - lat) + dx * dx) * KM_PER_DEGREE_LAT
+                        if nearest is not None:
+                            nearest[index] = (a, b)
                     elif radius < max_deg:
                         still.append(index)
             elif radius < max_deg:
@@ -161,62 +172,120 @@ def member_sites():
     )
 
 
-def compute(communes=None, max_km: float = MAX_DISTANCE_KM) -> Result:
+def _site_groups(rows, min_half_days: int):
+    """(all, fixed, open) lists of (lat, lon) from (lat, lon, kind, opening_hours) rows: every site,
+    those that are not permanences, those open at least `min_half_days` half-days a week."""
+    # Schedules repeat a lot: each distinct one is read once (profiled: a call per site cost 1 s).
+    open_hours = {h for h in {row[3] for row in rows} if h and (half_days_per_week(h) or 0) >= min_half_days}
+    every = [(lat, lon) for lat, lon, _, _ in rows]
+    fixed = [(lat, lon) for lat, lon, kind, _ in rows if kind not in ITINERANT_KINDS]
+    open_enough = [(lat, lon) for lat, lon, _, hours in rows if hours in open_hours]
+    return every, fixed, open_enough
+
+
+def compute(communes=None, max_km: float = MAX_DISTANCE_KM, region_code: str | None = None) -> Result:
     """Recompute and store the coverage of every network and of any SPRO member (replaces the previous
-    result, in one transaction: idempotent). `communes` restricts the communes (a queryset)."""
-    started = time.perf_counter()
+    result, in one transaction: idempotent). `communes` restricts the communes (a queryset). The
+    communes of `region_code` (default: the deployment's Région) also get the distances without
+    permanences and to sites open at least SPRO_COVERAGE_MIN_HALF_DAYS half-days a week."""
+    started, started_at = time.perf_counter(), timezone.now()
+    region_code = settings.SPRO_REGION if region_code is None else region_code
+    min_half_days = settings.SPRO_COVERAGE_MIN_HALF_DAYS
     communes = Commune.objects.all() if communes is None else communes
     commune_rows = list(
         communes.exclude(latitude=None)
         .exclude(longitude=None)
         .order_by("pk")  # inserted in the order of the unique index: the B-tree grows at its end
-        .values_list("pk", "latitude", "longitude")
+        .values_list("pk", "latitude", "longitude", "region_id")
     )
-    points = [(lat, lon) for _, lat, lon in commune_rows]
+    points = [(lat, lon) for _, lat, lon, _ in commune_rows]
+    regional = [index for index, row in enumerate(commune_rows) if row[3] == region_code]
+    columns = ("latitude", "longitude", "kind", "opening_hours")
     by_network = defaultdict(list)
-    for network_id, lat, lon in active_sites().values_list("structure__network_id", "latitude", "longitude"):
-        by_network[network_id].append((lat, lon))
-    members = list(member_sites().values_list("latitude", "longitude"))
+    for network_id, *row in active_sites().values_list("structure__network_id", *columns):
+        by_network[network_id].append(row)
     scopes = [
         (network_id, by_network.get(network_id, []))
         for network_id in Network.objects.filter(is_active=True).values_list("pk", flat=True)
     ]
-    scopes.append((None, members))
-    distances = {network_id: nearest_distances(points, sites, max_km) for network_id, sites in scopes}
+    scopes.append((None, list(member_sites().values_list(*columns))))
+    distances = {}
+    for network_id, rows in scopes:
+        every, fixed, open_enough = _site_groups(rows, min_half_days)
+        nearest = [None] * len(points)
+        all_km = nearest_distances(points, every, max_km, nearest)
+        # Where the nearest site is itself fixed (or open enough), so is the answer: only the other
+        # communes of the Région are searched again (profiled: searching them all cost a quarter more).
+        detail = {index: [all_km[index], all_km[index]] for index in regional}
+        for column, subset in ((0, set(fixed)), (1, set(open_enough))):
+            again = [i for i in regional if nearest[i] is not None and nearest[i] not in subset]
+            found = nearest_distances([points[i] for i in again], list(subset), max_km) if subset else []
+            for position, index in enumerate(again):
+                detail[index][column] = found[position] if found else None
+        distances[network_id] = (all_km, detail)
     result = Result(
         communes=len(commune_rows),
         sites=sum(len(sites) for sites in by_network.values()),
         networks=len(scopes) - 1,
     )
-    result.rows = store(commune_rows, distances)
-    result.seconds = time.perf_counter() - started
-    CoverageRun.objects.create(
-        computed_at=timezone.now(),
-        seconds=round(result.seconds, 3),
-        communes=result.communes,
-        sites=result.sites,
-        networks=result.networks,
-        max_distance_km=max_km,
-    )
+    with transaction.atomic():
+        result.rows = store(commune_rows, distances)
+        result.seconds = time.perf_counter() - started
+        previous = CoverageRun.objects.first()
+        CoverageRun.objects.create(
+            computed_at=started_at,  # the directory as read then: later changes make it stale
+            seconds=round(result.seconds, 3),
+            communes=result.communes,
+            sites=result.sites,
+            networks=result.networks,
+            max_distance_km=max_km,
+            region=region_code,
+            min_half_days=min_half_days,
+            # A change made while this computation ran marked the previous run: it is not in this one.
+            stale_since=previous.stale_since
+            if previous and previous.stale_since and previous.stale_since >= started_at
+            else None,
+        )
     return result
 
 
 def store(commune_rows, distances: dict) -> int:
-    """Replace the stored distances by `distances` ({network id or None: [km or None per commune]})."""
+    """Replace the stored distances by `distances` ({network id or None: ([km or None per commune],
+    {index of a commune of the Région: (km without permanences, km to a site open enough)})}).
+
+    The communes outside the Région are inserted without the two detailed columns (profiled: binding
+    two more parameters to every row cost a tenth of the insert)."""
     table = CommuneCoverage._meta.db_table
+    plain_sql = f"INSERT INTO {table} (network_id, commune_id, distance_km) VALUES (%s, %s, %s)"  # noqa: S608
+    detail_sql = (
+        f"INSERT INTO {table} (network_id, commune_id, distance_km, distance_fixed_km, distance_open_km) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s)"
+    )
+    pks = [row[0] for row in commune_rows]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the table name is ours)
-        sql = f"INSERT INTO {table} (network_id, commune_id, distance_km) VALUES (%s, %s, %s)"  # noqa: S608
         rows = 0
-        for network_id, values in distances.items():
-            batch = [
-                (network_id, pk, None if km is None else round(km, 3))
-                for (pk, _, _), km in zip(commune_rows, values, strict=True)
+        for network_id, (values, detail) in distances.items():
+            rounded = [None if km is None else round(km, 3) for km in values]
+            plain = [
+                (network_id, pk, km)
+                for index, (pk, km) in enumerate(zip(pks, rounded, strict=True))
+                if index not in detail
             ]
-            for start in range(0, len(batch), INSERT_BATCH):
-                cursor.executemany(sql, batch[start : start + INSERT_BATCH])
-            rows += len(batch)
+            for start in range(0, len(plain), INSERT_BATCH):
+                cursor.executemany(plain_sql, plain[start : start + INSERT_BATCH])
+            detailed = [
+                (network_id, pks[index], rounded[index], _round(fixed), _round(open_km))
+                for index, (fixed, open_km) in sorted(detail.items())
+            ]
+            for start in range(0, len(detailed), INSERT_BATCH):
+                cursor.executemany(detail_sql, detailed[start : start + INSERT_BATCH])
+            rows += len(plain) + len(detailed)
     return rows
+
+
+def _round(km):
+    return None if km is None else round(km, 3)
 
 
 def latest_run():
@@ -233,8 +302,9 @@ def _outside(distance: float) -> Q:
 
 
 def area_rows(network, distance: float, region_code: str, level: str = "departement") -> list[dict]:
-    """Per département (or EPCI, zone d'emploi) of the Région: `code`, `name`, `population`,
-    `population_couverte`, `communes`, `communes_hors_zone`, `part_couverte` (0..1 or None)."""
+    """Per département (or EPCI, zone d'emploi, bassin de vie, commune) of the Région: `code`, `name`,
+    `population`, `population_couverte`, `communes`, `communes_hors_zone`, `part_couverte` (0..1 or
+    None)."""
     key, name = LEVELS[level]
     rows = (
         _scope(network)
@@ -290,4 +360,93 @@ def white_zones(network, distance: float, region_code: str):
     return [
         {"code": code, "name": name, "departement": dep, "population": pop, "distance_km": km}
         for code, name, dep, pop, km in rows
+    ]
+
+
+def commune_distances(network, region_code: str) -> tuple[dict, dict]:
+    """({commune code: km or None}, {commune code: population}) of the Région's communes, for a map."""
+    distances, populations = {}, {}
+    rows = _scope(network).filter(commune__region_id=region_code)
+    for code, km, population in rows.values_list("commune_id", "distance_km", "commune__population"):
+        distances[code] = km
+        populations[code] = population
+    return distances, populations
+
+
+def scope_sites(network, region_code: str) -> list[tuple[float, float, str]]:
+    """(latitude, longitude, kind) of the active sites of the scope in the Région (the map's marks)."""
+    sites = member_sites() if network is None else active_sites().filter(structure__network=network)
+    return list(sites.filter(commune__region_id=region_code).values_list("latitude", "longitude", "kind"))
+
+
+def _remote_sites(network):
+    """Active remote entries (phone lines, chats, websites) of the scope."""
+    sites = Site.objects.filter(
+        kind=SiteKind.A_DISTANCE,
+        is_active=True,
+        structure__is_active=True,
+        structure__network__is_active=True,
+    )
+    if network is None:
+        return sites.filter(structure__spro_status__isnull=False).exclude(structure__spro_status__status="")
+    return sites.filter(structure__network=network)
+
+
+def remote_departements(network, region_code: str) -> set[str]:
+    """Départements of the Région that a remote entry of the scope answers (all, for a regional one)."""
+    mine = set(Departement.objects.filter(region_id=region_code).values_list("code", flat=True))
+    served = set()
+    for region, departements in _remote_sites(network).values_list("served_region", "served_departements"):
+        if region == region_code:
+            return mine
+        served.update(d for d in departements or [] if isinstance(d, str))
+    return served & mine
+
+
+def reach_rows(network, distance: float, region_code: str, run) -> list[dict]:
+    """What each kind of site adds in the Région, from the narrowest to the widest: `label`, `sites`
+    (how many), `population_couverte`, `part_couverte`. Rows: sites open at least the run's half-days;
+    fixed sites (no permanence); fixed sites and permanences (the coverage of the other tables); and
+    with the remote entries (everyone in the départements they answer counts as reached)."""
+    n = run.min_half_days
+    physical = member_sites() if network is None else active_sites().filter(structure__network=network)
+    physical = physical.filter(commune__region_id=region_code)
+    hours = list(physical.values_list("kind", "opening_hours"))
+    remote = remote_departements(network, region_code)
+    within = lambda column: Q(**{f"{column}__lte": distance})  # noqa: E731
+    sums = (
+        _scope(network)
+        .filter(commune__region_id=region_code)
+        .aggregate(
+            population=Sum("commune__population"),
+            open_enough=Sum("commune__population", filter=within("distance_open_km")),
+            fixed=Sum("commune__population", filter=within("distance_fixed_km")),
+            physical=Sum("commune__population", filter=within("distance_km")),
+            remote=Sum(
+                "commune__population", filter=within("distance_km") | Q(commune__departement_id__in=remote)
+            ),
+        )
+    )
+    population = sums["population"] or 0
+
+    def row(label, sites, covered):
+        covered = covered or 0
+        return {
+            "label": label,
+            "sites": sites,
+            "population_couverte": covered,
+            "part_couverte": covered / population if population else None,
+        }
+
+    open_count = sum(1 for _, h in hours if h and (half_days_per_week(h) or 0) >= n)
+    fixed_count = sum(1 for kind, _ in hours if kind not in ITINERANT_KINDS)
+    return [
+        row(f"Lieux ouverts au moins {n} demi-journées par semaine", open_count, sums["open_enough"]),
+        row("Lieux fixes (sans les permanences)", fixed_count, sums["fixed"]),
+        row("Lieux fixes et permanences (accueil hors les murs)", len(hours), sums["physical"]),
+        row(
+            "Avec les services à distance (toute la population des départements qu'ils desservent)",
+            len(hours) + _remote_sites(network).count(),
+            sums["remote"],
+        ),
     ]

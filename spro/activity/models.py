@@ -103,6 +103,13 @@ class CoverageRun(models.Model):
     sites = models.PositiveIntegerField("lieux d'accueil actifs", default=0)
     networks = models.PositiveIntegerField("réseaux", default=0)
     max_distance_km = models.FloatField("distance maximale calculée (km)")
+    # The Région whose communes also got the distances without permanences and to sites open at least
+    # `min_half_days` half-days a week (CommuneCoverage.distance_fixed_km, distance_open_km).
+    region = models.CharField("région des distances détaillées", max_length=3, blank=True)
+    min_half_days = models.PositiveSmallIntegerField("demi-journées d'ouverture par semaine", default=5)
+    # Set when a site or structure changed after the computation (spro.activity.staleness): the page
+    # says a new computation is due; `spro calculer-couverture --si-perimee` makes it.
+    stale_since = models.DateTimeField("périmée depuis le", null=True, blank=True)
 
     class Meta:
         verbose_name = "calcul de la couverture"
@@ -126,6 +133,12 @@ class CommuneCoverage(models.Model):
         "territories.Commune", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     distance_km = models.FloatField("distance au lieu le plus proche (km)", null=True, blank=True)
+    # Only for the communes of the run's Région (elsewhere empty): the nearest site that is not a
+    # permanence (fixed sites), and the nearest open at least the run's `min_half_days` a week.
+    distance_fixed_km = models.FloatField("distance au lieu fixe le plus proche (km)", null=True, blank=True)
+    distance_open_km = models.FloatField(
+        "distance au lieu assez ouvert le plus proche (km)", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "couverture d'une commune"

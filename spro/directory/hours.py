@@ -226,3 +226,37 @@ def describe_hours(value: str) -> str:
         rule = rule.replace(" off", " : fermé").replace(",", ", ")
         parts.append(rule)
     return " ; ".join(parts)
+
+
+# A week without public holidays (Monday 9 to Sunday 15 March 2026), for counting half-days: seasonal
+# rules ("Jul-Aug off") are read as in an ordinary week of the school year.
+REFERENCE_MONDAY = date(2026, 3, 9)
+NOON = time(13, 0)  # mornings end, afternoons start
+HALF_DAY_MINIMUM = timedelta(hours=1)  # "09:00-13:30" opens the morning, not the afternoon
+
+
+@lru_cache(maxsize=4096)
+def half_days_per_week(value: str) -> int | None:
+    """How many half-days (0 to 14) a site is open in an ordinary week: a half-day (before or after
+    13 h) counts when it is open at least an hour. None when the hours are empty or unreadable."""
+    oh = parse(value)
+    if oh is None:
+        return None
+    count = 0
+    try:
+        for offset in range(7):
+            day = REFERENCE_MONDAY + timedelta(days=offset)
+            start = datetime.combine(day, time(0, 0))
+            noon, end = datetime.combine(day, NOON), start + timedelta(days=1)
+            morning = afternoon = timedelta(0)
+            for begin, finish, state, _comment in oh.intervals(start, end):
+                if str(state).split(".")[-1].lower() != "open":
+                    continue
+                begin = begin.replace(tzinfo=None)
+                finish = end if finish is None else min(finish.replace(tzinfo=None), end)
+                morning += max(timedelta(0), min(finish, noon) - max(begin, start))
+                afternoon += max(timedelta(0), finish - max(begin, noon))
+            count += (morning >= HALF_DAY_MINIMUM) + (afternoon >= HALF_DAY_MINIMUM)
+    except Exception:  # the parser may raise on odd rules it accepted
+        return None
+    return count

@@ -20,9 +20,10 @@ from pathlib import Path
 
 from django.db import transaction
 
+from spro.territories import outlines
 from spro.territories.geo import distance_to_ring_km, point_in_ring, ring_area_centroid
 from spro.territories.lookup import normalize
-from spro.territories.models import Commune, Departement, Epci, PostalCode, Region
+from spro.territories.models import Commune, CommuneOutline, Departement, Epci, PostalCode, Region
 from spro.territories.wkb import read_point, read_polygons
 
 MAIRIE_TOLERANCE_KM = 3.0
@@ -94,12 +95,15 @@ def read_table(source: Path, name: str) -> list[dict]:
 
 def commune_point(geometry: str, mairie: str) -> tuple[float, float] | None:
     """(latitude, longitude) of a commune from its contour and mairie location (hexadecimal WKB)."""
+    return _point(read_polygons(geometry) if geometry and geometry != NULL else [], mairie)
+
+
+def _point(polygons, mairie: str) -> tuple[float, float] | None:
     point = None
     if mairie and mairie != NULL:
         lon, lat = read_point(mairie)
         if math.isfinite(lon) and math.isfinite(lat) and (lon, lat) != (0.0, 0.0):
             point = (lon, lat)
-    polygons = read_polygons(geometry) if geometry and geometry != NULL else []
     if not polygons:
         return (point[1], point[0]) if point else None
     if point is not None:
@@ -121,6 +125,7 @@ class Referential:
     epcis: list[Epci] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
     postal_codes: list[PostalCode] = field(default_factory=list)
+    outlines: list[CommuneOutline] = field(default_factory=list)
 
 
 def _int(value: str, where: str) -> int:
@@ -163,11 +168,22 @@ def read_referential(source: Path | None = None) -> Referential:
     communes_by_id: dict[str, Commune] = {}
     seen_codes: set[str] = set()
     parents: dict[str, str] = {}  # id of an arrondissement or commune déléguée → id of its commune
+    # A few communes nouvelles have no contour of their own: theirs is the union of their communes
+    # déléguées' (read only for them).
+    shapeless = {r["id"] for r in tables["communes"] if r["type"] == "COM" and r["geometry"] in ("", NULL)}
+    child_polygons: dict[str, list] = {}
     for number, row in enumerate(tables["communes"], start=2):
         where = f"communes.csv, ligne {number} ({row['code']})"
         if row["type"] != "COM":
             if row["commune_parent_id"] not in ("", NULL):
                 parents[row["id"]] = row["commune_parent_id"]
+                if row["commune_parent_id"] in shapeless and row["geometry"] not in ("", NULL):
+                    try:
+                        child_polygons.setdefault(row["commune_parent_id"], []).extend(
+                            read_polygons(row["geometry"])
+                        )
+                    except ValueError as error:
+                        raise ReferentialError(f"{where} : {error}.") from error
             continue
         if not COMMUNE_CODE.match(row["code"]):
             raise ReferentialError(f"{where} : code INSEE invalide.")
@@ -178,7 +194,9 @@ def read_referential(source: Path | None = None) -> Referential:
         if departement is None:
             raise ReferentialError(f"{where} : département « {row['departement_id']} » inconnu.")
         try:
-            point = commune_point(row["geometry"], row["mairie_localisation"])
+            geometry = row["geometry"]
+            polygons = read_polygons(geometry) if geometry and geometry != NULL else []
+            point = _point(polygons, row["mairie_localisation"])
         except ValueError as error:
             raise ReferentialError(f"{where} : {error}.") from error
         population = row["population_municipale"]
@@ -195,6 +213,13 @@ def read_referential(source: Path | None = None) -> Referential:
         )
         communes_by_id[row["id"]] = commune
         ref.communes.append(commune)
+        rings = outlines.encode(polygons)
+        if rings:
+            ref.outlines.append(CommuneOutline(commune=commune, rings=rings))
+    for commune_id in shapeless:
+        rings = outlines.encode(child_polygons.get(commune_id, []))
+        if rings and commune_id in communes_by_id:
+            ref.outlines.append(CommuneOutline(commune=communes_by_id[commune_id], rings=rings))
 
     postal_codes = {row["id"]: row["code"] for row in tables["codes_postaux"]}
     codes_of: dict[str, set[str]] = {}
@@ -247,12 +272,20 @@ def write_referential(ref: Referential) -> dict[str, int]:
         )
         PostalCode.objects.all().delete()
         PostalCode.objects.bulk_create(ref.postal_codes, batch_size=BATCH)
+        CommuneOutline.objects.bulk_create(
+            ref.outlines,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["commune"],
+            update_fields=["rings"],
+        )
     return {
         "régions": len(ref.regions),
         "départements": len(ref.departements),
         "EPCI": len(ref.epcis),
         "communes": len(ref.communes),
         "codes postaux": len(ref.postal_codes),
+        "contours de communes": len(ref.outlines),
     }
 
 

@@ -55,6 +55,21 @@ class EmploymentZone(models.Model):
         return self.name
 
 
+class LivingArea(models.Model):
+    """Bassin de vie (INSEE, 2022 delimitation): named by its main commune's INSEE code."""
+
+    code = models.CharField("code", max_length=5, primary_key=True)
+    name = models.CharField("libellé", max_length=150)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "bassin de vie"
+        verbose_name_plural = "bassins de vie"
+
+    def __str__(self):
+        return self.name
+
+
 class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, primary_key=True)
     name = models.CharField("nom", max_length=150)
@@ -65,6 +80,9 @@ class Commune(models.Model):
     epci = models.ForeignKey(Epci, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes")
     employment_zone = models.ForeignKey(
         EmploymentZone, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
+    )
+    living_area = models.ForeignKey(
+        LivingArea, on_delete=models.SET_NULL, null=True, blank=True, related_name="communes"
     )
     population = models.PositiveIntegerField("population municipale", default=0)
     # Space-separated postal codes, in order; the PostalCode table indexes them for lookups.
@@ -87,6 +105,23 @@ class Commune(models.Model):
     def label(self) -> str:
         codes = self.postal_code_list
         return f"{self.name} ({codes[0]})" if codes else f"{self.name} ({self.departement_id})"
+
+
+class CommuneOutline(models.Model):
+    """A commune's contour simplified for the web (spro.territories.outlines), written by
+    `spro import-territories`; kept apart so that reading communes never loads it."""
+
+    commune = models.OneToOneField(
+        Commune, on_delete=models.CASCADE, primary_key=True, related_name="outline"
+    )
+    rings = models.TextField("contour simplifié")
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours des communes"
+
+    def __str__(self):
+        return f"Contour de {self.commune_id}"
 
 
 class PostalCode(models.Model):

