@@ -1,7 +1,7 @@
 """Benchmark of the directory's proximity search at national scale, on SQLite and on PostgreSQL.
 
 For each database, in a throwaway database (SQLite: `var/bench/search.sqlite3`; PostgreSQL, when
-DATABASE_URL points to one: `spro_bench_search` on the same server, created then dropped):
+DATABASE_URL points to one: `<its database>_bench_search` on the same server, created then dropped):
 1. a child process migrates, imports the territorial referential (`spro import-territories`) and
    generates a national directory with the demo generator (`spro.directory.demo.generate`, every Région,
    `scale` times the demo's permanences and points relais): at least 60,000 sites and 240,000 services;
@@ -9,10 +9,15 @@ DATABASE_URL points to one: `spro_bench_search` on the same server, created then
    varied proximity searches through `search_sites` (the code path of the API and of the page: commune
    drawn by population, radius in {5, 10, 20, 30, 50} km, need, public, sometimes a network, a reception
    mode, "ouvert maintenant" or words), timing each one, then 300 varied `/annuaire/` pages through
-   Django's test client (full middleware and template), and reads its RSS high-water mark.
+   Django's test client (full middleware and template), and reads its RSS high-water mark; then
+   `GET /api/v1/lieux` at 30 and 50 km over HTTP, served by one gunicorn worker (`api_http`);
+3. the growth table: the same searches on directories derived from the national one (SQLite): every 8th
+   site (8,000 sites), the national directory, and the national directory with three shifted copies of
+   every site and its services (256,000 sites). `python -m bench.search growth` makes it alone.
 
 Writes var/bench/search.json. Run: `python -m bench` (all benchmarks) or `python -m bench.search`.
 Environment: SPRO_BENCH_SCALE (default 10), SPRO_BENCH_SEARCHES (1000), SPRO_BENCH_PAGES (300),
+SPRO_BENCH_GROWTH=0 skips the growth table,
 SPRO_BENCH_KEEP=1 keeps the databases of a previous run (to profile without regenerating): the SQLite file,
 and the PostgreSQL database `<name of DATABASE_URL's database>_bench_search`, then left in place.
 """
@@ -150,12 +155,14 @@ def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED, regi
     load_before = os.getloadavg()
     timings, cpu_timings, totals, slowest = [], [], [], []
     by_radius = {radius: [] for radius in RADII_KM}
+    cpu_by_radius = {radius: [] for radius in RADII_KM}
     for p in params[:searches]:
         query = _query(p)
         started, cpu_started = time.perf_counter_ns(), time.thread_time_ns()
         result = search_sites(query, now)
         elapsed = (time.perf_counter_ns() - started) / 1e6
         cpu_timings.append((time.thread_time_ns() - cpu_started) / 1e6)
+        cpu_by_radius[p["rayon"]].append(cpu_timings[-1])
         timings.append(elapsed)
         by_radius[p["rayon"]].append(elapsed)
         totals.append(result.total)
@@ -185,7 +192,10 @@ def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED, regi
         "p99_ms": _round(percentile(timings, 99)),
         "max_ms": _round(max(timings, default=None)),
         # The same searches grouped by radius: the large radii are the common case outside cities.
-        "by_radius_km": {str(radius): _figures(values) for radius, values in by_radius.items()},
+        "by_radius_km": {
+            str(radius): {**_figures(values), "cpu_p95_ms": _round(percentile(cpu_by_radius[radius], 95))}
+            for radius, values in by_radius.items()
+        },
         # CPU time of this process per search: the wall time without the waits for a core on a busy
         # machine (with PostgreSQL it leaves out the server's own work, so read it for SQLite only).
         "cpu_p50_ms": _round(percentile(cpu_timings, 50)),
@@ -397,6 +407,88 @@ def _one_database(database_url: str, scale: float, searches: int, pages: int, fr
     return {**prepared, **measured}
 
 
+# --- growth: the same search on a directory 8 times smaller and 4 times larger (SQLite) ------------------
+GROWTH_SEARCHES = int(os.environ.get("SPRO_BENCH_GROWTH_SEARCHES", "600"))
+SHIFT_DEG = (0.013, 0.017)  # about 1.4 km north and 1.3 km east per copy
+
+
+def derive(source: Path, target: Path, factor: float) -> None:
+    """A copy of the national directory `factor` times as large: below 1, every n-th site (the same map,
+    less dense); above 1, the directory and copies of every site and its services, each copy shifted by
+    about 1.4 km north and 1.3 km east (the same map, denser)."""
+    import sqlite3
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    target.write_bytes(source.read_bytes())
+    db = sqlite3.connect(target)
+    with db:
+        if factor < 1:
+            keep_one_in = round(1 / factor)
+            db.execute(f"DELETE FROM directory_service WHERE site_id % {keep_one_in} != 0")
+            db.execute(f"DELETE FROM directory_site WHERE id % {keep_one_in} != 0")
+        else:
+            site_columns = [
+                row[1] for row in db.execute("PRAGMA table_info(directory_site)") if row[1] != "id"
+            ]
+            service_columns = [
+                row[1]
+                for row in db.execute("PRAGMA table_info(directory_service)")
+                if row[1] not in ("id", "site_id")
+            ]
+            site_offset = db.execute("SELECT MAX(id) FROM directory_site").fetchone()[0] + 1
+            service_offset = db.execute("SELECT MAX(id) FROM directory_service").fetchone()[0] + 1
+            for copy in range(1, round(factor)):
+                shifted = {
+                    "latitude": f"latitude + {copy * SHIFT_DEG[0]}",
+                    "longitude": f"longitude + {copy * SHIFT_DEG[1]}",
+                }
+                select = ", ".join(shifted.get(c, c) for c in site_columns)
+                db.execute(
+                    f"INSERT INTO directory_site (id, {', '.join(site_columns)}) "
+                    f"SELECT id + {copy * site_offset}, {select} FROM directory_site WHERE id < {site_offset}"
+                )
+                db.execute(
+                    f"INSERT INTO directory_service (id, site_id, {', '.join(service_columns)}) "
+                    f"SELECT id + {copy * service_offset}, site_id + {copy * site_offset}, "
+                    f"{', '.join(service_columns)} FROM directory_service WHERE id < {service_offset}"
+                )
+    db.close()
+
+
+def growth(source: Path = SQLITE_PATH, factors=(0.125, 1, 4), searches: int = GROWTH_SEARCHES) -> dict:
+    """p50/p95/p99 of the same varied searches as the directory grows (SQLite, fresh process each)."""
+    rows = []
+    for factor in factors:
+        path = source if factor == 1 else OUT / f"search-growth-{factor}.sqlite3"
+        if factor != 1:
+            derive(source, path, factor)
+        try:
+            figures = _child("measure", f"sqlite:///{path}", searches, 0)
+        finally:
+            if factor != 1:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+        rows.append(
+            {
+                "sites": figures["sites"],
+                "services": figures["services"],
+                "searches": figures["searches"],
+                **{k: figures[k] for k in ("p50_ms", "p95_ms", "p99_ms", "cpu_p50_ms", "cpu_p95_ms")},
+                "p95_ms_by_radius_km": {r: v["p95_ms"] for r, v in figures["by_radius_km"].items()},
+                "load_average_1min": figures["load_average_1min"],
+            }
+        )
+    return {
+        "rows": rows,
+        # Measured on a shared machine: the CPU time is the steadier figure of the two.
+        "p95_ratio_largest_to_smallest": round(rows[-1]["p95_ms"] / rows[0]["p95_ms"], 2),
+        "cpu_p95_ratio_largest_to_smallest": round(rows[-1]["cpu_p95_ms"] / rows[0]["cpu_p95_ms"], 2),
+    }
+
+
 def machine() -> dict:
     import sqlite3
 
@@ -432,6 +524,7 @@ def run(scale: float = SCALE, searches: int = SEARCHES, pages: int = PAGES) -> d
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
     sqlite = _one_database(f"sqlite:///{SQLITE_PATH}", scale, searches, pages, fresh=not keep)
+    sqlite_growth = growth() if os.environ.get("SPRO_BENCH_GROWTH", "1") == "1" else None
 
     postgresql = None
     url = os.environ.get("DATABASE_URL", "")
@@ -458,6 +551,7 @@ def run(scale: float = SCALE, searches: int = SEARCHES, pages: int = PAGES) -> d
         "postgresql": postgresql,
         "targets": TARGETS,
         "meets_targets": all(meets_targets(db) for db in (sqlite, postgresql) if db),
+        "growth": sqlite_growth,
         "machine": machine(),
     }
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
@@ -500,6 +594,27 @@ def summary(result: dict) -> str:
                 f"p95 {api['p95_ms']} ms "
                 f"(n={api['n']}, {api['errors']} erreur(s), cible p95 ≤ {TARGETS['api_http_p95_ms']} ms)"
             )
+    if result.get("growth"):
+        grown = result["growth"]
+        lines.append(
+            f"  croissance (SQLite) : p95 × {grown['p95_ratio_largest_to_smallest']} "
+            f"(CPU × {grown['cpu_p95_ratio_largest_to_smallest']}) du plus petit annuaire au plus grand"
+        )
+        lines.append(growth_table(result["growth"]))
+    return "\n".join(lines)
+
+
+def growth_table(result: dict) -> str:
+    """The growth table as Markdown (README, « Performances »)."""
+    lines = [
+        "| lieux | services | p50 (ms) | p95 (ms) | p99 (ms) | CPU p95 (ms) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        lines.append(
+            f"| {row['sites']:,} | {row['services']:,} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} "
+            f"| {row['cpu_p95_ms']} |".replace(",", "\u202f")
+        )
     return "\n".join(lines)
 
 
@@ -513,6 +628,11 @@ def main(argv: list[str]) -> None:
         else:
             out = measure(*(int(a) for a in argv[1:3]))
         print(json.dumps(out, ensure_ascii=False))
+        return
+    if argv and argv[0] == "growth":  # the growth table alone, from the SQLite database of a previous run
+        table = growth(Path(argv[1]) if len(argv) > 1 else SQLITE_PATH)
+        print(json.dumps(table, ensure_ascii=False, indent=2))
+        print(growth_table(table))
         return
     result = run()
     print(json.dumps(result, ensure_ascii=False, indent=2))

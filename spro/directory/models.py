@@ -288,7 +288,10 @@ class Site(Tracked):
                     )
                 ),
                 name="site_search_band",
-            )
+            ),
+            # The few remote entries (`remote_sites`, beside every search of the page): without it, each
+            # page read the whole table to find them.
+            models.Index(fields=["kind"], name="site_kind"),
         ]
 
     def __str__(self):
