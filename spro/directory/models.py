@@ -285,6 +285,7 @@ class Site(Tracked):
                         "publics_index",
                         "modes_index",
                         "opening_hours",
+                        "id",  # in every SQLite index already; lets PostgreSQL answer from the index alone
                     )
                 ),
                 name="site_search_band",
