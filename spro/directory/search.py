@@ -258,8 +258,12 @@ def _ranked_window(query: SiteQuery, words, open_schedules, start: int, per_page
         rows = _fetch(sql, params)
         total = rows[0][1] if rows else _count(sql_query)
         return total, [(None, row[0]) for row in rows]
-    total = _count(sql_query)
     wanted = start + per_page
+    few = _all_if_few(query, sql_query, wanted)
+    if few is not None:
+        total, nearest = few
+        return total, nearest[start:wanted]
+    total = _count(sql_query)
     if start >= total:
         return total, []
     nearest = []
@@ -269,6 +273,28 @@ def _ranked_window(query: SiteQuery, words, open_schedules, start: int, per_page
     if len(nearest) < wanted:
         nearest = _nearest(query, sql_query, wanted)
     return total, nearest[start:wanted]
+
+
+FEW = 400  # matches read in one go, without counting first
+
+
+def _all_if_few(query: SiteQuery, sql_query: _Sql, wanted: int) -> tuple[int, list] | None:
+    """(total, [(exact distance, pk)] of the `wanted` nearest) in one read of the circle when it holds at
+    most FEW matches (most searches: the count and the nearest-first query would read it twice), else
+    None. The read stops at the first row beyond FEW and sorts nothing in the database."""
+    sql, params = sql_query.select(f"s.id, s.latitude, s.longitude, {sql_query.distance}", limit=FEW + 1)
+    rows = _fetch(sql, sql_query.distance_params + params)
+    if len(rows) > FEW:
+        return None
+    rows.sort(key=lambda row: (row[3], row[0]))  # planar distance first: the exact one for the first only
+    limit = wanted + EXTRA_ROWS
+    exact = sorted((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2 in rows[:limit])
+    if len(rows) > limit:
+        # Every row not measured exactly is at least this far (planar distance, shrunk by the margin).
+        unseen = math.sqrt(rows[limit][3]) * (1 - sql_query.edge)
+        if unseen <= exact[wanted - 1][0]:
+            exact = sorted((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2 in rows)
+    return len(rows), exact[:wanted]
 
 
 def _count(sql_query: _Sql) -> int:

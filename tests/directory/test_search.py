@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from spro.directory import search
 from spro.directory.search import SiteQuery, search_sites
 from spro.territories.geo import KM_PER_DEGREE_LAT, bounding_box, distance_km
 from spro.territories.models import Commune
@@ -270,9 +271,12 @@ def brute_force(query: SiteQuery) -> list[tuple[float, int]]:
     return sorted(found)
 
 
-def test_it_answers_as_a_search_over_every_site_on_a_generated_directory():
+# Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first.
+@pytest.mark.parametrize("few", [search.FEW, 0])
+def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, monkeypatch):
     from spro.directory import demo
 
+    monkeypatch.setattr(search, "FEW", few)
     demo.generate(["94"], scale=2)  # Corse: dense towns, empty mountains, a sea between two départements
     rng = random.Random(7)
     communes = list(Commune.objects.filter(region="94").exclude(latitude=None))
