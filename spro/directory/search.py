@@ -11,9 +11,10 @@ How it stays fast at national scale (60,000 sites) without a GIS extension, on S
    surely inside the circle; only the few points within a hair of the circle's edge get the exact
    great-circle (haversine) test. The planar distance differs from the great-circle distance by less
    than 0.5·(d/R)² relative (0.003 % at 50 km), hence the margin `EDGE`;
-3. the query counts the matches (window function) and returns only the first rows in distance order;
-   Python then computes their exact great-circle distance and checks that the planar order cannot have
-   left out a nearer site (else it fetches more);
+3. a circle of at most `FEW` matches is read once, unsorted, and gives both the count and the nearest
+   (exact great-circle distance in Python); a larger one is counted, then its nearest are read first by
+   planar distance in a smaller circle sized from the density, with a check that the planar order cannot
+   have left out a nearer site (else it fetches more);
 4. "ouvert maintenant" evaluates each distinct schedule of the candidates once, then filters on the
    schedules open now;
 5. only the requested page is loaded (site, structure, network, commune in one query, active services in
