@@ -231,16 +231,25 @@ def calibration_ms() -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
+def peak_rss_kb(pid) -> int:
+    """The RSS high-water mark of one process (VmHWM), 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def peak_rss_mb(pids) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        except OSError:
-            continue
-    return round(total / 1024, 1)
+    """The sum of the processes' RSS high-water marks."""
+    return round(sum(peak_rss_kb(pid) for pid in pids) / 1024, 1)
+
+
+def max_rss_mb(pids) -> float:
+    """The largest RSS high-water mark of one process (issue #18: at most 200 MB per server process)."""
+    return round(max((peak_rss_kb(pid) for pid in pids), default=0) / 1024, 1)
 
 
 def children(pid) -> list[int]:
@@ -297,7 +306,8 @@ def run() -> dict:
         latencies, errors, per_path, elapsed = asyncio.run(hammer(port))
         load_after_mix = os.getloadavg()
         exports = asyncio.run(hammer_exports(port)) if EXPORT_SECONDS > 0 else None
-        memory = peak_rss_mb([server.pid, *children(server.pid)])
+        processes = [server.pid, *children(server.pid)]
+        memory, memory_max = peak_rss_mb(processes), max_rss_mb(processes)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -314,6 +324,7 @@ def run() -> dict:
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:10],
         "server_peak_rss_mb": memory,
+        "rss_mb_max": memory_max,
         "per_path_p95_ms": {p: percentile(sorted(v), 95) for p, v in sorted(per_path.items())},
         "per_path_median_ms": {p: round(statistics.median(v), 2) for p, v in sorted(per_path.items())},
         "sites": sites,
@@ -351,7 +362,7 @@ def summary(result: dict) -> str:
     lines = [
         f"Charge : {result['requests']} requêtes, {result['requests_per_s']} req/s, "
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms, "
-        f"{result['errors']} erreur(s) ; "
+        f"{result['errors']} erreur(s) ; mémoire max par processus {result.get('rss_mb_max')} Mo ; "
         f"charge moyenne {result['load_average_1min']}, étalonnage {result['calibration_ms']} ms."
     ]
     mix = result.get("export_mix")

@@ -5,6 +5,7 @@ mirrored on the Site as "|code|code|" strings (`*_index`) so that a proximity se
 indexed table, on SQLite as on PostgreSQL.
 """
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,34 @@ def code_index(codes) -> str:
     """'|a|b|' form of a list of codes, searched with `contains='|a|'`."""
     codes = sorted(set(codes or []))
     return f"|{'|'.join(codes)}|" if codes else ""
+
+
+BANDS_PER_DEGREE = 10  # latitude bands of 0.1°, about 11 km
+
+
+def latitude_band(latitude: float) -> int:
+    """The latitude band of a point, as the database computes it in `Site.latitude_band` (same arithmetic)."""
+    return math.floor((latitude + 90.0) * float(BANDS_PER_DEGREE))
+
+
+def latitude_band_sql(column: str, vendor: str) -> str:
+    """SQL of `latitude_band` for a column: native on both databases (an index may not call a function
+    that only Python provides). The value is never negative (latitude ≥ -90): on SQLite, truncating is
+    flooring."""
+    if vendor == "sqlite":
+        return f"CAST(({column} + 90.0) * {BANDS_PER_DEGREE}.0 AS INTEGER)"
+    return f"CAST(FLOOR(({column} + 90.0) * {BANDS_PER_DEGREE}.0) AS INTEGER)"
+
+
+class LatitudeBand(models.Func):
+    """`latitude_band` of a column, NULL without latitude; the search writes the very same SQL (an index on
+    an expression serves only a query with that expression)."""
+
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        template = latitude_band_sql("%(expressions)s", connection.vendor)
+        return super().as_sql(compiler, connection, template=template, **extra)
 
 
 class Tracked(models.Model):
@@ -116,6 +145,11 @@ class Structure(Tracked):
     class Meta:
         ordering = ["name"]
         verbose_name = "structure"
+        # The (few) inactive structures, which every proximity search leaves out: read from this index
+        # instead of a scan of every structure per query.
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(is_active=False), name="structure_inactive"),
+        ]
 
     def __str__(self):
         return self.name
@@ -236,23 +270,34 @@ class Site(Tracked):
         ordering = ["name"]
         verbose_name = "lieu d'accueil"
         verbose_name_plural = "lieux d'accueil"
-        # Covering index of the proximity search (spro.directory.search): the bounding box, then every
-        # filter column, so that scanning the candidates never reads the table.
+        # Covering index of the proximity search (spro.directory.search): the band of latitude (an
+        # expression computed by the database, so that no write path can forget it), the longitude (one
+        # index range per band of the bounding box), then every filter column, so that scanning the
+        # candidates never reads the table. (A generated column would not do: SQLite never treats an
+        # index as covering once a query names a generated column.)
         indexes = [
             models.Index(
-                fields=[
-                    "latitude",
-                    "longitude",
-                    "is_active",
-                    "structure",
-                    "network_code",
-                    "needs_index",
-                    "publics_index",
-                    "modes_index",
-                    "opening_hours",
-                ],
-                name="site_search",
-            )
+                LatitudeBand("latitude"),
+                *(
+                    models.F(name)
+                    for name in (
+                        "longitude",
+                        "latitude",
+                        "is_active",
+                        "structure_id",
+                        "network_code",
+                        "needs_index",
+                        "publics_index",
+                        "modes_index",
+                        "opening_hours",
+                        "id",  # in every SQLite index already; lets PostgreSQL answer from the index alone
+                    )
+                ),
+                name="site_search_band",
+            ),
+            # The few remote entries (`remote_sites`, beside every search of the page): without it, each
+            # page read the whole table to find them.
+            models.Index(fields=["kind"], name="site_kind"),
         ]
 
     def __str__(self):

@@ -2,34 +2,42 @@
 aiguillage (`spro.routing.places`).
 
 How it stays fast at national scale (60,000 sites) without a GIS extension, on SQLite as on PostgreSQL:
-1. one SQL query on the Site table, answered from one covering index (`site_search`): a bounding box on
-   latitude/longitude, the denormalised `|code|` columns (need, public, network, reception mode) and,
-   for words, the normalised `search_text`;
+1. one SQL query on the Site table, answered from one covering index (`site_search_band`): the bounding
+   box as one index range of longitudes per band of 0.1° of latitude it crosses (`latitude_band`, an
+   expression the database computes, so that a 50 km search reads the entries of its box, not those of
+   a strip across the whole country), then the denormalised `|code|` columns (need, public, network,
+   reception mode) and, for words, the normalised `search_text`;
 2. in the same query, a planar distance (arithmetic only, no function call per row) keeps the points
    surely inside the circle; only the few points within a hair of the circle's edge get the exact
    great-circle (haversine) test. The planar distance differs from the great-circle distance by less
    than 0.5·(d/R)² relative (0.003 % at 50 km), hence the margin `EDGE`;
-3. the query counts the matches (window function) and returns only the first rows in distance order;
-   Python then computes their exact great-circle distance and checks that the planar order cannot have
-   left out a nearer site (else it fetches more);
+3. a circle of at most `FEW` matches is read once, unsorted, and gives both the count and the nearest
+   (exact great-circle distance in Python); a larger one is counted, then its nearest are read first by
+   planar distance in a smaller circle sized from the density, with a check that the planar order cannot
+   have left out a nearer site (else it fetches more);
 4. "ouvert maintenant" evaluates each distinct schedule of the candidates once, then filters on the
    schedules open now;
-5. only the requested page is loaded as full objects (site, structure, network, commune, active
-   services), and only its items get their opening state sentence.
+5. only the requested page is loaded (site, structure, network, commune in one query, active services in
+   another), as model instances built straight from the rows, and only its items get their opening
+   state sentence.
 """
 
+import json
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Prefetch, Q
+from django.db.models.base import ModelState
 
 from spro.directory import hours
 from spro.directory.codes import Public
-from spro.directory.models import Service, Site, Structure
+from spro.directory.models import Network, Service, Site, Structure, latitude_band, latitude_band_sql
 from spro.territories.geo import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT, bounding_box, distance_km
 from spro.territories.lookup import normalize
+from spro.territories.models import Commune
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
@@ -154,9 +162,13 @@ class _Sql:
     def _circle(self, query: SiteQuery):
         lat0, lon0, radius = query.lat, query.lon, query.radius_km
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, radius)
-        self.add("s.latitude BETWEEN %s AND %s", min_lat, max_lat)
+        # The bands of latitude the box crosses: with the longitude, one range of the index per band.
+        bands = range(latitude_band(min_lat), latitude_band(max_lat) + 1)
+        band = latitude_band_sql("s.latitude", connection.vendor)
+        self.add(f"{band} IN ({', '.join(['%s'] * len(bands))})", *bands)
         if -180 <= min_lon and max_lon <= 180:  # else the box spans or crosses the antimeridian
             self.add("s.longitude BETWEEN %s AND %s", min_lon, max_lon)
+        self.add("s.latitude BETWEEN %s AND %s", min_lat, max_lat)
         # Planar distance²: east-west degrees scaled by the cosine of the mid-latitude (first-order).
         k = KM_PER_DEGREE_LAT
         cos0, half_sin0 = math.cos(lat0 * DEGREE), math.sin(lat0 * DEGREE) * DEGREE / 2
@@ -247,8 +259,12 @@ def _ranked_window(query: SiteQuery, words, open_schedules, start: int, per_page
         rows = _fetch(sql, params)
         total = rows[0][1] if rows else _count(sql_query)
         return total, [(None, row[0]) for row in rows]
-    total = _count(sql_query)
     wanted = start + per_page
+    few = _all_if_few(query, sql_query, wanted)
+    if few is not None:
+        total, nearest = few
+        return total, nearest[start:wanted]
+    total = _count(sql_query)
     if start >= total:
         return total, []
     nearest = []
@@ -260,34 +276,58 @@ def _ranked_window(query: SiteQuery, words, open_schedules, start: int, per_page
     return total, nearest[start:wanted]
 
 
+FEW = 400  # matches read in one go, without counting first
+
+
+def _all_if_few(query: SiteQuery, sql_query: _Sql, wanted: int) -> tuple[int, list] | None:
+    """(total, [(exact distance, pk)] of the `wanted` nearest) in one read of the circle when it holds at
+    most FEW matches (most searches: the count and the nearest-first query would read it twice), else
+    None. The read stops at the first row beyond FEW and sorts nothing in the database."""
+    sql, params = sql_query.select(f"s.id, s.latitude, s.longitude, {sql_query.distance}", limit=FEW + 1)
+    rows = _fetch(sql, sql_query.distance_params + params)
+    if len(rows) > FEW:
+        return None
+    rows.sort(key=lambda row: (row[3], row[0]))  # planar distance first: the exact one for the first only
+    limit = wanted + EXTRA_ROWS
+    exact = sorted((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2 in rows[:limit])
+    if len(rows) > limit:
+        # Every row not measured exactly is at least this far (planar distance, shrunk by the margin).
+        unseen = math.sqrt(rows[limit][3]) * (1 - sql_query.edge)
+        if unseen <= exact[wanted - 1][0]:
+            exact = sorted((distance_km(query.lat, query.lon, lat, lon), pk) for pk, lat, lon, _d2 in rows)
+    return len(rows), exact[:wanted]
+
+
 def _count(sql_query: _Sql) -> int:
     sql, params = sql_query.select("COUNT(*)")
     return _fetch(sql, params)[0][0]
 
 
 # Columns a result shows (list, map, API, aiguillage); other fields load on access, one query each.
-PAGE_FIELDS = (
-    "name",
-    "kind",
-    "address",
-    "address_complement",
-    "postal_code",
-    "latitude",
-    "longitude",
-    "phone",
-    "email",
-    "opening_hours",
-    "reception_modes",
-    "accessibility",
-    "structure__name",
-    "structure__is_demo",
-    "structure__website",
-    "structure__network__code",
-    "structure__network__label",
-    "structure__network__short_label",
-    "commune__name",
-)
+PAGE_FIELDS = {
+    Site: (
+        "id",
+        "structure_id",
+        "commune_id",
+        "name",
+        "kind",
+        "address",
+        "address_complement",
+        "postal_code",
+        "latitude",
+        "longitude",
+        "phone",
+        "email",
+        "opening_hours",
+        "reception_modes",
+        "accessibility",
+    ),
+    Structure: ("id", "network_id", "name", "is_demo", "website"),
+    Network: ("id", "code", "label", "short_label"),
+    Commune: ("code", "name"),
+}
 SERVICE_FIELDS = (
+    "id",
     "site_id",
     "name",
     "description",
@@ -299,14 +339,124 @@ SERVICE_FIELDS = (
 )
 
 
+@lru_cache(maxsize=4096)
+def _codes(text: str) -> tuple[str, ...] | None:
+    """A JSON list of codes, decoded once: such lists repeat across sites and services (the profile showed
+    their decoding as a tenth of a search)."""
+    value = json.loads(text)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _json(value):
+    if not isinstance(value, str):  # psycopg may have decoded it already
+        return value
+    codes = _codes(value)
+    return list(codes) if codes is not None else json.loads(value)  # a list of its own per instance
+
+
+def _converters(model, names) -> list[tuple]:
+    """[(attribute, conversion)] of the columns whose value is not the attribute's: JSON decoded, booleans
+    (0/1 on SQLite) as bool."""
+    converters = []
+    for name in names:
+        field = model._meta.get_field(name)  # by attname too (structure_id)
+        if isinstance(field, models.JSONField):
+            converters.append((name, _json))
+        elif isinstance(field, models.BooleanField):
+            converters.append((name, bool))
+    return converters
+
+
+class _Loader:
+    """The page's sites with their structure, network and commune in one query, their active services in
+    another, as model instances built without the ORM's per-row work (the profile of a search showed
+    it costing more than the search itself): only the listed columns are set, any other field loads on
+    access (one query, as with `QuerySet.only`). The SQL is written once per database."""
+
+    def __init__(self):
+        qn = connection.ops.quote_name
+        tables = {model: qn(model._meta.db_table) for model in PAGE_FIELDS}
+        columns, self.parts = [], []
+        for model, alias in ((Site, "s"), (Structure, "st"), (Network, "n"), (Commune, "c")):
+            names = PAGE_FIELDS[model]
+            self.parts.append((model, names, _converters(model, names), len(columns)))
+            columns += [f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names]
+        self.sites_sql = (
+            f"SELECT {', '.join(columns)} FROM {tables[Site]} s"
+            f" JOIN {tables[Structure]} st ON st.id = s.structure_id"
+            f" JOIN {tables[Network]} n ON n.id = st.network_id"
+            f" LEFT JOIN {tables[Commune]} c ON c.code = s.commune_id"
+            " WHERE s.id IN ({})"
+        )
+        service_columns = ", ".join(f"v.{qn(Service._meta.get_field(n).column)}" for n in SERVICE_FIELDS)
+        self.services_sql = (
+            f"SELECT {service_columns} FROM {qn(Service._meta.db_table)} v"
+            " WHERE v.is_active AND v.site_id IN ({}) ORDER BY v.name, v.id"
+        )
+        self.service_converters = _converters(Service, SERVICE_FIELDS)
+
+    @staticmethod
+    def _instance(model, names, converters, values):
+        obj = model.__new__(model)
+        state = obj._state = ModelState()
+        state.adding, state.db = False, connection.alias
+        attributes = obj.__dict__
+        attributes.update(zip(names, values, strict=True))
+        for name, convert in converters:
+            value = attributes[name]
+            if value is not None:
+                attributes[name] = convert(value)
+        return obj
+
+    def load(self, pks: list[int], with_services: bool = True) -> dict[int, Site]:
+        marks = ", ".join(["%s"] * len(pks))
+        sites = {}
+        structures, networks, communes = {}, {}, {}
+        for row in _fetch(self.sites_sql.format(marks), pks):
+            (site_part, structure_part, network_part, commune_part) = self.parts
+            site = self._part(site_part, row)
+            structure = structures.get(site.structure_id) or structures.setdefault(
+                site.structure_id, self._part(structure_part, row)
+            )
+            if structure.network_id not in networks:
+                networks[structure.network_id] = self._part(network_part, row)
+            structure._state.fields_cache["network"] = networks[structure.network_id]
+            site._state.fields_cache["structure"] = structure
+            if site.commune_id is not None:
+                if site.commune_id not in communes:
+                    communes[site.commune_id] = self._part(commune_part, row)
+                site._state.fields_cache["commune"] = communes[site.commune_id]
+            else:
+                site._state.fields_cache["commune"] = None
+            if with_services:
+                site.active_services = []
+            sites[site.pk] = site
+        if sites and with_services:
+            for row in _fetch(self.services_sql.format(marks), pks):
+                service = self._instance(Service, SERVICE_FIELDS, self.service_converters, row)
+                site = sites.get(service.site_id)
+                if site is not None:
+                    service._state.fields_cache["site"] = site
+                    site.active_services.append(service)
+        return sites
+
+    def _part(self, part, row):
+        model, names, converters, offset = part
+        return self._instance(model, names, converters, row[offset : offset + len(names)])
+
+
+_loaders: dict[str, _Loader] = {}
+
+
 def _load_page(pks: list[int], with_services: bool = True) -> dict[int, Site]:
     if not pks:
         return {}
-    sites = Site.objects.filter(pk__in=pks).select_related("structure__network", "commune").only(*PAGE_FIELDS)
-    if with_services:
-        services = Service.objects.filter(is_active=True).only(*SERVICE_FIELDS).order_by("name", "pk")
-        sites = sites.prefetch_related(Prefetch("services", queryset=services, to_attr="active_services"))
-    return {site.pk: site for site in sites}
+    loader = _loaders.get(connection.vendor)
+    if loader is None:
+        loader = _loaders[connection.vendor] = _Loader()
+    return loader.load(pks, with_services)
 
 
 def search_sites(query: SiteQuery, now: datetime | None = None, with_services: bool = True) -> SearchResult:

@@ -1,12 +1,14 @@
 """search_sites: the proximity search shared by the /annuaire/ page, the API and the aiguillage."""
 
 import math
+import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from spro.directory import search
 from spro.directory.search import SiteQuery, search_sites
 from spro.territories.geo import KM_PER_DEGREE_LAT, bounding_box, distance_km
 from spro.territories.models import Commune
@@ -249,3 +251,71 @@ def test_it_works_far_north_where_the_planar_shortcut_does_not_apply():
     result = search_sites(SiteQuery(lat=near_pole[0], lon=near_pole[1], radius_km=50))
     assert names(result) == ["Station polaire"]
     assert result.items[0].distance_km == pytest.approx(40, abs=1e-6)
+
+
+# --- the spatial pre-filter (bands of latitude) gives the same answers as a search over every site -----
+def brute_force(query: SiteQuery) -> list[tuple[float, int]]:
+    """(distance, pk) of every matching site, nearest first: the definition of the search, over all rows."""
+    from spro.directory.models import Site
+
+    found = []
+    for site in Site.objects.filter(is_active=True, structure__is_active=True).exclude(latitude=None):
+        if query.need and f"|{query.need}|" not in site.needs_index:
+            continue
+        publics = site.publics_index
+        if query.public and f"|{query.public}|" not in publics and "|tous-publics|" not in publics:
+            continue
+        distance = distance_km(query.lat, query.lon, site.latitude, site.longitude)
+        if distance <= query.radius_km:
+            found.append((distance, site.pk))
+    return sorted(found)
+
+
+# Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first.
+@pytest.mark.parametrize("few", [search.FEW, 0])
+def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, monkeypatch):
+    from spro.directory import demo
+
+    monkeypatch.setattr(search, "FEW", few)
+    demo.generate(["94"], scale=2)  # Corse: dense towns, empty mountains, a sea between two départements
+    rng = random.Random(7)
+    communes = list(Commune.objects.filter(region="94").exclude(latitude=None))
+    checked = 0
+    for _ in range(40):
+        commune = rng.choice(communes)
+        query = SiteQuery(
+            lat=commune.latitude + rng.uniform(-0.05, 0.05),
+            lon=commune.longitude + rng.uniform(-0.05, 0.05),
+            radius_km=rng.choice([5, 10, 20, 30, 50]),
+            need=rng.choice([None, "trouver-un-emploi", "se-former"]),
+            public=rng.choice([None, "jeunes-16-25"]),
+            per_page=rng.choice([5, 20]),
+            page=rng.choice([1, 1, 2]),
+        )
+        expected = brute_force(query)
+        result = search_sites(query)
+        start = (query.page - 1) * query.per_page
+        page = expected[start : start + query.per_page]
+        assert result.total == len(expected)
+        assert [hit.site.pk for hit in result.items] == [pk for _d, pk in page]
+        assert [hit.distance_km for hit in result.items] == [round(d, 3) for d, _pk in page]
+        checked += len(page)
+    assert checked > 200  # the queries found sites: the comparison compared something
+
+
+@pytest.mark.parametrize("latitude", [43.6, 43.59999999, 43.60000001, -89.99, 0.0, 45.05, 89.99, -0.05])
+def test_the_database_computes_the_latitude_band_as_python_does(latitude):
+    from spro.directory.models import LatitudeBand, Site, latitude_band
+
+    site = f.site("Lieu", position=(latitude, 2.0))
+    computed = Site.objects.filter(pk=site.pk).annotate(band=LatitudeBand("latitude")).get().band
+    assert computed == latitude_band(latitude)
+
+
+def test_sites_on_both_sides_of_a_band_edge_are_found():
+    edge = 43.6  # (43.6 + 90) × 10 = 1336: a band starts here
+    f.site("Au sud du bord", position=(edge - 0.0001, 1.44))
+    f.site("Au nord du bord", position=(edge + 0.0001, 1.44))
+    for lat in (edge - 0.004, edge + 0.004):
+        result = search_sites(SiteQuery(lat=lat, lon=1.44, radius_km=1))
+        assert sorted(names(result)) == ["Au nord du bord", "Au sud du bord"]
