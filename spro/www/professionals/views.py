@@ -123,7 +123,7 @@ def my_profile(request):
     own = ProfessionalProfile.objects.filter(user=request.user).first() or ProfessionalProfile(
         user=request.user
     )
-    form = ProfileForm(request.POST or None, instance=own, user=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=own, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             saved = form.save(commit=False)
@@ -185,7 +185,9 @@ def referent(request, pk: int):
         raise PermissionDenied("Seuls les administrateurs de la structure désignent son référent SPRO.")
     current = SproReferent.objects.filter(structure=found).first()
     form = ReferentForm(
-        request.POST or None, instance=current or SproReferent(structure=found), structure=found
+        request.POST if request.method == "POST" else None,
+        instance=current or SproReferent(structure=found),
+        structure=found,
     )
     if request.method == "POST":
         if form.is_valid():

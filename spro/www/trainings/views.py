@@ -245,7 +245,7 @@ def create(request):
         )
     organisers = _organiser_choices(request.user)
     form = TrainingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         organisers=organisers,
         region_may_organise=request.user.is_region_staff,
     )
@@ -308,7 +308,7 @@ def attendance(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def cancel(request, pk: int):
     training = _organised(request, pk)
-    form = CancelTrainingForm(request.POST or None)
+    form = CancelTrainingForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
