@@ -66,12 +66,7 @@ class RegisterForm(SproForm):
             (key, person.get_full_name() or person.email) for key, person in self.people.items()
         ]
         self.fields["structure"].choices = [(key, s.name) for key, s in self.structures.items()]
-        if len(self.people) == 1:
-            self.fields["person"].widget = forms.HiddenInput()
-            self.fields["person"].initial = next(iter(self.people))
-        if len(self.structures) == 1:
-            self.fields["structure"].widget = forms.HiddenInput()
-            self.fields["structure"].initial = next(iter(self.structures))
+        # Both stay visible, even with a single choice: the person sees for whom and for which structure.
 
     def clean_person(self):
         return self.people[self.cleaned_data["person"]]

@@ -74,13 +74,11 @@ def _registrable(request, training):
     return list(people.values()), structures
 
 
-@login_required
-@require_GET
-def detail(request, pk: int):
-    _member_only(request)
-    training = get_object_or_404(_with_counts(Training.objects.all()), pk=pk)
+def _detail(request, training_pk, form=None, status=200):
+    training = get_object_or_404(_with_counts(Training.objects.all()), pk=training_pk)
     people, structures = _registrable(request, training)
-    form = RegisterForm(people=people, structures=structures) if structures else None
+    if form is None and structures:
+        form = RegisterForm(people=people, structures=structures)
     # Registrations the viewer may see and cancel: their own, and their administered structures'.
     administered = list(request.user.administered_structures())
     visible = training.registrations.select_related("user", "structure").exclude(
@@ -99,7 +97,15 @@ def detail(request, pk: int):
             "is_organiser": organises(request.user, training),
             "open": training.state == TrainingState.PUBLISHED and training.start > timezone.now(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    _member_only(request)
+    return _detail(request, pk)
 
 
 @login_required
@@ -107,31 +113,30 @@ def detail(request, pk: int):
 @submitted_once
 def register(request, pk: int):
     _member_only(request)
-    if request.method != "POST":  # the guard re-displays a refused post as a GET: nothing to show here
-        return redirect("formations:detail", pk=pk)
+    if request.method != "POST":  # the guard re-displays a refused post as a GET: the session's page
+        return _detail(request, pk)
     training = get_object_or_404(Training, pk=pk)
     people, structures = _registrable(request, training)
     if not structures:
         raise PermissionDenied("Seuls les membres d'une structure s'inscrivent aux formations.")
     form = RegisterForm(request.POST, people=people, structures=structures)
-    if form.is_valid():
-        try:
-            registration = workflow.register(
-                training, form.cleaned_data["person"], form.cleaned_data["structure"], request.user
-            )
-        except workflow.Refused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("formations:detail", pk=training.pk)
-        if registration.state == RegistrationState.WAITING:
-            messages.warning(
-                request,
-                "La session est complète : l'inscription est sur la liste d'attente. Une place libérée "
-                "sera donnée dans l'ordre de la liste, avec un courriel.",
-            )
-        else:
-            messages.success(request, "L'inscription est confirmée ; un courriel de confirmation est parti.")
-        return redirect("formations:detail", pk=training.pk)
-    messages.error(request, "Choisissez une personne et une structure parmi celles proposées.")
+    if not form.is_valid():
+        return _detail(request, training.pk, form=form, status=422)
+    try:
+        registration = workflow.register(
+            training, form.cleaned_data["person"], form.cleaned_data["structure"], request.user
+        )
+    except workflow.Refused as refusal:
+        form.add_error(None, str(refusal))
+        return _detail(request, training.pk, form=form, status=400)
+    if registration.state == RegistrationState.WAITING:
+        messages.warning(
+            request,
+            "La session est complète : l'inscription est sur la liste d'attente. Une place libérée "
+            "sera donnée dans l'ordre de la liste, avec un courriel.",
+        )
+    else:
+        messages.success(request, "L'inscription est confirmée ; un courriel de confirmation est parti.")
     return redirect("formations:detail", pk=training.pk)
 
 
