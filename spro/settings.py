@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "spro.www.activity",
     "spro.www.professionals",
     "spro.www.trainings",
+    "spro.www.news",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("espace-pro/activite/", include("spro.www.activity.urls")),
     path("espace-pro/professionnels/", include("spro.www.professionals.urls")),
     path("espace-pro/formations/", include("spro.www.trainings.urls")),
+    path("espace-pro/actualites/", include("spro.www.news.urls")),
     path("espace-pro/", include("spro.www.pro.urls")),
     path("region/orientations/", include("spro.www.orientations.region_urls")),
     path("region/membres/", include("spro.www.members.urls")),

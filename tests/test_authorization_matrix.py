@@ -280,6 +280,9 @@ MATRIX: dict[str, Entry] = {
     "formations:attestation": row(LOGIN, 200, 200, DENIED, 200, 200),
     "formations:structure": row(LOGIN, 200, 200, DENIED, 200, 200),
     "region_formations:index": REGION_STAFF,
+    # Network news: members read, the Région's staff publish (with a one-time token: 400 without).
+    "actualites:index": row(LOGIN, 200, 200, 200, 200, 200),
+    "actualites:create": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
 }
 
 

@@ -18,6 +18,7 @@ from spro.network.codes import Axis, Language, ProfileField, RegistrationState
 from spro.network.models import (
     CONSENT_TEXT,
     NetworkLog,
+    NewsItem,
     ProfessionalProfile,
     SproReferent,
     Training,
@@ -97,6 +98,7 @@ def generate() -> int:
                     )
         _demo_accounts(rng, now)
         _sessions(rng, people, structures, now)
+        _news(now)
     return len(people)
 
 
@@ -198,3 +200,18 @@ def _sessions(rng, people, structures, now) -> None:
                         "attestation_reference": new_reference(start.year),
                     },
                 )
+
+
+def _news(now) -> None:
+    NewsItem.objects.create(
+        title="Séminaire annuel du réseau SPRO (fictif)",
+        body="La Région réunit les référents SPRO de chaque structure pour son séminaire annuel : bilan de "
+        "l'année, nouveaux outils de l'espace professionnel, travail en ateliers par bassin.",
+        published_at=now - timedelta(days=3),
+    )
+    NewsItem.objects.create(
+        title="Nouvelle session du plan de professionnalisation",
+        body="Une session « L'aiguillage en pratique » est ouverte aux inscriptions dans le catalogue des "
+        "formations du réseau. Elle compte pour l'obligation de professionnalisation du label.",
+        published_at=now - timedelta(days=10),
+    )

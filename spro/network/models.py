@@ -131,7 +131,8 @@ class ProfessionalProfile(models.Model):
         if self.shows(ProfileField.FUNCTION) and self.function:
             card["function"] = self.function
         if self.shows(ProfileField.SITES):
-            card["sites"] = list(self.sites.filter(is_active=True).order_by("name"))
+            # Read through `.all()`, so that a prefetch of the directory's page serves every card.
+            card["sites"] = sorted((s for s in self.sites.all() if s.is_active), key=lambda s: s.name)
         if self.shows(ProfileField.TERRITORIES) and self.territories:
             card["territories"] = sorted(self.territories)
         if self.shows(ProfileField.SPECIALITIES):
@@ -329,3 +330,30 @@ class NetworkLog(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.object_id} : {self.action}"
+
+
+class NewsQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(published_at__lte=now or timezone.now())
+
+
+class NewsItem(models.Model):
+    """An announcement of the Région to the network's members (the "espace collaboratif")."""
+
+    title = models.CharField("titre", max_length=200)
+    body = models.TextField("texte", max_length=10000)
+    link = models.URLField("lien vers un document à partager", blank=True)
+    published_at = models.DateTimeField("publiée le", default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = NewsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "actualité du réseau"
+        verbose_name_plural = "actualités du réseau"
+
+    def __str__(self):
+        return self.title
