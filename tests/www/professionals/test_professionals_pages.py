@@ -157,3 +157,29 @@ def test_a_referent_must_belong_to_the_structure(client, w):
     response = post_form(client, url, {"user": w["marc"].pk, "email": "x@ml.test"})
     assert response.status_code == 422
     assert "Sélectionnez un choix valide" in response.content.decode()
+
+
+def test_the_directory_reads_a_page_of_cards_in_a_fixed_number_of_queries(client, w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def add(n):
+        for i in range(n):
+            person = accounts.member(w["cio"], f"p{i}-{n}@cio.test", first_name="P", last_name=f"N{i}")
+            profile = ProfessionalProfile.objects.create(
+                user=person, consented_at=timezone.now(), shown=["lieux", "specialites"], needs=["vae"]
+            )
+            profile.sites.set([w["site"]])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(DIRECTORY).status_code == 200
+        return len(captured)
+
+    client.force_login(w["marc"])
+    add(2)
+    queries()  # the first request of a session also writes the session
+    few = queries()
+    add(6)
+    assert queries() == few
