@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "spro.metiers",
     "spro.activity",
     "spro.events",
+    "spro.network",
     "spro.www.portal",
     "spro.www.pro",
     "spro.www.annuaire",
@@ -83,6 +84,9 @@ INSTALLED_APPS = [
     "spro.www.coverage",
     "spro.www.instruction",
     "spro.www.activity",
+    "spro.www.professionals",
+    "spro.www.trainings",
+    "spro.www.news",
 ]
 
 MIDDLEWARE = [

@@ -257,6 +257,35 @@ MATRIX: dict[str, Entry] = {
     "region_activite:indicators": REGION_STAFF,
     "api:list_activite": PUBLIC,
     "api:export_activite_csv": PUBLIC,
+    # Vie du réseau (issue 16): members of any structure and the Région's staff, never the public. A
+    # profile is read once its owner consented (conseiller_a's is listed); one's own profile is for
+    # members of a structure; the référent SPRO is designated by the structure's administrators.
+    "professionnels:directory": row(LOGIN, 200, 200, 200, 200, 200),
+    "professionnels:my_profile": row(LOGIN, 200, 200, 200, 403, 403, post=(LOGIN, 302, 302, 302, 403, 403)),
+    "professionnels:profile": row(LOGIN, 200, 200, 200, 200, 200),
+    "professionnels:structure": row(LOGIN, 200, 200, 200, 200, 200),
+    "professionnels:referent": row(
+        LOGIN, 200, 403, DENIED, 403, 200, post=(LOGIN, 400, 403, DENIED, 403, 400)
+    ),
+    "region_professionnels:referents": REGION_STAFF,
+    # Trainings: a Région session where conseiller_a is registered, and a past one they attended (its
+    # attestation). The Région organises (attendance, cancellation); registering takes a one-time token.
+    "formations:catalogue": row(LOGIN, 200, 200, 200, 200, 200),
+    "formations:create": row(LOGIN, 200, 403, 403, 200, 200, post=(LOGIN, 400, 403, 403, 400, 400)),
+    "formations:mine": row(LOGIN, 200, 200, 200, 200, 200),
+    "formations:detail": row(LOGIN, 200, 200, 200, 200, 200),
+    "formations:register": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 400, 400, 400, 400, 400)),
+    "formations:attendance": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "formations:cancel": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 422, 422)),
+    "formations:cancel_registration": row(
+        LOGIN, 200, 200, DENIED, DENIED, DENIED, post=(LOGIN, 302, 302, DENIED, DENIED, DENIED)
+    ),
+    "formations:attestation": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "formations:structure": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "region_formations:index": REGION_STAFF,
+    # Network news: members read, the Région's staff publish (with a one-time token: 400 without).
+    "actualites:index": row(LOGIN, 200, 200, 200, 200, 200),
+    "actualites:create": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
 }
 
 
@@ -296,6 +325,7 @@ def world(settings):
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["event"] = _event(a)
     objects["reception"] = _reception(site_a, personas["conseiller_a"])
+    objects.update(_network(a, personas["conseiller_a"]))
     objects["invitation"] = Invitation.objects.create(
         structure=a,
         email="invitee@a.test",
@@ -345,6 +375,56 @@ def _event(structure):
     )
     workflow.register(event, "Personne Test", "personne@matrice.test", consent=True)
     return event
+
+
+def _network(structure, person):
+    """conseiller_a's listed profile, a Région session they are registered to, one they attended."""
+    from spro.network.models import ProfessionalProfile, Training, TrainingRegistration
+
+    profile = ProfessionalProfile.objects.filter(user=person).first() or ProfessionalProfile.objects.create(
+        pk=8001, user=person, consented_at=timezone.now(), shown=["fonction"], function="Conseiller"
+    )
+    start = timezone.now() + timedelta(days=20)
+    values = {"objectives": "Connaître le réseau.", "audience": "Conseillers", "axis": "aiguillage"}
+    training = Training.objects.filter(pk=8101).first() or Training.objects.create(
+        pk=8101,
+        title="Formation de la matrice",
+        start=start,
+        end=start + timedelta(hours=3),
+        place="Hôtel de Région",
+        capacity=10,
+        **values,
+    )
+    registration = TrainingRegistration.objects.filter(
+        pk=8201
+    ).first() or TrainingRegistration.objects.create(
+        pk=8201, training=training, user=person, structure=structure, state="inscrit", registered_by=person
+    )
+    past = Training.objects.filter(pk=8102).first() or Training.objects.create(
+        pk=8102,
+        title="Formation passée de la matrice",
+        start=start - timedelta(days=60),
+        end=start - timedelta(days=60) + timedelta(hours=3),
+        place="Hôtel de Région",
+        capacity=10,
+        **values,
+    )
+    attended = TrainingRegistration.objects.filter(pk=8202).first() or TrainingRegistration.objects.create(
+        pk=8202,
+        training=past,
+        user=person,
+        structure=structure,
+        state="inscrit",
+        registered_by=person,
+        attended=True,
+        attestation_reference="FORM-76-2026-MATR1X00",
+    )
+    return {
+        "profile": profile,
+        "training": training,
+        "registration": registration,
+        "attended_registration": attended,
+    }
 
 
 def _referral(sender, site):
@@ -518,6 +598,13 @@ OBJECT_FOR = {
     "agenda_pro:attendees": {"pk": "event"},
     "agenda_region:moderate": {"pk": "event"},
     **{f"instruction:{name}": {"pk": "application"} for name in INSTRUCTION_ACTIONS},
+    "professionnels:profile": {"pk": "profile"},
+    "professionnels:structure": {"pk": "structure"},
+    "professionnels:referent": {"pk": "structure"},
+    **{f"formations:{name}": {"pk": "training"} for name in ("detail", "register", "attendance", "cancel")},
+    "formations:cancel_registration": {"pk": "registration"},
+    "formations:attestation": {"pk": "attended_registration"},
+    "formations:structure": {"pk": "structure"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},
 }

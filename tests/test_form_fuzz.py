@@ -50,7 +50,13 @@ PERSONA_ORDER = ["admin_region", "admin_a", "conseiller_a", "anonyme", "instruct
 SKIPPED_FIELDS = {"csrfmiddlewaretoken"}
 # Posting to the logout ends the session; an attestation's PDF, an attachment and the minutes of a
 # committee session are documents, not pages.
-NOT_FOLLOWED = {"accounts:logout", "attestations:pdf", "labellisation:download", "comites:minutes_pdf"}
+NOT_FOLLOWED = {
+    "accounts:logout",
+    "attestations:pdf",
+    "labellisation:download",
+    "comites:minutes_pdf",
+    "formations:attestation",
+}
 
 
 @dataclass

@@ -17,6 +17,8 @@ FORBIDDEN = {
     "labels": {"referrals", "www", "api"},
     # The agenda reads structures, sites, communes, aiguillage codes and SPRO statuses.
     "events": {"referrals", "www", "api"},
+    # The network's life reads structures, sites, SPRO statuses and the events' time zone.
+    "network": {"referrals", "www", "api"},
 }
 
 

@@ -90,7 +90,12 @@ from tests.test_authorization_matrix import _event
 event = Event.objects.filter(pk=7001).first() or _event(structure)
 # An entry of the demo structure's reception log (its administrator may correct it for 30 days).
 reception = Reception.objects.filter(structure=structure).order_by("-pk").first() or _reception(site, admin)
+# The network's life: the demo adviser's listed profile, a Région session and their registrations.
+from spro.accounts.models import User
+from tests.test_authorization_matrix import _network
+network = _network(structure, User.objects.get(email="conseiller@structure.demo"))
 print(json.dumps({
+    **{kind: obj.pk for kind, obj in network.items()},
     "committee_session": committee_session.pk,
     "event": event.pk,
     "reception": reception.pk,

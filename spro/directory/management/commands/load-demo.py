@@ -68,3 +68,6 @@ class Command(BaseCommand):
         # A season of events in the agenda, when the events app is installed.
         if "demo-agenda" in get_commands():
             call_command("demo-agenda", "--discret", stdout=self.stdout)
+        # Consenting professionals, référents and trainings, when the network app is installed.
+        if "demo-reseau" in get_commands():
+            call_command("demo-reseau", "--discret", stdout=self.stdout)

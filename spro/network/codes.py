@@ -1,0 +1,66 @@
+"""Stored codes of the network's life (ASCII slugs) and their French labels."""
+
+from django.db import models
+
+from spro.directory.codes import Need, Public
+
+
+class Language(models.TextChoices):
+    FRANCAIS = "fr", "Français"
+    ANGLAIS = "en", "Anglais"
+    ESPAGNOL = "es", "Espagnol"
+    ALLEMAND = "de", "Allemand"
+    ITALIEN = "it", "Italien"
+    PORTUGAIS = "pt", "Portugais"
+    ARABE = "ar", "Arabe"
+    OCCITAN = "oc", "Occitan"
+    CATALAN = "ca", "Catalan"
+    TURC = "tr", "Turc"
+    LSF = "lsf", "Langue des signes française"
+
+
+class ProfileField(models.TextChoices):
+    """What a professional may choose to show, field by field (their name and structure are what
+    being listed means)."""
+
+    FUNCTION = "fonction", "Fonction"
+    SITES = "lieux", "Lieux d'accueil"
+    TERRITORIES = "territoires", "Territoires"
+    SPECIALITIES = "specialites", "Spécialités (besoins et publics)"
+    LANGUAGES = "langues", "Langues parlées"
+    PHONE = "telephone", "Téléphone professionnel"
+    EMAIL = "courriel", "Courriel professionnel"
+
+
+class Axis(models.TextChoices):
+    """The SPRO axis (or label obligation) a training serves."""
+
+    PREMIER_ACCUEIL = "premier-accueil", "Premier accueil et information de premier niveau"
+    AIGUILLAGE = "aiguillage", "Aiguillage et travail en réseau"
+    INFORMATION_METIERS = "information-metiers", "Information sur les métiers et l'économie"
+    CEP = "cep", "Conseil en évolution professionnelle"
+    PUBLICS = "publics", "Accueil des publics spécifiques (handicap, décrochage…)"
+    OUTILS = "outils", "Outils et ressources du SPRO"
+    OBLIGATION_LABEL = "obligation-label", "Obligation du label (professionnalisation)"
+
+
+class Mode(models.TextChoices):
+    ON_SITE = "presentiel", "En présentiel"
+    ONLINE = "distanciel", "À distance"
+    MIXED = "mixte", "En présentiel et à distance"
+
+
+class TrainingState(models.TextChoices):
+    PUBLISHED = "publiee", "Publiée"
+    CANCELLED = "annulee", "Annulée"
+
+
+class RegistrationState(models.TextChoices):
+    REGISTERED = "inscrit", "Inscrit"
+    WAITING = "attente", "Sur liste d'attente"
+    CANCELLED = "annule", "Inscription annulée"
+
+
+NEEDS = dict(Need.choices)
+PUBLICS = dict(Public.choices)
+LANGUAGES = dict(Language.choices)

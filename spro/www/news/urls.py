@@ -1,0 +1,10 @@
+from django.urls import path
+
+from spro.www.news import views
+
+app_name = "actualites"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouvelle/", views.create, name="create"),
+]

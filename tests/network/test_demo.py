@@ -1,0 +1,38 @@
+"""The network's demo: consenting professionals of demo structures, a référent each, trainings with
+registrations, a waiting list and attestations; a second run adds nothing and says nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from spro.network.models import ProfessionalProfile, SproReferent, Training, TrainingRegistration
+from tests.directory.factories import site, structure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_creates_consenting_professionals_and_trainings_with_registrations():
+    for n in range(3):
+        site(
+            f"Lieu fictif {n}",
+            north_km=n,
+            structure_obj=structure("cio", name=f"CIO fictif {n}", is_demo=True),
+        )
+    site("Lieu réel", structure_obj=structure("cio", name="CIO réel"))
+    out = io.StringIO()
+    call_command("demo-reseau", "--discret", stdout=out)
+    assert "6 professionnels ajoutés" in out.getvalue()
+    profiles = ProfessionalProfile.objects.listed()
+    assert profiles.count() == 6
+    assert not profiles.filter(user__memberships__structure__name="CIO réel").exists()
+    assert SproReferent.objects.count() == 3
+    assert Training.objects.count() == 8
+    registrations = TrainingRegistration.objects.all()
+    assert registrations.filter(state="attente").exists()
+    assert registrations.filter(attended=True, attestation_reference__startswith="FORM-").exists()
+    for training in Training.objects.all():
+        assert training.registered_count() <= training.capacity
+    again = io.StringIO()
+    call_command("demo-reseau", "--discret", stdout=again)
+    assert again.getvalue() == "" and ProfessionalProfile.objects.count() == 6
