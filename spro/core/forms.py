@@ -105,7 +105,7 @@ class SproBoundField(forms.BoundField):
         if self.invalid:
             attrs["aria-invalid"] = "true"
             described.append(self.error_id)
-            if css:
+            if css and not self.is_hidden:
                 attrs["class"] += f" {css}--error"
         attrs.pop("aria-describedby", None)
         if described:

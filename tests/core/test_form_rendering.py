@@ -180,3 +180,17 @@ def test_a_model_form_renders_the_same_way():
     html = render(form)
     assert "Le formulaire contient" in html
     assert 'href="#id_needs_0"' in html
+
+
+class HiddenChoiceForm(SproForm):
+    name = forms.CharField(label="Nom", max_length=50)
+    session = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def test_an_invalid_hidden_field_is_rendered_and_its_error_listed_in_the_summary():
+    form = HiddenChoiceForm(data={"name": "Ada", "session": "pas un nombre"})
+    assert not form.is_valid()
+    page = str(form)
+    hidden = re.search(r'<input type="hidden" name="session"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in hidden and "fr-input" not in hidden
+    assert "Saisissez un nombre entier." in page
