@@ -26,5 +26,11 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn 27 opens a control socket (gunicornc) at one path per user, which two servers on a machine
+# would take from each other: off, unless SPRO_CONTROL_SOCKET gives this server a path of its own.
+if os.environ.get("SPRO_CONTROL_SOCKET"):
+    control_socket = os.environ["SPRO_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 # Behind a reverse proxy that terminates TLS on the same machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -36,7 +36,7 @@ class RequestIdFilter(logging.Filter):
 
 def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
-    return "/" + match.route if match and match.route else "-"
+    return "/" + match.route if match else "-"
 
 
 class RequestLogMiddleware:
@@ -103,12 +103,17 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def _unavailable(self, request):
-        logging.getLogger("spro.operations").warning("base de données injoignable : réponse 503")
-        try:
-            connection.close()
-        except DatabaseError:
-            pass
-        return unavailable_response(request)
+        return database_unavailable(request)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """Logs the fault, closes the broken connection and answers the 503 (also used by the 500 handler)."""
+    logging.getLogger("spro.operations").warning("base de données injoignable : réponse 503")
+    try:
+        connection.close()
+    except DatabaseError:
+        pass
+    return unavailable_response(request)
 
 
 @never_cache

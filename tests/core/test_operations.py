@@ -40,6 +40,17 @@ def test_a_request_is_logged_on_one_line_with_its_pattern_status_and_duration_bu
 
 
 @pytest.mark.django_db
+def test_the_home_page_is_logged_under_its_own_pattern(client, caplog):
+    with caplog.at_level(logging.INFO, logger="spro.requests"):
+        client.get("/sante/")
+        client.get("/")
+    assert [r.getMessage().split(" ")[:2] for r in caplog.records if r.name == "spro.requests"] == [
+        ["GET", "/sante/"],
+        ["GET", "/"],
+    ]
+
+
+@pytest.mark.django_db
 def test_a_request_id_from_the_proxy_is_kept_and_a_malformed_one_replaced(client):
     assert (
         client.get("/sante/", headers={"X-Request-ID": "lb-0123456789ab"})["X-Request-ID"]
@@ -106,9 +117,10 @@ class SwitchableLink:
             pass
 
 
-def _get(url):
+def _get(url, headers=None):
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -161,6 +173,16 @@ def test_with_the_database_stopped_answers_are_a_french_503_and_service_comes_ba
         assert status == 503
         assert headers["Retry-After"] == "30"
         assert "Service momentanément indisponible" in body and "Internal Server Error" not in body
+        # The hosting team reads the fault and the request line under the id the person was shown.
+        request_id = headers["X-Request-ID"]
+        assert request_id in body
+        log = (tmp_path / "server.log").read_text()
+        assert f"WARNING [{request_id}] spro.operations base de données injoignable" in log
+        assert f"[{request_id}] spro.requests GET /mentions-legales/ 503 " in log
+        # A signed-in person's session is read by a middleware, before any view: the same 503.
+        status, headers, body = _get(base + "/espace-pro/", {"Cookie": "sessionid=" + "a" * 32})
+        assert (status, headers["Retry-After"]) == (503, "30")
+        assert "Service momentanément indisponible" in body
         status, headers, body = _get(base + "/api/v1/lieux?commune=31555")
         assert (status, headers["Content-Type"]) == (503, "application/json"), body[:200]
         assert "momentanément indisponible" in json.loads(body)["detail"]
