@@ -34,6 +34,23 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class PathRedactionFilter(logging.Filter):
+    """Django's own lines about a request ("Not Found: /path", "Internal Server Error: /path") name the
+    URL pattern instead of the path, which a person may have typed anything into, like spro.requests."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        args = record.args
+        if (
+            request is not None
+            and isinstance(args, tuple)
+            and len(args) == 2
+            and args[1] == getattr(request, "path", None)
+        ):
+            record.args = (args[0], _route(request))
+        return True
+
+
 def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
     return "/" + match.route if match else "-"
