@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench lock clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,13 @@ lint: install
 bench: install
 	@mkdir -p var/bench
 	DEBUG= $(BIN)/python -m bench
+
+# The production lock (README, « Mise en production »): every dependency of pyproject.toml and what builds
+# spro, pinned with their hashes, for any platform. Keeps the current pins; LOCK_ARGS=--upgrade moves them.
+lock: install
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --generate-hashes --universal \
+		--python-version 3.11 --custom-compile-command "make lock" $(LOCK_ARGS) -o requirements/production.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -14,10 +14,13 @@ bind = os.environ.get("SPRO_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("SPRO_THREADS", "4"))
-# A request that takes longer than this is stuck: the worker is replaced (exports are built aside).
+# A worker that gives no sign of life for this long is frozen and replaced. (With threads, a slow request
+# does not stop the worker's heartbeat: pages are built in milliseconds and full exports aside, from files.)
 timeout = int(os.environ.get("SPRO_TIMEOUT", "30"))
 graceful_timeout = 20
-keepalive = 5
+# Idle keep-alive connections are kept this long. Behind a load balancer that reuses its connections,
+# make it longer than the balancer's own idle timeout, or it may send a request on a closing connection.
+keepalive = int(os.environ.get("SPRO_KEEPALIVE", "5"))
 # Workers are renewed after a number of requests, staggered, so that memory never creeps.
 max_requests = int(os.environ.get("SPRO_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
@@ -26,5 +29,11 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# gunicorn 27 opens a control socket (gunicornc) at one path per user, which two servers on a machine
+# would take from each other: off, unless SPRO_CONTROL_SOCKET gives this server a path of its own.
+if os.environ.get("SPRO_CONTROL_SOCKET"):
+    control_socket = os.environ["SPRO_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 # Behind a reverse proxy that terminates TLS on the same machine.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["search", "aiguillage", "load", "metiers", "agenda", "coverage", "activity"]
+MODULES = ["search", "aiguillage", "load", "metiers", "agenda", "coverage", "activity", "export"]
 OUT = Path(__file__).resolve().parent.parent / "var" / "bench"
 
 

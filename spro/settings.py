@@ -273,10 +273,17 @@ SPRO_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("SPRO_ACCESS_LOG_RETENTION_D
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "spro.core.operations.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "spro.core.operations.RequestIdFilter"},
+        "no_path": {"()": "spro.core.operations.PathRedactionFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id", "no_path"],
+        }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {

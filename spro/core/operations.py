@@ -34,9 +34,26 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class PathRedactionFilter(logging.Filter):
+    """Django's own lines about a request ("Not Found: /path", "Internal Server Error: /path") name the
+    URL pattern instead of the path, which a person may have typed anything into, like spro.requests."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        args = record.args
+        if (
+            request is not None
+            and isinstance(args, tuple)
+            and len(args) == 2
+            and args[1] == getattr(request, "path", None)
+        ):
+            record.args = (args[0], _route(request))
+        return True
+
+
 def _route(request) -> str:
     match = getattr(request, "resolver_match", None)
-    return "/" + match.route if match and match.route else "-"
+    return "/" + match.route if match else "-"
 
 
 class RequestLogMiddleware:
@@ -103,12 +120,17 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def _unavailable(self, request):
-        logging.getLogger("spro.operations").warning("base de données injoignable : réponse 503")
-        try:
-            connection.close()
-        except DatabaseError:
-            pass
-        return unavailable_response(request)
+        return database_unavailable(request)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """Logs the fault, closes the broken connection and answers the 503 (also used by the 500 handler)."""
+    logging.getLogger("spro.operations").warning("base de données injoignable : réponse 503")
+    try:
+        connection.close()
+    except DatabaseError:
+        pass
+    return unavailable_response(request)
 
 
 @never_cache

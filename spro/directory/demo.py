@@ -10,8 +10,9 @@ permanences and points relais are drawn in communes weighted by their population
 their number, which is how the benchmark reaches a national-scale directory with the same code.
 
 Everything is clearly fictitious: structures are flagged `is_demo`, addresses are "rue de l'Exemple",
-phone numbers are in the ranges the Arcep reserves for fiction (05 36 49 xx xx…), e-mail addresses end
-in `.invalid`. Every object passes the directory's own rules (tests/directory/test_demo_validity.py).
+phone numbers are in the ranges the Arcep reserves for fiction (05 36 49 xx xx…), e-mail addresses are
+at `example.org` (reserved for examples, RFC 2606, and accepted by the data·inclusion schema, which refuses
+`.invalid`). Every object passes the directory's own rules (tests/directory/test_demo_validity.py).
 The output depends only on the referential, the network catalogue and the seed (one random generator
 per Région), never on the clock.
 

@@ -48,6 +48,7 @@ entry (a phone line, a chat, a website: `SiteKind.A_DISTANCE`), serving the terr
 départements are listed); "france" or no zone: the Région running spro (`SPRO_REGION`).
 """
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -321,10 +322,17 @@ def summarise_warnings(warnings: list[ExportWarning], examples: int = 3) -> list
     return lines
 
 
+# Sites are read and written by chunks, each with its services: memory stays flat whatever the size of
+# the directory (the national one holds 64,000 sites and 240,000 services).
+EXPORT_CHUNK = 2000
+
+
 def export_directory(directory: Path, warnings: list | None = None) -> tuple[int, int]:
     """Write `structures.json` and `services.json` into `directory`; return how many of each.
 
-    Values left out because data·inclusion refuses them are described in `warnings` (French).
+    Values left out because data·inclusion refuses them are described in `warnings` (French). Each file
+    is written aside and renamed over the previous one at the end: an export that fails leaves the
+    previous files as they were. Services follow their site's order.
     """
     source = source_name()
     warnings = warnings if warnings is not None else []
@@ -333,25 +341,93 @@ def export_directory(directory: Path, warnings: list | None = None) -> tuple[int
         .select_related("structure__network", "structure__parent", "structure__spro_status", "commune")
         .order_by("pk")
     )
-    services = (
-        Service.objects.filter(is_active=True, site__is_active=True, site__structure__is_active=True)
-        .select_related("site__structure", "site__commune")
-        .order_by("pk")
-    )
-    structures = [_validated(di.Structure, structure_item(s, source), "lieu", s, warnings) for s in sites]
-    items = [_validated(di.Service, service_item(s, source), "service", s, warnings) for s in services]
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    for name, content in (("structures.json", structures), ("services.json", items)):
-        tmp = directory / f".{name}.tmp"
-        tmp.write_text(json.dumps(content, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(directory / name)
-    return len(structures), len(items)
+    names = ("structures.json", "services.json")
+    temporary = [directory / f".{name}.tmp" for name in names]
+    try:
+        with _JsonArray(temporary[0]) as structures, _JsonArray(temporary[1]) as services:
+            for chunk in _chunks(sites.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+                by_pk = {site.pk: site for site in chunk}
+                for site in chunk:
+                    structures.add(
+                        _validated(di.Structure, structure_item(site, source), "lieu", site, warnings)
+                    )
+                # The site of each service is the one already read, with its structure and commune.
+                for service in Service.objects.filter(is_active=True, site_id__in=by_pk).order_by(
+                    "site_id", "pk"
+                ):
+                    service.site = by_pk[service.site_id]
+                    services.add(
+                        _validated(di.Service, service_item(service, source), "service", service, warnings)
+                    )
+    except BaseException:
+        for path in temporary:
+            path.unlink(missing_ok=True)
+        raise
+    for path, name in zip(temporary, names, strict=True):
+        path.replace(directory / name)
+    return structures.count, services.count
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _JsonArray:
+    """A JSON array written item by item, one item per line (compact, by the C encoder)."""
+
+    def __init__(self, path: Path):
+        self.path, self.count = path, 0
+
+    def __enter__(self):
+        self.file = self.path.open("w", encoding="utf-8")
+        self.file.write("[")
+        return self
+
+    def add(self, item: dict):
+        self.file.write(",\n" if self.count else "\n")
+        self.file.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")))
+        self.count += 1
+
+    def __exit__(self, *exc):
+        self.file.write("\n]\n")
+        self.file.close()
+
+
+_EMAIL = pydantic.TypeAdapter(pydantic.EmailStr)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _email_problem(address: str) -> str | None:
+    """Why data·inclusion refuses this e-mail address (its own check, `EmailStr`), or None. An address
+    is checked once per process, though each service of a site repeats the address of its site."""
+    try:
+        _EMAIL.validate_python(address)
+        return None
+    except pydantic.ValidationError as error:
+        return french_reason(error.errors()[0])
 
 
 def _validated(model, item: dict, kind: str, obj, warnings: list) -> dict:
+    checked = item
+    address = item.get("courriel")
+    if isinstance(address, str):
+        problem = _email_problem(address)
+        if problem:
+            warnings.append(ExportWarning(kind, "courriel", problem, f"{kind} n° {obj.pk} « {obj} »"))
+            item.pop("courriel")
+        else:  # checked above: the model checks the rest
+            checked = {k: v for k, v in item.items() if k != "courriel"}
     try:
-        model.model_validate(item)
+        model.model_validate(checked)
         return item
     except pydantic.ValidationError as error:
         errors = error.errors()

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.urls import path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,6 +41,17 @@ def test_a_request_is_logged_on_one_line_with_its_pattern_status_and_duration_bu
 
 
 @pytest.mark.django_db
+def test_the_home_page_is_logged_under_its_own_pattern(client, caplog):
+    with caplog.at_level(logging.INFO, logger="spro.requests"):
+        client.get("/sante/")
+        client.get("/")
+    assert [r.getMessage().split(" ")[:2] for r in caplog.records if r.name == "spro.requests"] == [
+        ["GET", "/sante/"],
+        ["GET", "/"],
+    ]
+
+
+@pytest.mark.django_db
 def test_a_request_id_from_the_proxy_is_kept_and_a_malformed_one_replaced(client):
     assert (
         client.get("/sante/", headers={"X-Request-ID": "lb-0123456789ab"})["X-Request-ID"]
@@ -47,6 +59,54 @@ def test_a_request_id_from_the_proxy_is_kept_and_a_malformed_one_replaced(client
     )
     replaced = client.get("/sante/", headers={"X-Request-ID": "<script>\n"})["X-Request-ID"]
     assert replaced != "<script>\n" and len(replaced) == 16
+
+
+def _failing_view(request, n):
+    raise RuntimeError("panne simulée")
+
+
+# The project's URLs and one view that fails (ROOT_URLCONF of the test below).
+urlpatterns = [*__import__("spro.urls").urls.urlpatterns, path("panne/<int:n>/", _failing_view)]
+
+
+def _server_line(record) -> str:
+    """The record as the server's configured handler (settings.LOGGING, « console ») wrote it: its filters
+    ran when the record was emitted, during the request."""
+    [handler] = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h.formatter, logging.Formatter) and "%(request_id)s" in (h.formatter._fmt or "")
+    ]
+    return handler.format(record)
+
+
+@pytest.mark.django_db
+def test_a_server_error_is_logged_with_the_request_id_the_person_sees_and_no_path(client, settings, caplog):
+    settings.ROOT_URLCONF = __name__
+    client.raise_request_exception = False
+    with caplog.at_level(logging.INFO):
+        response = client.get("/panne/4242/", {"commune": "31555"})
+    assert response.status_code == 500
+    request_id = response["X-Request-ID"]
+    [error] = [r for r in caplog.records if r.name == "django.request"]
+    assert error.levelname == "ERROR" and error.exc_info[0] is RuntimeError
+    line = _server_line(error)
+    assert f"ERROR [{request_id}] django.request Internal Server Error: /panne/<int:n>/" in line
+    assert "4242" not in line.splitlines()[0]
+    [request_line] = [r.getMessage() for r in caplog.records if r.name == "spro.requests"]
+    assert request_line.startswith("GET /panne/<int:n>/ 500 ") and "31555" not in request_line
+
+
+@pytest.mark.django_db
+def test_a_page_not_found_is_logged_without_the_path_typed(client, caplog):
+    with caplog.at_level(logging.INFO):
+        client.get("/lieux/987654321/")
+        client.get("/lea.martin@example.org/")
+    lines = [_server_line(r) for r in caplog.records if r.name == "django.request"]
+    assert [line.split(" django.request ")[1] for line in lines] == [
+        "Not Found: /lieux/<int:site_id>/",
+        "Not Found: -",
+    ]
 
 
 def _free_port() -> int:
@@ -106,9 +166,10 @@ class SwitchableLink:
             pass
 
 
-def _get(url):
+def _get(url, headers=None):
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
@@ -161,6 +222,16 @@ def test_with_the_database_stopped_answers_are_a_french_503_and_service_comes_ba
         assert status == 503
         assert headers["Retry-After"] == "30"
         assert "Service momentanément indisponible" in body and "Internal Server Error" not in body
+        # The hosting team reads the fault and the request line under the id the person was shown.
+        request_id = headers["X-Request-ID"]
+        assert request_id in body
+        log = (tmp_path / "server.log").read_text()
+        assert f"WARNING [{request_id}] spro.operations base de données injoignable" in log
+        assert f"[{request_id}] spro.requests GET /mentions-legales/ 503 " in log
+        # A signed-in person's session is read by a middleware, before any view: the same 503.
+        status, headers, body = _get(base + "/espace-pro/", {"Cookie": "sessionid=" + "a" * 32})
+        assert (status, headers["Retry-After"]) == (503, "30")
+        assert "Service momentanément indisponible" in body
         status, headers, body = _get(base + "/api/v1/lieux?commune=31555")
         assert (status, headers["Content-Type"]) == (503, "application/json"), body[:200]
         assert "momentanément indisponible" in json.loads(body)["detail"]

@@ -294,3 +294,27 @@ def test_warnings_are_counted_by_kind_with_a_few_examples_not_printed_one_per_re
     assert "par exemple : lieu n° " in line
     assert line.endswith(" …")  # three examples, not six lines
     assert "6 valeur(s) non exportée(s)" in output.out and " s ;" in output.out
+
+
+def test_reading_the_directory_by_chunks_changes_nothing_in_the_files(directory, tmp_path, monkeypatch):
+    whole = export(tmp_path / "whole")
+    monkeypatch.setattr("spro.directory.interop.EXPORT_CHUNK", 1)  # one site at a time, with its services
+    chunked = export(tmp_path / "chunked")
+    for expected, got in zip(whole, chunked, strict=True):
+        assert sorted(got, key=lambda item: item["id"]) == sorted(expected, key=lambda item: item["id"])
+    structures, services = chunked
+    assert len(structures) == Site.objects.filter(is_active=True).count()
+    assert len(services) == Service.objects.filter(is_active=True, site__is_active=True).count()
+    assert {s["structure_id"] for s in services} <= {s["id"] for s in structures}
+
+
+def test_an_export_that_fails_leaves_the_previous_files_as_they_were(directory, tmp_path):
+    export(tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    Site.objects.filter(name="Antenne Mirail").update(postal_code="ABCDE")  # refused, and not optional
+    with pytest.raises(CommandError) as error:
+        call_command("export-data-inclusion", str(tmp_path))
+    assert "ne respecte pas le schéma data·inclusion" in str(error.value) and "code_postal" in str(
+        error.value
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no half file, no leftover

@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,6 +7,7 @@ from django.template import loader
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from spro.core import operations
 from spro.core.text import bad_request_message
 from spro.territories.lookup import search_communes
 from spro.www.portal.accessibility import current_statement
@@ -105,7 +108,12 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     """The 500 page. If it cannot be drawn with the request's context (the error may come from what the
-    context processors read), it is drawn from the template alone, never left to the WSGI server."""
+    context processors read), it is drawn from the template alone, never left to the WSGI server.
+
+    A database that does not answer is not a bug: when that is the error being handled (raised before
+    the view, e.g. by a middleware loading the session), the answer is the 503 of spro.core.operations."""
+    if isinstance(sys.exception(), operations.UNAVAILABLE):
+        return operations.database_unavailable(request)
     try:
         return render(request, "portal/500.html", status=500)
     except Exception:  # noqa: BLE001 (whatever broke the page, the person must still get one)
