@@ -13,6 +13,7 @@ from spro.events import ics, workflow
 from spro.events.models import Attendee, Audience, Event, Registration, State
 from spro.events.rules import validate_rome_domains
 from spro.events.search import search
+from spro.labels.status import refresh_status
 from tests.directory.factories import structure
 from tests.events.factories import event, paris
 
@@ -90,6 +91,43 @@ def test_events_of_non_members_wait_for_the_region_when_moderation_is_on(setting
     assert [c.action for c in held.changes.all()] == ["creation", "validation"]
     with pytest.raises(workflow.Refused, match="n'attend pas de validation"):
         workflow.moderate(held, approve=False, user=None)
+
+
+def test_an_edited_event_of_a_non_member_goes_back_to_the_region(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    outsider = structure("association-inconnue", name="Association du quartier")
+    held = event("Atelier CV", owner=outsider)
+    workflow.moderate(held, approve=True, user=None)
+    held.title = "Atelier CV et lettre de motivation"
+    workflow.update(held, {"title": ["Atelier CV", held.title]})
+    held.refresh_from_db()
+    assert held.state == State.PENDING
+    assert not Event.objects.visible().filter(pk=held.pk).exists()
+    assert held.changes.last().action == "modification"
+    assert held.changes.last().detail["state"] == [State.PUBLISHED, State.PENDING]
+    workflow.moderate(held, approve=True, user=None)
+    assert Event.objects.visible().filter(pk=held.pk).exists()
+
+
+def test_a_refused_event_edited_by_a_non_member_is_submitted_again(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    held = event("Atelier CV", owner=structure("association-inconnue", name="Association du quartier"))
+    workflow.moderate(held, approve=False, user=None, reason="Lieu manquant")
+    workflow.update(held, {"address": ["", "12 rue du Port"]})
+    assert held.state == State.PENDING
+
+
+def test_an_edited_event_of_a_member_stays_published(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    cio = structure("cio", name="CIO de Toulouse")
+    refresh_status(cio)  # a CIO is a member of right
+    assert workflow.is_member(cio)
+    forum = event("Forum des métiers", owner=cio)
+    forum.title = "Forum des métiers et de l'alternance"
+    workflow.update(forum, {"title": ["Forum des métiers", forum.title]})
+    forum.refresh_from_db()
+    assert forum.state == State.PUBLISHED
+    assert "state" not in forum.changes.last().detail
 
 
 def test_without_moderation_every_event_is_published_at_once(settings):

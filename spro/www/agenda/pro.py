@@ -113,8 +113,14 @@ def edit(request, pk: int):
                 after = _value(form.instance, name)
                 if after != before[name]:
                     changed[name] = [before[name], after]
-            workflow.update(form.instance, changed, request.user)
-            messages.success(request, "L'événement est modifié.")
+            event = workflow.update(form.instance, changed, request.user)
+            if event.state == State.PENDING:
+                messages.info(
+                    request,
+                    "L'événement est modifié : il sera de nouveau publié quand la Région l'aura validé.",
+                )
+            else:
+                messages.success(request, "L'événement est modifié.")
             return redirect("agenda:event", pk=event.pk)
         return render(request, "agenda/event_form.html", context, status=422)
     return render(request, "agenda/event_form.html", context)

@@ -394,6 +394,23 @@ def test_events_of_a_non_member_wait_for_the_region_then_are_moderated(client, s
     assert titles(Client().get("/agenda/")) == ["Portes ouvertes du CIO"]
 
 
+def test_an_approved_event_of_a_non_member_edited_waits_for_the_region_again(client, settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    outsider = structure("association-inconnue", name="Association du quartier")
+    client.force_login(accounts.member(outsider, "benevole@asso.test"))
+    post_form(client, f"/espace-pro/agenda/structures/{outsider.pk}/nouveau/", EVENT_DATA)
+    held = Event.objects.get()
+    workflow.moderate(held, approve=True, user=None)
+    assert titles(Client().get("/agenda/")) == ["Portes ouvertes du CIO"]
+    edited = {**EVENT_DATA, "title": "Portes ouvertes et ateliers"}
+    response = client.post(f"/espace-pro/agenda/{held.pk}/modifier/", edited, follow=True)
+    assert "sera de nouveau publié quand la Région" in response.content.decode()
+    held.refresh_from_db()
+    assert held.state == State.PENDING
+    assert titles(Client().get("/agenda/")) == []
+    assert [c.action for c in held.changes.all()] == ["creation", "validation", "modification"]
+
+
 def test_a_member_edits_then_cancels_and_each_change_is_logged(adviser, cio):
     mine = event("Atelier CV", owner=cio, kind="atelier")
     edit = f"/espace-pro/agenda/{mine.pk}/modifier/"
