@@ -43,6 +43,15 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(end__gt=now or timezone.now())
 
+    def of_year(self, year: int):
+        """Events starting in `year` (Europe/Paris), published or cancelled: those a structure held or
+        announced that year, for its annual report (pending and refused ones were never public)."""
+        from datetime import datetime
+
+        return self.visible().filter(
+            start__gte=datetime(year, 1, 1, tzinfo=PARIS), start__lt=datetime(year + 1, 1, 1, tzinfo=PARIS)
+        )
+
     def in_box(self, latitude: float, longitude: float, radius_km: float):
         """Events whose place lies in the bounding box of a circle (uses the `event_box` index)."""
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
