@@ -39,7 +39,7 @@ def _populate(count: int, rng: random.Random, start):
 
     from spro.directory.models import Network, Structure
     from spro.events import rules
-    from spro.events.models import Audience, Event, _index
+    from spro.events.models import Audience, Event
     from spro.territories.models import Commune
 
     communes = list(Commune.objects.filter(region_id=settings.SPRO_REGION).exclude(latitude=None))
@@ -68,8 +68,7 @@ def _populate(count: int, rng: random.Random, start):
             rome_domains=domains,
             audience=Audience.PROFESSIONALS if rng.random() < 0.2 else Audience.PUBLIC,
         )
-        event.publics_index, event.themes_index = _index(event.publics), _index(event.themes)
-        event.domains_index = _index(sorted({c[:1] for c in domains} | set(domains)))
+        event.denormalise()
         batch.append(event)
         if len(batch) == 5000:
             Event.objects.bulk_create(batch)

@@ -54,29 +54,63 @@ def _map_places(events) -> list[dict]:
     ]
 
 
-def run_search(request, professionals=False):
+def run_search(request, professionals=False, limit=MAX_LISTED):
     """(form, params, events or None): events is None when the filters are wrong."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return form, {}, None
     params = form.search_params()
-    result = search(params, professionals=professionals, limit=MAX_LISTED)
+    result = search(params, professionals=professionals, limit=limit)
     for name, message in result.errors.items():
         form.add_error(name if name in form.fields else None, message)
     return form, params, None if result.errors else result.events
 
 
+class SearchPages:
+    """What the paginator pages through: the count of a search, then only the events of the page asked
+    (at most MAX_LISTED in all)."""
+
+    def __init__(self, params, professionals: bool):
+        self.params, self.professionals = params, professionals
+        self._total = None
+
+    def count(self) -> int:
+        if self._total is None:
+            result = search(self.params, professionals=self.professionals, limit=0, with_total=True)
+            self._total = min(result.total or 0, MAX_LISTED)
+        return self._total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        start, stop = window.start or 0, min(window.stop, self.count())
+        return search(
+            self.params, professionals=self.professionals, limit=max(stop - start, 0), offset=start
+        ).events
+
+
 def agenda_page(request, *, professionals: bool, template: str, extra: dict | None = None):
-    form, params, events = run_search(request, professionals=professionals)
-    page = Paginator(events or [], PER_PAGE).get_page(request.GET.get("page"))
+    form = SearchForm(request.GET)
+    params, failed = {}, not form.is_valid()
+    if not failed:
+        params = form.search_params()
+        result = search(params, professionals=professionals, limit=0, with_total=True)
+        for name, message in result.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        failed = bool(result.errors)
+    pages = SearchPages(params, professionals)
+    if not failed:
+        pages._total = min(result.total or 0, MAX_LISTED)
+    page = Paginator([] if failed else pages, PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(params)
     context = {
         "form": form,
         "params": params,
         "page": page,
         "events": page.object_list,
-        "total": len(events or []),
-        "failed": events is None,
+        "total": 0 if failed else pages.count(),
+        "failed": failed,
         "query": query,
         "radii": RADII_KM,
         "kinds": rules.KINDS,
@@ -85,7 +119,7 @@ def agenda_page(request, *, professionals: bool, template: str, extra: dict | No
         "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
         **(extra or {}),
     }
-    return render(request, template, context, status=400 if events is None else 200)
+    return render(request, template, context, status=400 if failed else 200)
 
 
 @require_GET
@@ -96,7 +130,7 @@ def index(request):
 @require_GET
 def feed(request):
     """/agenda/flux.ics: the upcoming public events of a search (same filters), cancelled ones included."""
-    form, params, events = run_search(request)
+    form, params, events = run_search(request, limit=FEED_LIMIT)
     if events is None:
         errors = " ".join(str(message) for messages in form.errors.values() for message in messages)
         return HttpResponse(
