@@ -273,3 +273,22 @@ class EventChange(models.Model):
 
     def __str__(self):
         return f"{self.event} : {self.action}"
+
+
+class FeedToken(models.Model):
+    """A professional's private iCalendar feed of the professional calendar: calendar clients subscribe to
+    `/agenda/professionnels/<token>/flux.ics` without a session. Only the SHA-256 of the token is stored
+    (it carries 256 random bits); the member sees it once when it is made, and may make a new one
+    (the old link stops at once) or revoke it (spro.events.feeds)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "lien d'abonnement au calendrier professionnel"
+
+    def __str__(self):
+        return f"Flux de {self.user}"

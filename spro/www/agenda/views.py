@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spro.core.guards import public_form, submitted_once
 from spro.directory import permissions
 from spro.directory.models import Site, Structure
-from spro.events import ics, rules, workflow
+from spro.events import feeds, ics, rules, workflow
 from spro.events.models import PARIS, Audience, Event, Registration, State
 from spro.events.search import search
 from spro.www.agenda.forms import RADII_KM, RegistrationForm, SearchForm
@@ -137,6 +137,41 @@ def feed(request):
             f"Filtres invalides : {errors}", status=400, content_type="text/plain; charset=utf-8"
         )
     return ics_response(events[:FEED_LIMIT], "Agenda du SPRO", "agenda.ics", inline=True)
+
+
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    """Django logs the path of every 4xx response ("Not Found: /agenda/professionnels/<token>/…", logger
+    django.request); the path of a feed holds its token, so these answers are marked as logged already
+    (the request log, spro.requests, writes the URL pattern only)."""
+    response._has_been_logged = True
+    return response
+
+
+@require_GET
+def pro_feed(request, token: str):
+    """/agenda/professionnels/<token>/flux.ics: a member's private feed of the professional calendar
+    (public and professionals-only events, the same filters), for calendar clients without a session."""
+    if feeds.owner(token) is None:
+        return _unlogged(
+            HttpResponse(
+                "Lien d'abonnement inconnu ou révoqué : "
+                "créez-en un nouveau depuis votre calendrier professionnel.",
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+        )
+    form, params, events = run_search(request, professionals=True, limit=FEED_LIMIT)
+    if events is None:
+        errors = " ".join(str(message) for messages in form.errors.values() for message in messages)
+        return _unlogged(
+            HttpResponse(
+                f"Filtres invalides : {errors}", status=400, content_type="text/plain; charset=utf-8"
+            )
+        )
+    response = ics_response(events, "Calendrier professionnel du SPRO", "calendrier-pro.ics", inline=True)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET
