@@ -70,15 +70,12 @@ class SearchPages:
     """What the paginator pages through: the count of a search, then only the events of the page asked
     (at most MAX_LISTED in all)."""
 
-    def __init__(self, params, professionals: bool):
+    def __init__(self, params, professionals: bool, total: int):
         self.params, self.professionals = params, professionals
-        self._total = None
+        self.total = min(total, MAX_LISTED)
 
     def count(self) -> int:
-        if self._total is None:
-            result = search(self.params, professionals=self.professionals, limit=0, with_total=True)
-            self._total = min(result.total or 0, MAX_LISTED)
-        return self._total
+        return self.total
 
     def __len__(self):
         return self.count()
@@ -99,9 +96,7 @@ def agenda_page(request, *, professionals: bool, template: str, extra: dict | No
         for name, message in result.errors.items():
             form.add_error(name if name in form.fields else None, message)
         failed = bool(result.errors)
-    pages = SearchPages(params, professionals)
-    if not failed:
-        pages._total = min(result.total or 0, MAX_LISTED)
+    pages = SearchPages(params, professionals, 0 if failed else result.total)
     page = Paginator([] if failed else pages, PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(params)
     context = {
@@ -109,7 +104,7 @@ def agenda_page(request, *, professionals: bool, template: str, extra: dict | No
         "params": params,
         "page": page,
         "events": page.object_list,
-        "total": 0 if failed else pages.count(),
+        "total": pages.count(),
         "failed": failed,
         "query": query,
         "radii": RADII_KM,
