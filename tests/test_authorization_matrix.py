@@ -221,8 +221,11 @@ MATRIX: dict[str, Entry] = {
     "agenda:event": everyone(200, post=[400] * len(PERSONAS)),
     "agenda:event_ics": PUBLIC,
     "agenda:registered": PUBLIC,
+    # A member's private feed: an unknown token is a 404 for everyone, session or not.
+    "agenda:pro_feed": everyone(404, token="jeton-inconnu-" + "x" * 30),
     "agenda_pro:index": LOGGED_IN,
     "agenda_pro:calendar": LOGGED_IN,
+    "agenda_pro:feed_token": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 400, 400, 400, 400, 400)),
     "agenda_pro:create": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 400, 400, DENIED, 403, 400)),
     "agenda_pro:edit": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 422, 422, DENIED, 403, 422)),
     "agenda_pro:cancel": row(LOGIN, 200, 200, DENIED, 403, 200, post=(LOGIN, 422, 422, DENIED, 403, 422)),

@@ -120,7 +120,13 @@ def list_evenements(
         "du": du,
         "au": au,
     }
-    result = search({k: v for k, v in params.items() if v}, limit=MAX_LISTED)
+    start = (page - 1) * par_page
+    result = search(
+        {k: v for k, v in params.items() if v},
+        limit=max(min(par_page, MAX_LISTED - start), 0),
+        offset=start,
+        with_total=True,
+    )
     if result.errors:
         return Status(
             422,
@@ -129,14 +135,13 @@ def list_evenements(
                 "erreurs": [{"champ": name, "message": message} for name, message in result.errors.items()],
             },
         )
-    start = (page - 1) * par_page
-    total = len(result.events)
+    total = min(result.total, MAX_LISTED)
     return Status(
         200,
         {
             "total": total,
             "page": page,
             "par_page": par_page,
-            "items": [evenement_out(event) for event in result.events[start : start + par_page]],
+            "items": [evenement_out(event) for event in result.events],
         },
     )

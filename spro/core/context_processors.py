@@ -6,6 +6,7 @@ NAV = [
     ("annuaire:search", "Annuaire des lieux d'accueil"),
     ("aiguillage:start", "Trouver mon interlocuteur"),
     ("metiers:index", "Métiers"),
+    ("agenda:index", "Agenda"),
 ]
 
 _region_names: dict[str, str] = {}

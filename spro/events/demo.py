@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from spro.directory.models import Site
 from spro.events import rules
-from spro.events.models import PARIS, Audience, Event, EventChange, Registration, State, _index
+from spro.events.models import PARIS, Audience, Event, EventChange, Registration, State
 
 PER_STRUCTURE = 3
 MAX_EVENTS = 3000  # keeps load-demo within seconds, even for a national demo directory
@@ -82,9 +82,7 @@ def _event(rng, site, today) -> Event:
         audience=Audience.PROFESSIONALS if pro_only else Audience.PUBLIC,
         state=State.PUBLISHED,
     )
-    event.publics_index = _index(event.publics)
-    event.themes_index = _index(event.themes)
-    event.domains_index = _index(sorted({c[:1] for c in domains} | set(domains)))
+    event.denormalise()
     return event
 
 

@@ -4,11 +4,13 @@ published as its own event (the form says so, nothing takes a recurrence rule, a
 never carry an RRULE). Every change is kept in `EventChange`."""
 
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from spro.events import rules
@@ -41,13 +43,39 @@ class EventQuerySet(models.QuerySet):
         return self.filter(state__in=[State.PUBLISHED, State.CANCELLED])
 
     def upcoming(self, now=None):
-        return self.filter(end__gt=now or timezone.now())
+        """Events not over at `now`. The bound on `start` changes nothing to the answer (no event not over
+        started longer ago than the longest one lasts) but lets the database walk the start index from
+        there rather than from the first event ever published."""
+        return self.not_over_at(now or timezone.now())
 
-    def in_box(self, latitude: float, longitude: float, radius_km: float):
-        """Events whose place lies in the bounding box of a circle (uses the `event_box` index)."""
+    def not_over_at(self, moment):
+        longest = (
+            Event.objects.filter(end__gt=moment).order_by("-duration").values_list("duration", flat=True)[:1]
+        )
+        longest = next(iter(longest), 0)
+        return self.filter(end__gt=moment, start__gt=moment - timedelta(seconds=longest + 1))
+
+    def of_year(self, year: int):
+        """Events starting in `year` (Europe/Paris), published or cancelled: those a structure held or
+        announced that year, for its annual report (pending and refused ones were never public)."""
+        from datetime import datetime
+
+        return self.visible().filter(
+            start__gte=datetime(year, 1, 1, tzinfo=PARIS), start__lt=datetime(year + 1, 1, 1, tzinfo=PARIS)
+        )
+
+    def in_box(self, latitude: float, longitude: float, radius_km: float, by_place: bool = True):
+        """Events whose place lies in the bounding box of a circle. With `by_place`, the database may
+        find them through the `event_box` index (then sorts them by start); without, the coordinates are
+        compared as expressions, which no index answers, so that it walks the start index and stops at
+        the first page: faster when the box holds many events (a wide radius), slower when it holds few."""
         min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
-        return self.filter(
-            latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
+        if by_place:
+            return self.filter(
+                latitude__gte=min_lat, latitude__lte=max_lat, longitude__gte=min_lon, longitude__lte=max_lon
+            )
+        return self.alias(lat=F("latitude") + 0, lon=F("longitude") + 0).filter(
+            lat__gte=min_lat, lat__lte=max_lat, lon__gte=min_lon, lon__lte=max_lon
         )
 
 
@@ -104,6 +132,10 @@ class Event(models.Model):
     publics_index = models.CharField(max_length=500, editable=False, default="")
     themes_index = models.CharField(max_length=500, editable=False, default="")
     domains_index = models.CharField(max_length=500, editable=False, default="")
+    # Seconds from start to end, kept by `save()`: the search bounds `start` from below with the longest
+    # duration of the events not over (index event_duration), so that it walks the start index from
+    # there, not from the first event ever published.
+    duration = models.PositiveIntegerField(editable=False, default=0)
 
     objects = EventQuerySet.as_manager()
 
@@ -113,25 +145,49 @@ class Event(models.Model):
         indexes = [
             # The agenda lists in start order and stops at a page: walking this index avoids a sort (an index
             # on (state, end) made SQLite sort every upcoming event instead).
-            models.Index(fields=["start", "id"], name="event_start"),
+            # It also holds every column the filters read, so that the walk never reads the table for
+            # the events it skips (a rare combination of filters used to read every upcoming event).
+            models.Index(
+                fields=[
+                    "start",
+                    "id",
+                    "end",
+                    "state",
+                    "audience",
+                    "kind",
+                    "publics_index",
+                    "themes_index",
+                    "domains_index",
+                    "latitude",
+                    "longitude",
+                ],
+                name="event_start_filters",
+            ),
             models.Index(fields=["latitude", "longitude"], name="event_box"),
+            models.Index(fields=["duration", "end"], name="event_duration"),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.publics_index = _index(self.publics)
-        self.themes_index = _index(self.themes)
-        self.domains_index = _index(sorted({code[:1] for code in self.rome_domains} | set(self.rome_domains)))
+        self.denormalise()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
                 "publics_index",
                 "themes_index",
                 "domains_index",
+                "duration",
             }
         super().save(*args, **kwargs)
+
+    def denormalise(self):
+        """Fill the search columns (`save()` does; call it before a `bulk_create`)."""
+        self.publics_index = _index(self.publics)
+        self.themes_index = _index(self.themes)
+        self.domains_index = _index(sorted({code[:1] for code in self.rome_domains} | set(self.rome_domains)))
+        self.duration = max(int((self.end - self.start).total_seconds()), 0) if self.start and self.end else 0
 
     def clean(self):
         errors = {}
@@ -217,3 +273,22 @@ class EventChange(models.Model):
 
     def __str__(self):
         return f"{self.event} : {self.action}"
+
+
+class FeedToken(models.Model):
+    """A professional's private iCalendar feed of the professional calendar: calendar clients subscribe to
+    `/agenda/professionnels/<token>/flux.ics` without a session. Only the SHA-256 of the token is stored
+    (it carries 256 random bits); the member sees it once when it is made, and may make a new one
+    (the old link stops at once) or revoke it (spro.events.feeds)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agenda_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "lien d'abonnement au calendrier professionnel"
+
+    def __str__(self):
+        return f"Flux de {self.user}"

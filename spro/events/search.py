@@ -6,6 +6,8 @@ values are reported in French, never raised."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.utils import timezone
+
 from spro.events import rules
 from spro.events.models import PARIS, Audience, Event
 from spro.territories.geo import distance_km
@@ -13,23 +15,37 @@ from spro.territories.models import Commune
 
 DEFAULT_RADIUS_KM = 20
 MAX_RADIUS_KM = 200
+# Up to this radius the bounding box holds few events and its index finds them at once; beyond, walking
+# the start index (in order, stopping at the page) is faster than sorting the thousands of events of the
+# box (bench/agenda.py: a 50 km radius around Toulouse holds about a seventh of the Région's events).
+BOX_INDEX_MAX_KM = 10
 
 
 @dataclass
 class Result:
     events: list
     errors: dict = field(default_factory=dict)
+    total: int | None = None  # how many match, when asked (`with_total`)
 
 
 def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def search(params, now=None, professionals: bool = False, limit: int | None = None) -> Result:
-    """Upcoming visible events matching `params` (a mapping of the filter names), in start order.
-    Professionals-only events are listed only when `professionals` is true."""
+def search(
+    params,
+    now=None,
+    professionals: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    with_total: bool = False,
+) -> Result:
+    """Upcoming visible events matching `params` (a mapping of the filter names), in start order: the
+    `limit` events from `offset`, and how many match in all when `with_total`. Professionals-only events
+    are listed only when `professionals` is true. Only the events returned are read whole."""
     errors = {}
-    queryset = Event.objects.visible().upcoming(now).select_related("commune", "structure")
+    now = now or timezone.now()
+    queryset = Event.objects.visible()
     if not professionals:
         queryset = queryset.filter(audience=Audience.PUBLIC)
     kind = params.get("type") or ""
@@ -54,15 +70,20 @@ def search(params, now=None, professionals: bool = False, limit: int | None = No
             queryset = queryset.filter(domains_index__contains=f"|{domain}|")
         else:
             errors["domaine"] = "Code ROME invalide : une lettre de A à N, ou une lettre et deux chiffres."
-    for name, lookup, shift in (("du", "end__gte", 0), ("au", "start__lt", 1)):
+    not_over_at = now
+    for name, shift in (("du", 0), ("au", 1)):
         text = params.get(name) or ""
         if text:
             try:
-                day = _date(text) + timedelta(days=shift)
-            except ValueError:
+                moment = datetime.combine(_date(text) + timedelta(days=shift), time(0), tzinfo=PARIS)
+            except (ValueError, OverflowError):
                 errors[name] = "Date invalide : écrivez AAAA-MM-JJ."
+                continue
+            if name == "du":
+                # Not over at the start of that day: `end >= du`, i.e. `end > du - 1 µs`.
+                not_over_at = max(not_over_at, moment - timedelta(microseconds=1))
             else:
-                queryset = queryset.filter(**{lookup: datetime.combine(day, time(0), tzinfo=PARIS)})
+                queryset = queryset.filter(start__lt=moment)
     centre = None
     code = params.get("commune") or ""
     if code:
@@ -83,19 +104,28 @@ def search(params, now=None, professionals: bool = False, limit: int | None = No
             radius = DEFAULT_RADIUS_KM
     if errors:
         return Result([], errors)
+    queryset = queryset.not_over_at(not_over_at)
+    full = Event.objects.select_related("commune", "structure")
+    end = None if limit is None else offset + limit
     if centre is None:
-        events = list(queryset[:limit] if limit else queryset)
-        return Result(events)
-    # Bounding box in the database (index event_box), in start order; the exact distance on the
-    # coordinates only, stopping at `limit`; then the events themselves.
-    boxed = queryset.in_box(centre.latitude, centre.longitude, radius).values_list(
+        # The page's ids from the index event_start_filters (no table read), then those events.
+        shown = list(queryset.values_list("pk", flat=True)[offset:end]) if end != offset else []
+        found = full.in_bulk(shown)
+        return Result([found[pk] for pk in shown], total=queryset.count() if with_total else None)
+    # Bounding box in the database, in start order; the exact distance on the coordinates only (read from
+    # the index event_start_filters), stopping once the page is full unless the total is asked; then the
+    # events of the page themselves.
+    by_place = radius <= BOX_INDEX_MAX_KM
+    boxed = queryset.in_box(centre.latitude, centre.longitude, radius, by_place=by_place).values_list(
         "pk", "latitude", "longitude"
     )
     keep = []
-    for pk, latitude, longitude in boxed.iterator(chunk_size=500):
+    # Chunks of a page: the database stops walking as soon as a chunk is read.
+    for pk, latitude, longitude in boxed.iterator(chunk_size=500 if with_total or not end else max(end, 20)):
         if distance_km(centre.latitude, centre.longitude, latitude, longitude) <= radius:
             keep.append(pk)
-            if limit and len(keep) == limit:
+            if end and not with_total and len(keep) == end:
                 break
-    found = {event.pk: event for event in queryset.filter(pk__in=keep)}
-    return Result([found[pk] for pk in keep])
+    shown = keep[offset:end]
+    found = full.in_bulk(shown)
+    return Result([found[pk] for pk in shown], total=len(keep) if with_total else None)

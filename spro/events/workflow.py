@@ -39,10 +39,16 @@ def publish(event: Event, user=None) -> Event:
 
 @transaction.atomic
 def update(event: Event, changed: dict, user=None) -> Event:
-    """Record the fields changed (name → [before, after], as strings) and save."""
+    """Record the fields changed (name → [before, after], as strings) and save. An event of a structure
+    that is not a SPRO member goes back to the Région when moderation is on: a published or refused
+    event edited waits for approval again (a cancelled one is not edited)."""
     event.locate()
+    detail = {"changes": changed}
+    if event.state in (State.PUBLISHED, State.REFUSED) and needs_moderation(event.structure):
+        detail["state"] = [event.state, State.PENDING]
+        event.state = State.PENDING
     event.save()
-    record(event, "modification", user, changes=changed)
+    record(event, "modification", user, **detail)
     return event
 
 

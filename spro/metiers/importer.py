@@ -19,7 +19,7 @@ from django.db import transaction
 
 from spro.core.text import text_problem
 from spro.metiers.domains import ROME_CODE
-from spro.metiers.models import JobTitle, Occupation
+from spro.metiers.models import JobTitle, Occupation, referential_changed
 from spro.metiers.search import search_text
 
 PACKAGED = Path(__file__).with_name("data")
@@ -241,4 +241,6 @@ def import_rome(folder=PACKAGED) -> ImportResult:
     created += len(new_titles)
     updated += len(changed_titles)
     deleted += len(gone) + len(gone_titles)
+    if created or updated or deleted:
+        referential_changed()
     return ImportResult(len(fiches), len(titles), created, updated, deleted)

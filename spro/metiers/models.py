@@ -51,3 +51,25 @@ class JobTitle(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class Revision(models.Model):
+    """One row: a random token the importer renews whenever it changes the job titles, so that every
+    process rebuilds its in-memory search index (spro.metiers.search) after an import, even one that
+    only renamed titles (their count and highest id unchanged)."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "révision du référentiel ROME"
+
+    def __str__(self):
+        return self.token
+
+
+def referential_changed() -> None:
+    """Call inside the transaction that changed JobTitle rows (the importer does)."""
+    import secrets
+
+    Revision.objects.update_or_create(pk=1, defaults={"token": secrets.token_hex(16)})

@@ -93,3 +93,36 @@ def test_a_registration_without_consent_shows_the_error_and_axe_finds_nothing(vi
     page.wait_for_load_state("networkidle")
     assert "acceptez que l'organisateur reçoive votre nom" in page.content()
     no_violations(page)
+
+
+def test_a_member_makes_a_subscription_link_by_keyboard_and_a_calendar_client_reads_it(visit):
+    from tests.browser.conftest import log_in
+
+    page = visit.page
+    log_in(visit, "structure@structure.demo")
+    visit.goto("/espace-pro/agenda/calendrier/")
+    no_violations(page)
+    button = page.get_by_role("button", name="Créer mon lien d'abonnement").or_(
+        page.get_by_role("button", name="Créer un nouveau lien")
+    )
+    button.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/espace-pro/agenda/calendrier/#abonnement")
+    link = page.get_by_label("Votre lien d'abonnement (iCalendar)")
+    url = link.input_value()
+    assert "/agenda/professionnels/" in url and url.endswith("/flux.ics")
+    no_violations(page)
+    path = url[url.index("/agenda/professionnels/") :]
+    feed = page.context.browser.new_context().request.get(visit.base_url + path)  # no session cookie
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VCALENDAR" in feed.text()
+    page.reload()
+    assert page.get_by_label("Votre lien d'abonnement (iCalendar)").count() == 0  # shown once
+    with page.expect_navigation():
+        page.get_by_role("button", name="Révoquer le lien").click()
+    page.wait_for_load_state("networkidle")
+    no_violations(page)
+    assert page.context.browser.new_context().request.get(visit.base_url + path).status == 404
+    assert visit.console_errors == [] and visit.external_requests == []

@@ -13,6 +13,7 @@ from spro.events import ics, workflow
 from spro.events.models import Attendee, Audience, Event, Registration, State
 from spro.events.rules import validate_rome_domains
 from spro.events.search import search
+from spro.labels.status import refresh_status
 from tests.directory.factories import structure
 from tests.events.factories import event, paris
 
@@ -90,6 +91,43 @@ def test_events_of_non_members_wait_for_the_region_when_moderation_is_on(setting
     assert [c.action for c in held.changes.all()] == ["creation", "validation"]
     with pytest.raises(workflow.Refused, match="n'attend pas de validation"):
         workflow.moderate(held, approve=False, user=None)
+
+
+def test_an_edited_event_of_a_non_member_goes_back_to_the_region(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    outsider = structure("association-inconnue", name="Association du quartier")
+    held = event("Atelier CV", owner=outsider)
+    workflow.moderate(held, approve=True, user=None)
+    held.title = "Atelier CV et lettre de motivation"
+    workflow.update(held, {"title": ["Atelier CV", held.title]})
+    held.refresh_from_db()
+    assert held.state == State.PENDING
+    assert not Event.objects.visible().filter(pk=held.pk).exists()
+    assert held.changes.last().action == "modification"
+    assert held.changes.last().detail["state"] == [State.PUBLISHED, State.PENDING]
+    workflow.moderate(held, approve=True, user=None)
+    assert Event.objects.visible().filter(pk=held.pk).exists()
+
+
+def test_a_refused_event_edited_by_a_non_member_is_submitted_again(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    held = event("Atelier CV", owner=structure("association-inconnue", name="Association du quartier"))
+    workflow.moderate(held, approve=False, user=None, reason="Lieu manquant")
+    workflow.update(held, {"address": ["", "12 rue du Port"]})
+    assert held.state == State.PENDING
+
+
+def test_an_edited_event_of_a_member_stays_published(settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    cio = structure("cio", name="CIO de Toulouse")
+    refresh_status(cio)  # a CIO is a member of right
+    assert workflow.is_member(cio)
+    forum = event("Forum des métiers", owner=cio)
+    forum.title = "Forum des métiers et de l'alternance"
+    workflow.update(forum, {"title": ["Forum des métiers", forum.title]})
+    forum.refresh_from_db()
+    assert forum.state == State.PUBLISHED
+    assert "state" not in forum.changes.last().detail
 
 
 def test_without_moderation_every_event_is_published_at_once(settings):
@@ -237,3 +275,37 @@ def test_malformed_filters_are_reported_in_french(params, field):
     result = search(params, now=NOW)
     assert result.events == []
     assert field in result.errors
+
+
+def test_an_event_begun_long_ago_but_not_over_is_still_listed():
+    """The search bounds the start by the longest event not over: a three-week exhibition begun before a
+    crowd of short events is found, and disappears once it is over."""
+    event("Exposition des métiers", start=paris(2027, 2, 15, 9), end=paris(2027, 3, 8, 18))
+    for day in range(1, 20):
+        event(f"Atelier du {day}", start=paris(2027, 2, day, 9), end=paris(2027, 2, day, 11))
+    event("Atelier de mars", start=paris(2027, 3, 2, 9), end=paris(2027, 3, 2, 11))
+    at = paris(2027, 3, 1, 12)
+    assert [e.title for e in search({}, now=at).events] == ["Exposition des métiers", "Atelier de mars"]
+    assert [e.title for e in search({"du": "2027-03-05"}, now=at).events] == ["Exposition des métiers"]
+    assert [e.title for e in search({}, now=paris(2027, 3, 8, 18)).events] == []
+
+
+@pytest.mark.parametrize("rayon", ["5", "80"])  # the box's index, or the walk in start order
+def test_a_page_of_the_search_and_its_total(rayon):
+    for day in range(1, 8):
+        event(f"Forum {day}", start=paris(2027, 4, day, 9), end=paris(2027, 4, day, 12))
+    event("À Albi", commune_code="81004", start=paris(2027, 4, 3, 14), end=paris(2027, 4, 3, 15))
+    params = {"commune": "31555", "rayon": rayon}
+    first = search(params, now=NOW, limit=3, with_total=True)
+    second = search(params, now=NOW, limit=3, offset=3)
+    expected = [f"Forum {day}" for day in range(1, 8)]
+    if rayon == "80":
+        expected.insert(3, "À Albi")
+    assert first.total == len(expected)
+    assert [e.title for e in first.events + second.events] == expected[:6]
+    assert search({}, now=NOW, limit=2, offset=6, with_total=True).total == 8
+    assert [e.title for e in search({}, now=NOW, limit=2, offset=6).events] == ["Forum 6", "Forum 7"]
+
+
+def test_a_date_at_the_end_of_the_calendar_is_refused_not_raised():
+    assert "au" in search({"au": "9999-12-31"}, now=NOW).errors

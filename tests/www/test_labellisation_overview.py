@@ -2,7 +2,7 @@
 reports), the déclaration d'adhésion and the annual report, as the structure's administrator uses them."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 import time_machine
@@ -11,11 +11,14 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from spro.core.guards import ALREADY_SENT_MESSAGE
+from spro.events import workflow as events_workflow
+from spro.events.models import Event, State
 from spro.labels import workflow
 from spro.labels.models import Adhesion, AnnualReport, Charter
 from spro.referrals.models import Referral
 from tests.accounts import factories as accounts
 from tests.directory import factories as directory
+from tests.events.factories import event, paris
 from tests.forms import form_token, post_form
 from tests.labels import factories as labels
 
@@ -198,3 +201,46 @@ def test_a_submitted_report_is_not_submitted_again(labelled):
     )
     response = post_form(client, reverse("labellisation:report", args=[report.pk]), {"certify": "on"})
     assert response.status_code == 403
+
+
+def test_the_annual_report_counts_the_structure_s_events_of_the_year(labelled, settings):
+    client, structure, admin, label = labelled
+    settings.SPRO_EVENTS_MODERATION = False
+    new_year = event(
+        "Nuit de l'orientation", owner=structure, start=paris(2026, 1, 1, 0, 30), end=paris(2026, 1, 1, 2)
+    )
+    event("Forum des métiers", owner=structure, start=paris(2026, 3, 10, 14), end=paris(2026, 3, 10, 17))
+    cancelled = event(
+        "Atelier CV", owner=structure, kind="atelier", start=paris(2026, 6, 2, 9), end=paris(2026, 6, 2, 11)
+    )
+    events_workflow.cancel(cancelled, reason="Intervenant malade")
+    refused = event("Salon refusé", owner=structure, start=paris(2026, 9, 1, 9), end=paris(2026, 9, 1, 12))
+    Event.objects.filter(pk=refused.pk).update(state=State.REFUSED)
+    event("Réveillon", owner=structure, start=paris(2025, 12, 31, 22), end=paris(2025, 12, 31, 23))
+    event("Forum 2027", owner=structure, start=paris(2027, 1, 8, 9), end=paris(2027, 1, 8, 12))
+    event("Forum d'une autre structure", start=paris(2026, 4, 1, 9), end=paris(2026, 4, 1, 12))
+    new_year.refresh_from_db()
+    assert new_year.start.astimezone(UTC).year == 2025  # 31 December at 23:30 in UTC: the year is Paris's
+    report = AnnualReport.objects.create(label=label, year=2026, due_on=date(2027, 3, 31))
+    url = reverse("labellisation:report", args=[report.pk])
+    page = client.get(url).content.decode()
+    assert "Événements publiés dans l'agenda : 2 (et 1 annulé)" in page
+    assert "01/01/2026 — Nuit de l&#x27;orientation (Forum ou salon)" in page
+    assert "10/03/2026 — Forum des métiers (Forum ou salon)" in page
+    assert "Salon refusé" not in page and "Réveillon" not in page and "Forum 2027" not in page
+    response = post_form(
+        client,
+        url,
+        {
+            "spro.personnes-recues": "412",
+            "spro.actions": "Forum des métiers ; Lycées ; 120 ; Élèves",
+            "signatory_name": "Camille Martin",
+            "signatory_function": "Directrice",
+            "certify": "on",
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    known = report.answers["connu-par-spro"]
+    assert (known["evenements"], known["evenements_annules"]) == (2, 1)
+    assert len(known["evenements_liste"]) == 2

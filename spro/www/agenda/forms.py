@@ -330,3 +330,9 @@ class ModerationForm(SproForm):
         if data.get("decision") == "refuser" and not data.get("reason"):
             self.add_error("reason", "Indiquez le motif du refus.")
         return data
+
+
+class FeedTokenForm(SproForm):
+    """The buttons of the subscription link (no field is shown: each button sends its action)."""
+
+    action = forms.ChoiceField(choices=[("creer", "Créer un nouveau lien"), ("revoquer", "Révoquer le lien")])

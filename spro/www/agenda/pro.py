@@ -7,20 +7,22 @@ administrators) publish and edit; other people get a 404 for a structure they ca
 action they may not do. Every write goes through spro.events.workflow, which logs it.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spro.core.guards import submitted_once
 from spro.core.spreadsheets import FORMATS, table_response
 from spro.directory import permissions
 from spro.directory.models import Membership, Structure
-from spro.events import workflow
-from spro.events.models import PARIS, Event, State
-from spro.www.agenda.forms import CancelForm, EventForm
+from spro.events import feeds, workflow
+from spro.events.models import PARIS, Event, FeedToken, State
+from spro.www.agenda.forms import CancelForm, EventForm, FeedTokenForm
 from spro.www.agenda.views import agenda_page
 
 HISTORY_FIELDS = EventForm.Meta.fields
@@ -60,11 +62,60 @@ def index(request):
     )
 
 
+FRESH_TOKEN_KEY = "agenda_feed_token"
+
+
 @login_required
 @require_GET
 def calendar(request):
-    """The professional calendar: public and professionals-only events, same filters as /agenda/."""
-    return agenda_page(request, professionals=True, template="agenda/pro_calendar.html")
+    """The professional calendar: public and professionals-only events, same filters as /agenda/, and the
+    member's private subscription link (shown once, right after it is made)."""
+    fresh = request.session.pop(FRESH_TOKEN_KEY, None)
+    response = agenda_page(
+        request,
+        professionals=True,
+        template="agenda/pro_calendar.html",
+        extra={
+            "feed": FeedToken.objects.filter(user=request.user).first(),
+            "may_subscribe": feeds.may_subscribe(request.user),
+            "fresh_feed_url": settings.SPRO_BASE_URL + reverse("agenda:pro_feed", args=[fresh])
+            if fresh
+            else "",
+        },
+    )
+    if fresh:  # the page holds the link: nobody may keep or pass it on
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+@require_POST
+def feed_token(request):
+    """Make a new subscription link (the previous one stops working) or revoke it."""
+    form = FeedTokenForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "core/refused.html",
+            {"message": "Action inconnue : créez un nouveau lien ou révoquez le lien existant."},
+            status=400,
+        )
+    if form.cleaned_data["action"] == "revoquer":
+        if feeds.revoke(request.user):
+            messages.success(
+                request, "Le lien d'abonnement est révoqué : les agendas abonnés ne le liront plus."
+            )
+        return redirect(reverse("agenda_pro:calendar") + "#abonnement")
+    if not feeds.may_subscribe(request.user):
+        raise PermissionDenied(
+            "Le calendrier professionnel s'adresse aux membres des structures et à la Région."
+        )
+    request.session[FRESH_TOKEN_KEY] = feeds.issue(request.user)
+    messages.success(
+        request, "Votre lien d'abonnement est créé : copiez-le maintenant, il ne sera plus affiché."
+    )
+    return redirect(reverse("agenda_pro:calendar") + "#abonnement")
 
 
 def _value(event, name) -> str:
@@ -113,8 +164,14 @@ def edit(request, pk: int):
                 after = _value(form.instance, name)
                 if after != before[name]:
                     changed[name] = [before[name], after]
-            workflow.update(form.instance, changed, request.user)
-            messages.success(request, "L'événement est modifié.")
+            event = workflow.update(form.instance, changed, request.user)
+            if event.state == State.PENDING:
+                messages.info(
+                    request,
+                    "L'événement est modifié : il sera de nouveau publié quand la Région l'aura validé.",
+                )
+            else:
+                messages.success(request, "L'événement est modifié.")
             return redirect("agenda:event", pk=event.pk)
         return render(request, "agenda/event_form.html", context, status=422)
     return render(request, "agenda/event_form.html", context)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spro.core.guards import public_form, submitted_once
 from spro.directory import permissions
 from spro.directory.models import Site, Structure
-from spro.events import ics, rules, workflow
+from spro.events import feeds, ics, rules, workflow
 from spro.events.models import PARIS, Audience, Event, Registration, State
 from spro.events.search import search
 from spro.www.agenda.forms import RADII_KM, RegistrationForm, SearchForm
@@ -54,29 +54,58 @@ def _map_places(events) -> list[dict]:
     ]
 
 
-def run_search(request, professionals=False):
+def run_search(request, professionals=False, limit=MAX_LISTED):
     """(form, params, events or None): events is None when the filters are wrong."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return form, {}, None
     params = form.search_params()
-    result = search(params, professionals=professionals, limit=MAX_LISTED)
+    result = search(params, professionals=professionals, limit=limit)
     for name, message in result.errors.items():
         form.add_error(name if name in form.fields else None, message)
     return form, params, None if result.errors else result.events
 
 
+class SearchPages:
+    """What the paginator pages through: the count of a search, then only the events of the page asked
+    (at most MAX_LISTED in all)."""
+
+    def __init__(self, params, professionals: bool, total: int):
+        self.params, self.professionals = params, professionals
+        self.total = min(total, MAX_LISTED)
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window: slice):
+        start, stop = window.start or 0, min(window.stop, self.count())
+        return search(
+            self.params, professionals=self.professionals, limit=max(stop - start, 0), offset=start
+        ).events
+
+
 def agenda_page(request, *, professionals: bool, template: str, extra: dict | None = None):
-    form, params, events = run_search(request, professionals=professionals)
-    page = Paginator(events or [], PER_PAGE).get_page(request.GET.get("page"))
+    form = SearchForm(request.GET)
+    params, failed = {}, not form.is_valid()
+    if not failed:
+        params = form.search_params()
+        result = search(params, professionals=professionals, limit=0, with_total=True)
+        for name, message in result.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        failed = bool(result.errors)
+    pages = SearchPages(params, professionals, 0 if failed else result.total)
+    page = Paginator([] if failed else pages, PER_PAGE).get_page(request.GET.get("page"))
     query = urlencode(params)
     context = {
         "form": form,
         "params": params,
         "page": page,
         "events": page.object_list,
-        "total": len(events or []),
-        "failed": events is None,
+        "total": pages.count(),
+        "failed": failed,
         "query": query,
         "radii": RADII_KM,
         "kinds": rules.KINDS,
@@ -85,7 +114,7 @@ def agenda_page(request, *, professionals: bool, template: str, extra: dict | No
         "tile_attribution": settings.SPRO_TILE_ATTRIBUTION,
         **(extra or {}),
     }
-    return render(request, template, context, status=400 if events is None else 200)
+    return render(request, template, context, status=400 if failed else 200)
 
 
 @require_GET
@@ -96,13 +125,48 @@ def index(request):
 @require_GET
 def feed(request):
     """/agenda/flux.ics: the upcoming public events of a search (same filters), cancelled ones included."""
-    form, params, events = run_search(request)
+    form, params, events = run_search(request, limit=FEED_LIMIT)
     if events is None:
         errors = " ".join(str(message) for messages in form.errors.values() for message in messages)
         return HttpResponse(
             f"Filtres invalides : {errors}", status=400, content_type="text/plain; charset=utf-8"
         )
     return ics_response(events[:FEED_LIMIT], "Agenda du SPRO", "agenda.ics", inline=True)
+
+
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    """Django logs the path of every 4xx response ("Not Found: /agenda/professionnels/<token>/…", logger
+    django.request); the path of a feed holds its token, so these answers are marked as logged already
+    (the request log, spro.requests, writes the URL pattern only)."""
+    response._has_been_logged = True
+    return response
+
+
+@require_GET
+def pro_feed(request, token: str):
+    """/agenda/professionnels/<token>/flux.ics: a member's private feed of the professional calendar
+    (public and professionals-only events, the same filters), for calendar clients without a session."""
+    if feeds.owner(token) is None:
+        return _unlogged(
+            HttpResponse(
+                "Lien d'abonnement inconnu ou révoqué : "
+                "créez-en un nouveau depuis votre calendrier professionnel.",
+                status=404,
+                content_type="text/plain; charset=utf-8",
+            )
+        )
+    form, params, events = run_search(request, professionals=True, limit=FEED_LIMIT)
+    if events is None:
+        errors = " ".join(str(message) for messages in form.errors.values() for message in messages)
+        return _unlogged(
+            HttpResponse(
+                f"Filtres invalides : {errors}", status=400, content_type="text/plain; charset=utf-8"
+            )
+        )
+    response = ics_response(events, "Calendrier professionnel du SPRO", "calendrier-pro.ics", inline=True)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_GET

@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spro.core.guards import submitted_once
 from spro.directory.models import Membership, Structure
+from spro.events.models import PARIS, Event
+from spro.events.models import State as EventState
+from spro.events.rules import KINDS
 from spro.labels import workflow
 from spro.labels.models import (
     Adhesion,
@@ -513,9 +516,23 @@ def adhesion(request, pk, charter_id):
 
 
 def known_figures(structure, year: int) -> dict:
-    """What spro knows of the structure's year: referrals sent and received, active sites."""
+    """What spro knows of the structure's year: referrals sent and received, active sites, the events it
+    published in the agenda (held, and cancelled)."""
     in_year = Q(created_at__year=year)
+    events = list(
+        Event.objects.filter(structure=structure)
+        .of_year(year)
+        .order_by("start", "id")
+        .values_list("start", "title", "kind", "state")
+    )
+    held = [item for item in events if item[3] != EventState.CANCELLED]
     return {
+        "evenements": len(held),
+        "evenements_annules": len(events) - len(held),
+        "evenements_liste": [
+            f"{start.astimezone(PARIS):%d/%m/%Y} — {title} ({KINDS.get(kind, kind)})"
+            for start, title, kind, _ in held
+        ],
         "orientations_envoyees": Referral.objects.filter(in_year, sender_structure=structure).count(),
         "orientations_recues": Referral.objects.filter(in_year, to_structure=structure).count(),
         "lieux": list(structure.sites.filter(is_active=True).order_by("name").values_list("name", flat=True)),

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from spro.core import operations
 from spro.core.text import bad_request_message
+from spro.events.search import search
 from spro.territories.lookup import search_communes
 from spro.www.portal.accessibility import current_statement
 
@@ -21,9 +22,12 @@ class StaticPage(TemplateView):
         return super().get_context_data(retention_days=settings.SPRO_RETENTION_DAYS, **kwargs)
 
 
+HOME_EVENTS = 3
+
+
 @require_GET
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {"next_events": search({}, limit=HOME_EVENTS).events})
 
 
 @require_GET

@@ -394,6 +394,23 @@ def test_events_of_a_non_member_wait_for_the_region_then_are_moderated(client, s
     assert titles(Client().get("/agenda/")) == ["Portes ouvertes du CIO"]
 
 
+def test_an_approved_event_of_a_non_member_edited_waits_for_the_region_again(client, settings):
+    settings.SPRO_EVENTS_MODERATION = True
+    outsider = structure("association-inconnue", name="Association du quartier")
+    client.force_login(accounts.member(outsider, "benevole@asso.test"))
+    post_form(client, f"/espace-pro/agenda/structures/{outsider.pk}/nouveau/", EVENT_DATA)
+    held = Event.objects.get()
+    workflow.moderate(held, approve=True, user=None)
+    assert titles(Client().get("/agenda/")) == ["Portes ouvertes du CIO"]
+    edited = {**EVENT_DATA, "title": "Portes ouvertes et ateliers"}
+    response = client.post(f"/espace-pro/agenda/{held.pk}/modifier/", edited, follow=True)
+    assert "sera de nouveau publié quand la Région" in response.content.decode()
+    held.refresh_from_db()
+    assert held.state == State.PENDING
+    assert titles(Client().get("/agenda/")) == []
+    assert [c.action for c in held.changes.all()] == ["creation", "validation", "modification"]
+
+
 def test_a_member_edits_then_cancels_and_each_change_is_logged(adviser, cio):
     mine = event("Atelier CV", owner=cio, kind="atelier")
     edit = f"/espace-pro/agenda/{mine.pk}/modifier/"
@@ -475,3 +492,21 @@ def test_a_member_sees_the_events_of_their_structures(adviser, cio):
     html = adviser.get("/espace-pro/agenda/").content.decode()
     assert "Le nôtre" in html and "Celui des autres" not in html
     assert f"/espace-pro/agenda/structures/{cio.pk}/nouveau/" in html
+
+
+def test_the_home_page_shows_the_next_public_events_and_links_to_the_agenda(client):
+    for day in (3, 1, 2, 4):
+        event(f"Forum {day}", start=paris(2027, 2, day, 9), end=paris(2027, 2, day, 12))
+    event("Réseau des conseillers", audience=Audience.PROFESSIONALS, start=paris(2027, 1, 20, 9))
+    html = client.get("/").content.decode()
+    section = html.split('id="entree-agenda"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<a href="/agenda/\d+/">([^<]+)</a>', section) == ["Forum 1", "Forum 2", "Forum 3"]
+    assert "lundi 1 février 2027, Toulouse" in section
+    assert 'href="/agenda/">Voir tout l&#x27;agenda</a>' in section or "Voir tout l'agenda</a>" in section
+
+
+def test_the_main_navigation_leads_to_the_agenda_and_the_metiers(client):
+    nav = client.get("/").content.decode().split('id="navigation-principale"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="/agenda/"' in nav and 'href="/metiers/"' in nav
+    current = client.get("/agenda/").content.decode().split('id="navigation-principale"', 1)[1]
+    assert 'href="/agenda/" aria-current="page">Agenda</a>' in current
