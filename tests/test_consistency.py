@@ -12,8 +12,38 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = sorted(p for p in (ROOT / "spro").rglob("templates/**/*.html") if "dsfr" not in p.parts)
 
 
+def _parent(path: Path) -> str | None:
+    found = re.search(r'{%\s*extends\s+"([^"]+)"\s*%}', path.read_text())
+    return found.group(1) if found else None
+
+
+def _by_name() -> dict[str, Path]:
+    """Template name (as `extends` writes it) → file."""
+    return {"/".join(p.parts[p.parts.index("templates") + 1 :]): p for p in TEMPLATES}
+
+
 def page_templates():
-    return [p for p in TEMPLATES if re.search(r'{%\s*extends\s+"base.html"\s*%}', p.read_text())]
+    """The pages: templates reaching base.html through `extends`, directly or through a shared layout
+    (a partial, `_*.html`, which is not a page itself but is read with each page that extends it)."""
+    names, pages = _by_name(), []
+    for path in TEMPLATES:
+        if path.name.startswith("_"):
+            continue
+        parent, seen = _parent(path), 0
+        while parent and parent != "base.html" and parent in names and seen < 10:
+            parent, seen = _parent(names[parent]), seen + 1
+        if parent == "base.html":
+            pages.append(path)
+    return pages
+
+
+def page_text(path: Path) -> str:
+    """A page's own text followed by the layouts it extends (base.html excluded)."""
+    names, texts, parent = _by_name(), [path.read_text()], _parent(path)
+    while parent and parent != "base.html" and parent in names:
+        texts.append(names[parent].read_text())
+        parent = _parent(names[parent])
+    return "\n".join(texts)
 
 
 @pytest.mark.django_db
@@ -31,7 +61,7 @@ def test_every_page_has_one_h1_and_a_title():
     assert len(page_templates()) > 20
     wrong = []
     for path in page_templates():
-        text = path.read_text()
+        text = page_text(path)
         if not re.search(r"{%\s*block title\s*%}", text):
             wrong.append(f"{path.relative_to(ROOT)}: pas de {{% block title %}}")
         # Several <h1> are allowed only in exclusive {% if %} branches; none is never allowed.
