@@ -210,3 +210,27 @@ def test_no_module_imports_itself_through_others():
     assert not _circles(graph), "Imports en cercle (une fonction qui importe compte aussi) :\n" + "\n".join(
         " ↔ ".join(group) for group in _circles(graph)
     )
+
+
+def _readme() -> str:
+    return (ROOT / "README.md").read_text()
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    """A Région configures spro through the README alone: a variable read but not documented is unusable."""
+    read = r'(?:environ\.get|environ\[|env_bool|env_list)\(?\s*"([A-Z][A-Z0-9_]+)"'
+    variables = set()
+    for path in [ROOT / "gunicorn.conf.py", *(ROOT / "spro").rglob("*.py")]:
+        variables |= set(re.findall(read, path.read_text()))
+    assert {"DATABASE_URL", "SECRET_KEY", "SPRO_REGION"} <= variables  # the pattern finds the reads
+    undocumented = sorted(v for v in variables if f"`{v}`" not in _readme())
+    assert undocumented == []
+
+
+def test_every_spro_command_is_in_the_readme():
+    commands = sorted(
+        p.stem for p in (ROOT / "spro").glob("*/management/commands/*.py") if not p.stem.startswith("_")
+    )
+    assert "calculer-couverture" in commands
+    undocumented = [name for name in commands if f"`spro {name}" not in _readme()]
+    assert undocumented == []
