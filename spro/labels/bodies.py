@@ -175,9 +175,9 @@ def rhythms(region_code: str, day: date) -> list[Rhythm]:
         last = past[-1] if past else None
         every = body_spec["every_months"]
         due_on = add_months(last, every) if (last and every) else None
-        overdue = bool(every) and (last is None or (due_on < day and not coming))
-        if overdue and coming and last is None:
-            overdue = False  # a first session is planned
+        # Late once the due date has passed (a session planned after it does not make up for it); a body
+        # that never met is late until its first session is planned.
+        overdue = bool(every) and (due_on < day if last else not coming)
         gap = None
         if body_spec["before"]:
             target = next((d for d in sessions.get(body_spec["before"], []) if d >= day), None)
@@ -317,14 +317,14 @@ def assign_tier(site, region_code: str, tier: str, user) -> NetworkTier:
     if found.get("max_in_region") and len(others) >= found["max_in_region"]:
         raise InvalidTransition(
             f"Le réseau compte déjà {len(others)} « {found['label']} » "
-            f"({', '.join(o.site.name for o in others)}) : pas plus de {found['max_in_region']}."
+            f"({', '.join(sorted(o.site.name for o in others))}) : pas plus de {found['max_in_region']}."
         )
     same_dep = [o for o in others if o.departement == departement]
     limit = found.get("max_per_departement")
     if limit and len(same_dep) >= limit:
         raise InvalidTransition(
             f"Le département {departement} compte déjà {len(same_dep)} « {found['label']} » "
-            f"({', '.join(o.site.name for o in same_dep)}) : pas plus de {limit} par département."
+            f"({', '.join(sorted(o.site.name for o in same_dep))}) : pas plus de {limit} par département."
         )
     placed, _ = NetworkTier.objects.update_or_create(
         site=site,
