@@ -153,6 +153,7 @@ def test_the_committees_page_flags_a_late_body(client, agent, settings):
     held("84", "copil-spro", date(2027, 1, 20))
     page = page_on(client, agent, date(2027, 4, 1), reverse("comites:index"))
     assert "Rythme des instances" in page
+    assert "Une instance est en retard sur son rythme minimal" in page
     assert "En retard : une séance était attendue au plus tard le 15/03/2027" in page
     assert page.count("À jour") == 1  # the COPIL; the Commission OMSPP has no rhythm of its own
     assert "Selon les dossiers" in page

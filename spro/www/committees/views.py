@@ -85,10 +85,12 @@ def index(request):
                 "past": [s for s in reversed(others) if s.held_on < today],
             }
         )
+    rhythms = bodies.rhythms(region_code(), today)
     context = {
         "groups": groups,
         "today": today,
-        "rhythms": bodies.rhythms(region_code(), today),
+        "rhythms": rhythms,
+        "late_count": sum(1 for r in rhythms if r.flags),
         "has_tiers": bodies.tiers(region_code()) is not None,
     }
     return render(request, "committees/index.html", context)
