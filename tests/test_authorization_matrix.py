@@ -212,6 +212,15 @@ MATRIX: dict[str, Entry] = {
     "comites:opinion": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "comites:minutes": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "comites:minutes_pdf": REGION_STAFF,
+    # Regional bodies (issue 16): a body's page (rhythm, members, sessions, avis on texts), the avis a
+    # session gives on a text, and the Cité des métiers tiers of Occitanie (SPRO_REGION=76).
+    "comites:text_opinion": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "comites:body": row(LOGIN, 403, 403, 403, 200, 200, code="copil-spro"),
+    "comites:member_add": row(
+        LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400), code="copil-spro"
+    ),
+    "comites:tiers": REGION_STAFF,
+    "comites:tier_assign": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     # Agenda (issue 20): public pages and feeds; an event of structure A takes registrations (a post
     # without its one-time token is refused, 400). Members of the structure publish, edit, cancel; the
     # attendees (personal data) are for its members only; the Région moderates.
@@ -591,6 +600,7 @@ OBJECT_FOR = {
     "comites:opinion": {"pk": "committee_session", "application_pk": "application"},
     "comites:minutes": {"pk": "committee_session"},
     "comites:minutes_pdf": {"pk": "committee_session"},
+    "comites:text_opinion": {"pk": "committee_session"},
     "agenda:structure_feed": {"pk": "structure"},
     "agenda:event": {"pk": "event"},
     "agenda:event_ics": {"pk": "event"},

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from spro.labels import bodies
 from spro.labels.models import AgendaItem, Application, Committee, CommitteeSession, LabelPolicy
 from spro.labels.states import (
     APPLICATION_TRANSITIONS,
@@ -37,6 +38,8 @@ def policy_committees(region_code: str) -> list[dict]:
 def committee(region_code: str, code: str) -> Committee:
     """The committee `code` of the policy in force, recorded the first time a session is planned."""
     spec = next((c for c in policy_committees(region_code) if c["code"] == code), None)
+    if spec is None and bodies.spec(region_code, code) is not None:
+        return bodies.body(region_code, code)  # a regional body of the Région's profile
     if spec is None:
         raise InvalidTransition("Choisissez une instance nommée par la politique de labellisation.")
     found, created = Committee.objects.get_or_create(

@@ -12,7 +12,9 @@ twice the same day, or after days without running, and each step happens once).
 - every structure with a live label gets its SPRO status refreshed (a label granted in a campaign starts
   on its entry date);
 - attachments are purged `uploads.keep_years` after their dossier ended: its refusal or postponement,
-  or the end of the label it led to (never while that label lives); the purge is logged on the dossier.
+  or the end of the label it led to (never while that label lives); the purge is logged on the dossier;
+- the Région is reminded, once per due date, of a regional body late on its rhythm and of a département
+  with no comité de suivi ahead of the COPIL (spro.labels.bodies).
 """
 
 from collections import Counter
@@ -22,7 +24,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from spro.labels import emails
+from spro.labels import bodies, emails
 from spro.labels.models import (
     AnnualReport,
     Application,
@@ -73,6 +75,7 @@ def run(day: date | None = None) -> Counter:
                 if refresh_status(label.structure, reason="Échéance du label", day=day).status != before:
                     counts["statuts mis à jour"] += 1
     _purge_attachments(day, counts)
+    bodies.remind(day, settings.SPRO_REGION, counts)
     return counts
 
 

@@ -34,6 +34,8 @@ class DemoResult:
     skipped: str = ""
     stages: dict = field(default_factory=dict)
     statuses: dict = field(default_factory=dict)
+    bodies: dict = field(default_factory=dict)  # sessions per regional body
+    tiers: dict = field(default_factory=dict)  # Cité des métiers sites per tier
 
 
 def _user(email, first, last, **fields):
@@ -176,9 +178,88 @@ def load(region_code: str | None = None) -> DemoResult:
     )
     for structure in Structure.objects.filter(labels__isnull=False, is_demo=True).distinct():
         workflow.adhere(charter, structure, applicant, "Dominique Candidate", "Directrice", today)
+    _bodies(region_code, instructor, today, charter, result)
     for row in structure_statuses():
         result.statuses[row[0] or "aucun"] = row[1]
     return result
+
+
+# A year of sessions per body, as months before today (the label committee's session of today apart).
+DEMO_MONTHS_AGO = {"gt-orientation": (2, 4, 6, 8, 10), "copil-spro": (11,), "commission-omspp": (3, 9)}
+DEMO_MEMBERS = [
+    ("Claire Martin", "Vice-présidente chargée de l'orientation", "Région"),
+    ("Karim Benali", "Délégué régional", "État — DRAJES"),
+    ("Sophie Laurent", "Directrice", "CARIF-OREF"),
+]
+LATE_DEPARTEMENT = "46"  # the demo's département with no comité de suivi ahead of the COPIL
+
+
+def _bodies(region_code, instructor, today, charter, result) -> None:
+    """Every regional body of the profile with a year of sessions and its members; the past COPIL gives
+    its avis on the charter; in Occitanie one département has no comité de suivi ahead of the COPIL,
+    and the Cité des métiers sites get their tier."""
+    from spro.labels import bodies
+    from spro.labels.models import TextOpinion
+    from spro.labels.validity import add_months
+
+    for spec in bodies.body_specs(region_code):
+        committee = bodies.body(region_code, spec["code"])
+        if spec["departement"]:
+            months = (14,) if spec["departement"] == LATE_DEPARTEMENT else (3 + len(result.bodies) % 6,)
+        else:
+            months = DEMO_MONTHS_AGO.get(spec["code"], (10,) if spec["every_months"] else ())
+            for name, function, institution in DEMO_MEMBERS:
+                bodies.add_member(
+                    committee, instructor, name, function, institution, joined_on=add_months(today, -24)
+                )
+        for ago in months:
+            session = CommitteeSession.objects.create(
+                committee=committee,
+                held_on=add_months(today, -ago),
+                place="Hôtel de Région" if not spec["departement"] else "Préfecture",
+                members_present="\n".join(m[0] for m in DEMO_MEMBERS),
+                minutes="Relevé de décisions de la séance (démonstration).",
+                created_by=instructor,
+            )
+            result.bodies[spec["code"]] = result.bodies.get(spec["code"], 0) + 1
+        if spec["code"] == "copil-spro" and months:
+            bodies.record_text_opinion(
+                session, instructor, TextOpinion.Document.CHARTER, charter.title, "favorable", version="v1"
+            )
+            bodies.record_text_opinion(
+                session,
+                instructor,
+                TextOpinion.Document.LABEL_POLICY,
+                "Politique de labellisation",
+                "favorable-reserves",
+                version="v1",
+                comment="Préciser le calendrier des bilans annuels (démonstration).",
+            )
+    data = bodies.tiers(region_code)
+    if data is None:
+        return
+    from spro.directory.models import Site
+    from spro.labels.states import InvalidTransition
+
+    sites = Site.objects.filter(
+        structure__is_demo=True,
+        is_active=True,
+        structure__network__code=data["network"],
+        commune__region_id=region_code,
+    ).select_related("commune", "structure__network")
+    sites = sorted(sites, key=lambda s: (s.commune.code != "31555", s.commune.departement_id, s.pk))
+    placed_departements = set()
+    for index, site in enumerate(sites):
+        departement = site.commune.departement_id
+        tier = "site-central" if index == 0 else "point-relais"
+        if index and departement not in placed_departements:
+            tier = "centre-associe"
+        try:
+            bodies.assign_tier(site, region_code, tier, instructor)
+        except InvalidTransition:
+            continue
+        placed_departements.add(departement)
+        result.tiers[tier] = result.tiers.get(tier, 0) + 1
 
 
 def structure_statuses():

@@ -439,6 +439,8 @@ class Committee(models.Model):
     region_code = models.CharField("code INSEE de la Région", max_length=3, db_index=True)
     code = models.SlugField("code", max_length=50)
     name = models.CharField("nom", max_length=200)
+    # A departmental body (Midi-Pyrénées' comité de suivi départemental) is one committee per département.
+    departement = models.CharField("département", max_length=3, blank=True)
 
     class Meta:
         ordering = ["region_code", "name"]
@@ -518,6 +520,102 @@ class Opinion(models.Model):
 
     def __str__(self):
         return f"{self.get_value_display()} — {self.session}"
+
+
+class CommitteeMember(models.Model):
+    """A member of a regional body (its seat: the person, their function and institution)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField("nom", max_length=150)
+    function = models.CharField("fonction", max_length=150, blank=True)
+    institution = models.CharField("institution", max_length=200, blank=True)
+    joined_on = models.DateField("membre depuis le", default=date.today)
+    left_on = models.DateField("a quitté l'instance le", null=True, blank=True)
+    added_by = _user(verbose_name="ajouté par")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = "membre d'instance"
+        verbose_name_plural = "membres d'instance"
+
+    def __str__(self):
+        return f"{self.name} ({self.committee})"
+
+
+class TextOpinion(models.Model):
+    """The opinion (avis) a body gave in a session on a text: a charter, a label policy, a ruleset version…"""
+
+    class Document(models.TextChoices):
+        CHARTER = "charte", "Charte du SPRO"
+        LABEL_POLICY = "politique-labels", "Politique de labellisation"
+        ROUTING_RULES = "regles-aiguillage", "Règles d'aiguillage"
+        OTHER = "autre", "Autre texte"
+
+    class Value(models.TextChoices):
+        FAVORABLE = "favorable", "Avis favorable"
+        RESERVED = "favorable-reserves", "Avis favorable avec réserves"
+        UNFAVORABLE = "defavorable", "Avis défavorable"
+
+    session = models.ForeignKey(CommitteeSession, on_delete=models.PROTECT, related_name="text_opinions")
+    document = models.CharField("texte", max_length=30, choices=Document.choices)
+    version = models.CharField("version", max_length=40, blank=True)
+    title = models.CharField("intitulé du texte", max_length=200)
+    value = models.CharField("avis", max_length=20, choices=Value.choices)
+    given_on = models.DateField("avis rendu le")
+    comment = models.TextField("observations", blank=True)
+    recorded_by = _user(verbose_name="enregistré par")
+    recorded_at = models.DateTimeField("enregistré le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = "avis sur un texte"
+        verbose_name_plural = "avis sur des textes"
+
+    def __str__(self):
+        return f"{self.get_value_display()} sur « {self.title} » — {self.session}"
+
+
+class BodyReminder(models.Model):
+    """One reminder sent to the Région about a body's rhythm (`key` says which: the due date missed, or the
+    COPIL a département has no meeting ahead of), so the daily command sends each once."""
+
+    region_code = models.CharField("code INSEE de la Région", max_length=3)
+    body_code = models.SlugField("instance", max_length=60)
+    key = models.CharField("échéance", max_length=60)
+    sent_on = models.DateField("envoyé le")
+
+    class Meta:
+        ordering = ["-sent_on", "pk"]
+        verbose_name = "rappel du rythme d'une instance"
+        verbose_name_plural = "rappels du rythme des instances"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "body_code", "key"], name="labels_body_reminder_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body_code} : {self.key}"
+
+
+class NetworkTier(models.Model):
+    """A site's tier in a network the Région profile describes (Midi-Pyrénées' Cité des métiers: site
+    central, centre associé, point relais). The tiers and their offer are data (`profiles/<region>.json`)."""
+
+    site = models.OneToOneField("directory.Site", on_delete=models.CASCADE, related_name="network_tier")
+    region_code = models.CharField("code INSEE de la Région", max_length=3, db_index=True)
+    tier = models.SlugField("niveau", max_length=40)
+    departement = models.CharField("département", max_length=3)
+    assigned_by = _user(verbose_name="attribué par")
+    assigned_at = models.DateTimeField("attribué le", default=timezone.now)
+
+    class Meta:
+        ordering = ["region_code", "tier", "departement", "pk"]
+        verbose_name = "niveau dans le réseau"
+        verbose_name_plural = "niveaux dans le réseau"
+
+    def __str__(self):
+        return f"{self.site} : {self.tier}"
 
 
 class Decision(models.Model):

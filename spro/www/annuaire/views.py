@@ -13,6 +13,7 @@ from spro.directory import hours
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.models import Service, Site
 from spro.directory.search import MAX_RADIUS_KM, SiteQuery, remote_sites, search_sites
+from spro.labels import bodies
 from spro.labels.models import LabelPolicy, SproStatus
 from spro.labels.states import SproStatusCode
 from spro.www.annuaire.forms import FILTERS, RADII_KM, SPRO_STATUS_CHOICES, SearchForm
@@ -309,6 +310,7 @@ def _site_context(site, services, now, **extra) -> dict:
         "accessibility": _labels(site.accessibility, Accessibility.choices),
         "services": services,
         "spro_badge": spro_badge(site.structure),
+        "network_tier": bodies.site_tier(site),
         **extra,
     }
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from spro.core.forms import SproForm
-from spro.labels.models import Opinion
+from spro.labels.models import Opinion, TextOpinion
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,3 +77,48 @@ class MinutesForm(SproForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Repris à la fin du procès-verbal.",
     )
+
+
+class MemberForm(SproForm):
+    name = forms.CharField(label="Nom et prénom", max_length=150)
+    function = forms.CharField(label="Fonction", max_length=150, required=False)
+    institution = forms.CharField(label="Institution représentée", max_length=200, required=False)
+    joined_on = forms.DateField(
+        label="Membre depuis le", widget=DATE_WIDGET, help_text="Au format jj/mm/aaaa."
+    )
+
+    def clean_joined_on(self):
+        value = self.cleaned_data["joined_on"]
+        if not 2000 <= value.year <= 2100:
+            raise forms.ValidationError("Indiquez une date entre l'an 2000 et l'an 2100.")
+        return value
+
+
+class TextOpinionForm(SproForm):
+    document = forms.ChoiceField(label="Texte examiné", choices=TextOpinion.Document.choices)
+    title = forms.CharField(
+        label="Intitulé du texte", max_length=200, help_text="Par exemple : Charte Occitanie Orientation."
+    )
+    version = forms.CharField(label="Version", max_length=40, required=False, help_text="Par exemple : v3.")
+    value = forms.ChoiceField(label="Avis rendu", choices=TextOpinion.Value.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Observations", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TierForm(SproForm):
+    site = forms.ChoiceField(label="Lieu du réseau des Cités des métiers", choices=())
+    tier = forms.ChoiceField(label="Niveau", choices=(), required=False)
+
+    def __init__(self, *args, sites, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sites = {str(s.pk): s for s in sites}
+        self.fields["site"].choices = [("", "Choisissez un lieu")] + [
+            (str(s.pk), f"{s.name} — {s.commune.name if s.commune else 'sans commune'}") for s in sites
+        ]
+        self.fields["tier"].choices = [(t["code"], t["label"]) for t in tiers] + [
+            ("", "Aucun niveau (retirer)")
+        ]
+
+    def clean_site(self):
+        return self.sites[self.cleaned_data["site"]]

@@ -12,4 +12,9 @@ urlpatterns = [
     path("seances/<int:pk>/avis/<int:application_pk>/", views.opinion, name="opinion"),
     path("seances/<int:pk>/releve/", views.minutes, name="minutes"),
     path("seances/<int:pk>/proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
+    path("seances/<int:pk>/avis-textes/", views.text_opinion, name="text_opinion"),
+    path("instances/<slug:code>/", views.body_detail, name="body"),
+    path("instances/<slug:code>/membres/", views.member_add, name="member_add"),
+    path("cite-des-metiers/", views.tiers, name="tiers"),
+    path("cite-des-metiers/niveau/", views.tier_assign, name="tier_assign"),
 ]

@@ -17,11 +17,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from spro.accounts.decorators import region_staff_required
 from spro.core.guards import submitted_once
-from spro.labels import committees, workflow
+from spro.directory.models import Site
+from spro.labels import bodies, committees, workflow
 from spro.labels.minutes import agenda_rows, render_minutes
-from spro.labels.models import CommitteeSession
+from spro.labels.models import Committee, CommitteeSession, NetworkTier, TextOpinion
 from spro.labels.states import InvalidTransition
-from spro.www.committees.forms import AgendaForm, MinutesForm, OpinionForm, SessionForm
+from spro.www.committees.forms import (
+    AgendaForm,
+    MemberForm,
+    MinutesForm,
+    OpinionForm,
+    SessionForm,
+    TextOpinionForm,
+    TierForm,
+)
 
 
 def region_code() -> str:
@@ -51,13 +60,16 @@ def index(request):
     )
     groups = []
     named = set()
-    for spec in committees.policy_committees(region_code()):
+    for spec in bodies.body_specs(region_code()):
         named.add(spec["code"])
+        if spec["departement"]:
+            continue  # one per département: their sessions are on each body's page
         mine = [s for s in sessions if s.committee.code == spec["code"]]
         groups.append(
             {
                 "name": spec["name"],
-                "role": "Rend un avis" if spec.get("role") == "avis" else "Décide",
+                "code": spec["code"],
+                "role": {"avis": "Rend un avis", "decision": "Décide"}.get(spec.get("role"), ""),
                 "coming": [s for s in mine if s.held_on >= today],
                 "past": sorted((s for s in mine if s.held_on < today), key=lambda s: s.held_on, reverse=True),
             }
@@ -66,22 +78,33 @@ def index(request):
     if others:
         groups.append(
             {
-                "name": "Instances que la politique en vigueur ne nomme plus",
+                "name": "Instances que la Région ne nomme plus",
+                "code": "",
                 "role": "",
                 "coming": [s for s in others if s.held_on >= today],
                 "past": [s for s in reversed(others) if s.held_on < today],
             }
         )
-    return render(request, "committees/index.html", {"groups": groups, "today": today})
+    rhythms = bodies.rhythms(region_code(), today)
+    context = {
+        "groups": groups,
+        "today": today,
+        "rhythms": rhythms,
+        "late_count": sum(1 for r in rhythms if r.flags),
+        "has_tiers": bodies.tiers(region_code()) is not None,
+    }
+    return render(request, "committees/index.html", context)
 
 
 @region_staff_required
 @submitted_once
 def create(request):
-    specs = committees.policy_committees(region_code())
+    specs = bodies.body_specs(region_code())
     if not specs:
-        raise Http404("La politique de labellisation ne nomme aucune instance")
-    form = SessionForm(request.POST or None, committees=specs)
+        raise Http404("La Région ne nomme aucune instance")
+    chosen = request.GET.get("instance")
+    initial = {"committee": chosen} if chosen else {}
+    form = SessionForm(request.POST or None, committees=specs, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -120,6 +143,7 @@ def _session_page(request, session, failed=None, failed_form=None, status=200):
     minutes_form = (
         failed_form if failed == ("minutes",) else MinutesForm(initial={"minutes": session.minutes})
     )
+    text_form = failed_form if failed == ("text",) else TextOpinionForm(prefix="texte")
     return render(
         request,
         "committees/session.html",
@@ -132,6 +156,8 @@ def _session_page(request, session, failed=None, failed_form=None, status=200):
             "minutes_form": minutes_form,
             "failed_form": failed_form,  # counted in the page title (« Erreur : … »)
             "members": [line for line in session.members_present.splitlines() if line.strip()],
+            "text_form": text_form,
+            "text_opinions": session.text_opinions.all(),
         },
         status=status,
     )
@@ -231,3 +257,181 @@ def minutes_pdf(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@region_staff_required
+@require_POST
+@submitted_once
+def text_opinion(request, pk):
+    """The opinion the session's body gave on a text (a charter, a label policy, routing rules…)."""
+    session = _session_or_404(pk)
+    if request.method != "POST":  # re-displayed by the one-time token guard
+        return _session_page(request, session)
+    form = TextOpinionForm(request.POST, prefix="texte")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            given = bodies.record_text_opinion(
+                session,
+                request.user,
+                data["document"],
+                data["title"],
+                data["value"],
+                version=data["version"],
+                comment=data["comment"],
+            )
+        except InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"{given.get_value_display()} enregistré sur « {given.title} ».")
+            return redirect(f"{session_url(session)}#avis-textes")
+    return _session_page(request, session, failed=("text",), failed_form=form, status=422)
+
+
+# --- a body: its rhythm, members, sessions and opinions on texts --------------------------------------
+
+
+def _body_page(request, code, form=None, status=200):
+    spec = bodies.spec(region_code(), code)
+    if spec is None:
+        raise Http404("Instance inconnue")
+    today = timezone.localdate()
+    committee = bodies.body(region_code(), code) if request.method == "POST" else None
+    if committee is None:
+        committee = Committee.objects.filter(region_code=region_code(), code=code).first()
+    rhythm = next(r for r in bodies.rhythms(region_code(), today) if r.spec["code"] == code)
+    members = list(committee.members.all()) if committee else []
+    sessions = list(
+        committee.sessions.prefetch_related("agenda_items", "opinions").order_by("-held_on")
+        if committee
+        else []
+    )
+    text_opinions = (
+        list(
+            TextOpinion.objects.filter(session__committee=committee)
+            .select_related("session")
+            .order_by("-given_on")
+        )
+        if committee
+        else []
+    )
+    return render(
+        request,
+        "committees/body.html",
+        {
+            "spec": spec,
+            "rhythm": rhythm,
+            "current_members": [m for m in members if m.left_on is None],
+            "former_members": [m for m in members if m.left_on is not None],
+            "sessions": sessions,
+            "text_opinions": text_opinions,
+            "form": form or MemberForm(initial={"joined_on": today}),
+            "failed_form": form if status != 200 else None,
+        },
+        status=status,
+    )
+
+
+@region_staff_required
+@require_GET
+def body_detail(request, code):
+    return _body_page(request, code)
+
+
+@region_staff_required
+@require_POST
+@submitted_once
+def member_add(request, code):
+    if bodies.spec(region_code(), code) is None:
+        raise Http404("Instance inconnue")
+    if request.method != "POST":  # re-displayed by the one-time token guard
+        return _body_page(request, code)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = bodies.add_member(
+                bodies.body(region_code(), code),
+                request.user,
+                data["name"],
+                function=data["function"],
+                institution=data["institution"],
+                joined_on=data["joined_on"],
+            )
+        except InvalidTransition as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"{member.name} est membre de l'instance.")
+            return redirect(reverse("comites:body", args=[code]) + "#membres")
+    return _body_page(request, code, form=form, status=422)
+
+
+# --- the Cité des métiers network's tiers (Midi-Pyrénées) --------------------------------------------
+
+
+def _network_sites(network_code: str):
+    return list(
+        Site.objects.filter(structure__network__code=network_code, structure__is_active=True, is_active=True)
+        .select_related("commune", "structure", "network_tier")
+        .order_by("commune__departement_id", "name")
+    )
+
+
+def _tiers_page(request, form=None, status=200):
+    data = bodies.tiers(region_code())
+    if data is None:
+        raise Http404("La Région ne décrit pas de réseau à niveaux")
+    sites = _network_sites(data["network"])
+    placed = {t.site_id: t for t in NetworkTier.objects.filter(region_code=region_code())}
+    rows = []
+    for tier in data["tiers"]:
+        mine = [s for s in sites if s.pk in placed and placed[s.pk].tier == tier["code"]]
+        rows.append({"tier": tier, "sites": mine})
+    unplaced = [s for s in sites if s.pk not in placed]
+    return render(
+        request,
+        "committees/tiers.html",
+        {
+            "data": data,
+            "rows": rows,
+            "unplaced": unplaced,
+            "form": form or TierForm(sites=sites, tiers=data["tiers"]),
+            "failed_form": form if status != 200 else None,
+        },
+        status=status,
+    )
+
+
+@region_staff_required
+@require_GET
+def tiers(request):
+    return _tiers_page(request)
+
+
+@region_staff_required
+@require_POST
+@submitted_once
+def tier_assign(request):
+    data = bodies.tiers(region_code())
+    if data is None:
+        raise Http404("La Région ne décrit pas de réseau à niveaux")
+    if request.method != "POST":  # re-displayed by the one-time token guard
+        return _tiers_page(request)
+    form = TierForm(request.POST, sites=_network_sites(data["network"]), tiers=data["tiers"])
+    if form.is_valid():
+        site, tier = form.cleaned_data["site"], form.cleaned_data["tier"]
+        try:
+            if tier:
+                placed = bodies.assign_tier(site, region_code(), tier, request.user)
+            else:
+                bodies.remove_tier(site, request.user)
+        except InvalidTransition as refusal:
+            form.add_error("tier", str(refusal))
+        else:
+            if tier:
+                label = bodies.tier_spec(region_code(), placed.tier)["label"]
+                messages.success(request, f"« {site.name} » est {label.lower()} du réseau.")
+            else:
+                messages.success(request, f"« {site.name} » n'a plus de niveau dans le réseau.")
+            return redirect("comites:tiers")
+    return _tiers_page(request, form=form, status=422)

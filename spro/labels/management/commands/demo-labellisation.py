@@ -33,6 +33,13 @@ class Command(BaseCommand):
             statuses = ", ".join(f"{status} : {count}" for status, count in result.statuses.items())
             self.stdout.write(f"Labellisation de démonstration : dossiers {stages}.")
             self.stdout.write(f"Statuts SPRO des structures de démonstration : {statuses}.")
+            sessions = sum(result.bodies.values())
+            self.stdout.write(
+                f"Instances régionales : {len(result.bodies)}, avec {sessions} séances sur un an."
+            )
+            if result.tiers:
+                tiers = ", ".join(f"{tier} : {count}" for tier, count in result.tiers.items())
+                self.stdout.write(f"Réseau des Cités des métiers : {tiers}.")
             self.stdout.write(
                 f"Compte candidat : {demo.APPLICANT_EMAIL} (administrateur des structures candidates)."
             )
