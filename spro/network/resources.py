@@ -37,9 +37,11 @@ def needs_moderation(structure) -> bool:
 
 
 def may_publish_for(user, structure) -> bool:
-    """The Région's staff publish for the Région (no structure); members for their structures."""
+    """The Région's staff publish for the Région (no structure) or any structure; members for theirs."""
+    if user.is_region_staff:
+        return True
     if structure is None:
-        return user.is_region_staff
+        return False
     return Membership.objects.filter(user=user, structure=structure, structure__is_active=True).exists()
 
 
