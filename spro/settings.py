@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "spro.www.professionals",
     "spro.www.trainings",
     "spro.www.news",
+    "spro.www.resources",
 ]
 
 MIDDLEWARE = [
@@ -235,6 +236,8 @@ SPRO_REGION = os.environ.get("SPRO_REGION", "76")
 SPRO_REGION_NAME = os.environ.get("SPRO_REGION_NAME", "")
 # Events of structures that are not SPRO members wait for the Région's approval (spro.events).
 SPRO_EVENTS_MODERATION = env_bool("SPRO_EVENTS_MODERATION")
+# Resources of the library published by a member structure wait for the Région's validation (spro.network).
+SPRO_RESOURCES_MODERATION = env_bool("SPRO_RESOURCES_MODERATION", default=True)
 SPRO_PRIMARY_COLOR = os.environ.get("SPRO_PRIMARY_COLOR", "#9a1b3d")
 SPRO_SECONDARY_COLOR = os.environ.get("SPRO_SECONDARY_COLOR", "#f5a800")
 SPRO_LOGO_URL = os.environ.get("SPRO_LOGO_URL", "")

@@ -298,6 +298,22 @@ MATRIX: dict[str, Entry] = {
     # Network news: members read, the Région's staff publish (with a one-time token: 400 without).
     "actualites:index": row(LOGIN, 200, 200, 200, 200, 200),
     "actualites:create": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
+    # The weekly digest: each member subscribes (an empty post is a form error); attachments: members.
+    "actualites:digest": row(LOGIN, 200, 200, 200, 200, 200, post=(LOGIN, 422, 422, 422, 422, 422)),
+    "actualites:attachment": row(LOGIN, 200, 200, 200, 200, 200),
+    # Resources library: the list is public; the resource here is structure A's, for members only (a
+    # public one is read by anyone: tests/network/test_resources.py). Members publish (with a one-time
+    # token: 400 without); structure A's members and the Région withdraw it; the Région validates.
+    "ressources:index": PUBLIC,
+    "ressources:detail": row(LOGIN, 200, 200, 200, 200, 200),
+    "ressources:download": row(LOGIN, 200, 200, 200, 200, 200),
+    "ressources_pro:index": row(LOGIN, 200, 200, 200, 200, 200),
+    "ressources_pro:create": row(LOGIN, 200, 200, 200, 200, 200, post=(LOGIN, 400, 400, 400, 400, 400)),
+    "ressources_pro:withdraw": row(
+        LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 422, 422, DENIED, 422, 422)
+    ),
+    "region_ressources:index": REGION_STAFF,
+    "region_ressources:moderate": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 422, 422)),
 }
 
 
@@ -436,7 +452,50 @@ def _network(structure, person):
         "training": training,
         "registration": registration,
         "attended_registration": attended,
+        **_library(structure, person),
     }
+
+
+def _library(structure, person):
+    """Structure A's members-only resource (a PDF), and a news item of the Région with an attachment."""
+    from django.core.files.base import ContentFile
+
+    from spro.network.models import NewsAttachment, NewsItem, Resource
+
+    content = b"%PDF-1.4\n%ressource de la matrice\n"
+    resource = Resource.objects.filter(pk=8301).first()
+    if resource is None:
+        resource = Resource(
+            pk=8301,
+            title="Guide de la matrice",
+            summary="Un guide réservé aux membres.",
+            kind="guide",
+            visibility="membres",
+            structure=structure,
+            state="publiee",
+            published_at=timezone.now(),
+            original_name="guide.pdf",
+            file_kind="pdf",
+            size=len(content),
+            sha256="1" * 64,
+            created_by=person,
+        )
+        resource.file.save("guide.pdf", ContentFile(content), save=True)
+    news = NewsItem.objects.filter(pk=8401).first() or NewsItem.objects.create(
+        pk=8401, title="Actualité de la matrice", body="Un compte rendu à lire."
+    )
+    attachment = NewsAttachment.objects.filter(pk=8501).first()
+    if attachment is None:
+        attachment = NewsAttachment(
+            pk=8501,
+            news=news,
+            original_name="compte-rendu.pdf",
+            kind="pdf",
+            size=len(content),
+            sha256="2" * 64,
+        )
+        attachment.file.save("compte-rendu.pdf", ContentFile(content), save=True)
+    return {"resource": resource, "news_attachment": attachment}
 
 
 def _referral(sender, site):
@@ -618,6 +677,11 @@ OBJECT_FOR = {
     "formations:cancel_registration": {"pk": "registration"},
     "formations:attestation": {"pk": "attended_registration"},
     "formations:structure": {"pk": "structure"},
+    "actualites:attachment": {"pk": "news_attachment"},
+    "ressources:detail": {"pk": "resource"},
+    "ressources:download": {"pk": "resource"},
+    "ressources_pro:withdraw": {"pk": "resource"},
+    "region_ressources:moderate": {"pk": "resource"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},
 }

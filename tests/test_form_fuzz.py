@@ -56,6 +56,8 @@ NOT_FOLLOWED = {
     "labellisation:download",
     "comites:minutes_pdf",
     "formations:attestation",
+    "ressources:download",
+    "actualites:attachment",
 }
 
 

@@ -125,12 +125,25 @@ def volets_text(policy, codes) -> str:
 # --- the applicant -----------------------------------------------------------------------------------
 
 
-def prefill(structure) -> dict:
-    """Answers spro already knows: the départements of the structure's active sites."""
+def prefill(structure, policy=None, volets=(), day: date | None = None) -> dict:
+    """Answers spro already knows: the départements of the structure's active sites and, when the
+    policy asks it (question "professionnalisation"), the trainings its people followed (attended) in
+    the last two years (spro.network.professionalisation)."""
+    from spro.network import professionalisation
+
+    answers = {}
     # Remote-only entries (no commune) lie in no département.
     active = structure.sites.filter(is_active=True, commune__isnull=False)
     departements = sorted(set(active.values_list("commune__departement_id", flat=True)))
-    return {"territoire": departements} if departements else {}
+    if departements:
+        answers["territoire"] = departements
+    if policy is not None and any(
+        q["code"] == professionalisation.QUESTION_CODE for q in policy.questions(volets)
+    ):
+        text = professionalisation.for_dossier(structure, day or timezone.localdate()).text()
+        if text:
+            answers[professionalisation.QUESTION_CODE] = text
+    return answers
 
 
 @transaction.atomic
@@ -155,7 +168,7 @@ def start_application(
         region_code=region_code,
         policy=policy_row,
         volets=volets,
-        answers=prefill(structure),
+        answers=prefill(structure, policy, volets),
         renewal_of=renewal_of,
         created_by=user,
     )

@@ -64,3 +64,29 @@ class RegistrationState(models.TextChoices):
 NEEDS = dict(Need.choices)
 PUBLICS = dict(Public.choices)
 LANGUAGES = dict(Language.choices)
+
+
+class ResourceKind(models.TextChoices):
+    """What a resource of the library is (Occitanie's "publications régionales … supports", ARA's
+    "études … à mettre en ligne")."""
+
+    GUIDE = "guide", "Guide"
+    STUDY = "etude", "Étude"
+    SECTOR_SHEET = "fiche-secteur", "Fiche secteur"
+    TOOL = "support", "Support d'animation"
+    OTHER = "autre", "Autre document"
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", "Public (tout le monde)"
+    MEMBERS = "membres", "Réservé aux membres du réseau"
+
+
+class ResourceState(models.TextChoices):
+    PENDING = "a-valider", "En attente de validation par la Région"
+    PUBLISHED = "publiee", "Publiée"
+    REFUSED = "refusee", "Refusée"
+    WITHDRAWN = "retiree", "Retirée"
+
+
+RESOURCE_KINDS = dict(ResourceKind.choices)

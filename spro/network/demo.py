@@ -61,6 +61,7 @@ SESSIONS = [
 def generate() -> int:
     """Create the network's demo once; returns how many professionals were added (0 if already there)."""
     User = get_user_model()
+    library()
     if User.objects.filter(email__endswith=f"@{DOMAIN}").exists():
         return 0
     structures = list(
@@ -215,3 +216,133 @@ def _news(now) -> None:
         "formations du réseau. Elle compte pour l'obligation de professionnalisation du label.",
         published_at=now - timedelta(days=10),
     )
+
+
+# --- the resources library and a news item with its attachment (each added once) ----------------------
+
+LIBRARY_MARK = "(démonstration)"
+LIBRARY = [
+    # (title, kind, visibility, publisher, départements, sector, domain, publics, "pdf" or a link)
+    ("Guide des métiers qui recrutent", "guide", "public", "region", [], "", "",
+     ["tous-publics", "familles"], "pdf"),
+    ("Fiche secteur : l'hôtellerie et la restauration", "fiche-secteur", "public", "region", ["31"],
+     "G", "G16", ["eleves", "jeunes-16-25"], "pdf"),
+    ("Onisep : toutes les formations et les métiers", "guide", "public", "region", [], "", "",
+     ["eleves", "etudiants", "familles"], "https://www.onisep.fr/"),
+    ("Étude : les parcours d'orientation des jeunes", "etude", "membres", "region", [], "", "",
+     ["jeunes-16-25"], "pdf"),
+    ("Support d'atelier : découvrir les métiers du numérique", "support", "membres", "structure", [],
+     "M", "M18", ["eleves"], "pdf"),
+    ("Fiche secteur : les métiers du soin", "fiche-secteur", "public", "structure", [], "J", "J15",
+     ["demandeurs-emploi", "salaries"], "pdf"),
+]  # fmt: skip
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A small fictitious PDF (reportlab)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.setTitle(title)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(56, 780, title[:70])
+    page.setFont("Helvetica", 11)
+    y = 750
+    for line in ["Document fictif de démonstration de spro.", *lines]:
+        page.drawString(56, y, line[:95])
+        y -= 18
+    page.save()
+    return buffer.getvalue()
+
+
+def _demo_structure():
+    membership = (
+        Membership.objects.filter(user__email="structure@structure.demo", structure__is_active=True)
+        .select_related("structure")
+        .order_by("structure_id")
+        .first()
+    )
+    if membership:
+        return membership.structure
+    return Structure.objects.filter(is_demo=True, is_active=True).order_by("pk").first()
+
+
+def library(now=None) -> int:
+    """Public and members-only resources (generated PDFs, an official site's link), one waiting for the
+    Région's validation, and a news item with an attachment; returns how many resources were added."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from spro.network.codes import ResourceState
+    from spro.network.models import NewsAttachment, Resource
+
+    if Resource.objects.filter(title__endswith=LIBRARY_MARK).exists():
+        return 0
+    structure = _demo_structure()
+    if structure is None:
+        return 0
+    now = now or timezone.now()
+    added = 0
+    with transaction.atomic():
+        for index, (
+            title,
+            kind,
+            visibility,
+            publisher,
+            departements,
+            sector,
+            domain,
+            publics,
+            source,
+        ) in enumerate(LIBRARY):
+            full_title = f"{title} {LIBRARY_MARK}"
+            resource = Resource(
+                title=full_title,
+                summary=f"{title} : une ressource fictive de la bibliothèque de démonstration.",
+                kind=kind,
+                visibility=visibility,
+                structure=structure if publisher == "structure" else None,
+                departements=departements,
+                sector=sector,
+                domain=domain,
+                publics=publics,
+                # The last resource of a structure waits for the Région's validation.
+                state=ResourceState.PENDING if index == len(LIBRARY) - 1 else ResourceState.PUBLISHED,
+                published_at=None if index == len(LIBRARY) - 1 else now - timedelta(days=index * 5),
+                created_at=now - timedelta(days=index * 5),
+            )
+            if source == "pdf":
+                content = demo_pdf(title, [resource.summary])
+                resource.file_kind, resource.size = "pdf", len(content)
+                resource.sha256 = hashlib.sha256(content).hexdigest()
+                resource.original_name = f"ressource-{index + 1}.pdf"
+                resource.file.save(resource.original_name, ContentFile(content), save=False)
+            else:
+                resource.link = source
+            resource.save()
+            NetworkLog.objects.create(
+                subject="ressource", object_id=resource.pk, action="publication", to_state=resource.state
+            )
+            added += 1
+        item = NewsItem.objects.create(
+            title=f"Compte rendu du COPIL SPRO {LIBRARY_MARK}",
+            body="Le compte rendu du dernier comité de pilotage du SPRO est joint : décisions, "
+            "calendrier des labellisations et prochaines rencontres du réseau.",
+            published_at=now - timedelta(days=1),
+        )
+        content = demo_pdf("Compte rendu du COPIL SPRO", ["Décisions et calendrier (fictifs)."])
+        attachment = NewsAttachment(
+            news=item,
+            original_name="compte-rendu-copil.pdf",
+            kind="pdf",
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        attachment.file.save(attachment.original_name, ContentFile(content), save=False)
+        attachment.save()
+    return added

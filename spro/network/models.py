@@ -23,8 +23,12 @@ from spro.network.codes import (
     Mode,
     ProfileField,
     RegistrationState,
+    ResourceKind,
+    ResourceState,
     TrainingState,
+    Visibility,
 )
+from spro.network.files import describe_file, describe_link
 
 CONSENT_TEXT = (
     "J'accepte que les professionnels des structures du SPRO et la Région voient mon nom, ma structure "
@@ -357,3 +361,187 @@ class NewsItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def _validate_domain(value) -> None:
+    from spro.metiers.domains import domains
+
+    if value and value not in domains():
+        raise ValidationError("Domaine de métiers inconnu.")
+
+
+def _validate_sector(value) -> None:
+    from spro.metiers.domains import grands_domaines
+
+    if value and value not in grands_domaines():
+        raise ValidationError("Secteur inconnu.")
+
+
+def news_attachment_path(instance, filename):
+    # Outside the web root (MEDIA_ROOT is never served as is): only a view checking access reads it.
+    return f"reseau/actualites/{instance.news_id}/{instance.sha256[:12]}-{filename[-120:]}"
+
+
+class NewsAttachment(models.Model):
+    """A document joined to a network news item (members only), checked like the label's attachments
+    (spro.labels.uploads: type from the content, size limited by the Région's policy)."""
+
+    news = models.ForeignKey(NewsItem, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("fichier", upload_to=news_attachment_path, max_length=300)
+    original_name = models.CharField("nom d'origine", max_length=200)
+    kind = models.CharField("type", max_length=10)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposée le", default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "pièce jointe d'une actualité"
+        verbose_name_plural = "pièces jointes des actualités"
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def description(self) -> str:
+        return describe_file(self.kind, self.size)
+
+
+class DigestSubscription(models.Model):
+    """A member's consent to the weekly e-mail digest of the network's news (revocable: `revoked_at`).
+    `sent_until`: every item published up to this instant has been sent (or predates the consent), so
+    that a digest never carries the same item twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="news_digest"
+    )
+    consented_at = models.DateTimeField("accord donné le", null=True, blank=True)
+    consent_text = models.CharField("texte de l'accord", max_length=500, blank=True)
+    revoked_at = models.DateTimeField("accord retiré le", null=True, blank=True)
+    sent_until = models.DateTimeField("actualités envoyées jusqu'au", default=timezone.now)
+    last_sent_at = models.DateTimeField("dernière lettre envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "abonnement à la lettre des actualités"
+        verbose_name_plural = "abonnements à la lettre des actualités"
+
+    def __str__(self):
+        return str(self.user)
+
+    @property
+    def is_active(self) -> bool:
+        return self.consented_at is not None and self.revoked_at is None
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ResourceState.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published resources anyone may read; members of the network also read the members-only ones."""
+        from spro.network.access import is_network_member
+
+        found = self.published()
+        if not is_network_member(user):
+            found = found.filter(visibility=Visibility.PUBLIC)
+        return found
+
+
+def resource_path(instance, filename):
+    # Outside the web root: served only by spro.www.resources' view, which checks the visibility.
+    return f"reseau/ressources/{instance.sha256[:2]}/{instance.sha256[:16]}-{filename[-120:]}"
+
+
+class Resource(models.Model):
+    """A guide, a study, a sector sheet… of the resources library (`/ressources/`), published by the
+    Région (no `structure`) or by a member structure; public or for members only; an external link or an
+    uploaded file (checked by spro.labels.uploads). Every step is written to `NetworkLog` ("ressource")."""
+
+    title = models.CharField("titre", max_length=200)
+    summary = models.TextField("présentation", max_length=3000)
+    kind = models.CharField("type de ressource", max_length=20, choices=ResourceKind.choices)
+    visibility = models.CharField(
+        "visibilité", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    structure = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="resources",
+        verbose_name="structure qui publie",
+        help_text="Vide : la Région publie.",
+    )
+    departements = models.JSONField(
+        "territoire (départements)",
+        default=list,
+        blank=True,
+        validators=[validate_departements],
+        help_text="Vide : toute la Région.",
+    )
+    sector = models.CharField(
+        "secteur (grand domaine ROME)", max_length=1, blank=True, validators=[_validate_sector]
+    )
+    domain = models.CharField(
+        "métiers (domaine professionnel ROME)", max_length=3, blank=True, validators=[_validate_domain]
+    )
+    publics = models.JSONField(
+        "publics", default=list, blank=True, validators=[directory_rules.validate_publics]
+    )
+    link = models.URLField("lien externe", max_length=500, blank=True)
+    link_format = models.CharField("format du document lié", max_length=40, blank=True)
+    file = models.FileField("fichier", upload_to=resource_path, max_length=300, blank=True)
+    original_name = models.CharField("nom d'origine", max_length=200, blank=True)
+    file_kind = models.CharField("type du fichier", max_length=10, blank=True)
+    size = models.PositiveIntegerField("taille (octets)", null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    state = models.CharField("état", max_length=20, choices=ResourceState.choices)
+    refusal_reason = models.CharField("motif", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("déposée le", default=timezone.now)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True, db_index=True)
+    # "|code|code|" of the départements and publics, searched with `contains`.
+    departements_index = models.CharField(max_length=400, editable=False, default="")
+    publics_index = models.CharField(max_length=400, editable=False, default="")
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = "ressource"
+        verbose_name_plural = "ressources"
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(link="") & models.Q(file="")), name="resource_link_or_file"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.departements_index = code_index(self.departements)
+        self.publics_index = code_index(self.publics)
+        return super().save(*args, **kwargs)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def publisher_label(self) -> str:
+        if self.structure_id:
+            return self.structure.name
+        return settings.SPRO_REGION_NAME or "La Région"
+
+    @property
+    def description(self) -> str:
+        """Format and size of what the link leads to: "PDF, 1,2 Mo", "Lien externe (www.onisep.fr)"."""
+        if self.file:
+            return describe_file(self.file_kind, self.size)
+        return describe_link(self.link, self.link_format)

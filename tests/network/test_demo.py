@@ -36,3 +36,29 @@ def test_the_demo_creates_consenting_professionals_and_trainings_with_registrati
     again = io.StringIO()
     call_command("demo-reseau", "--discret", stdout=again)
     assert again.getvalue() == "" and ProfessionalProfile.objects.count() == 6
+
+
+def test_the_demo_publishes_public_and_members_only_resources_and_a_news_item_with_its_attachment(
+    settings, tmp_path
+):
+    from pypdf import PdfReader
+
+    from spro.network.models import NewsAttachment, Resource
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    site("Lieu fictif", structure_obj=structure("cio", name="CIO fictif", is_demo=True))
+    call_command("demo-reseau", "--discret", stdout=io.StringIO())
+    resources = Resource.objects.all()
+    assert resources.count() == 6
+    assert resources.filter(visibility="public", state="publiee").count() == 3
+    assert resources.filter(visibility="membres", state="publiee").count() == 2
+    assert resources.filter(state="a-valider", structure__name="CIO fictif").count() == 1
+    assert resources.filter(link="https://www.onisep.fr/").exists()
+    for resource in resources.exclude(file=""):
+        with resource.file.open("rb") as handle:
+            assert "Document fictif" in PdfReader(handle).pages[0].extract_text()
+        assert resource.description.startswith("PDF, ") and resource.description.endswith(" ko")
+    attachment = NewsAttachment.objects.get()
+    assert attachment.news.title.startswith("Compte rendu du COPIL SPRO")
+    call_command("demo-reseau", "--discret", stdout=io.StringIO())
+    assert Resource.objects.count() == 6 and NewsAttachment.objects.count() == 1

@@ -37,6 +37,7 @@ from spro.labels.models import (
 from spro.labels.policy import PolicyError
 from spro.labels.states import ApplicationState, InvalidTransition
 from spro.labels.uploads import UploadRefused, check_upload
+from spro.network import professionalisation
 from spro.referrals.models import Referral
 from spro.www.labellisation.forms import (
     AdhesionForm,
@@ -526,6 +527,7 @@ def known_figures(structure, year: int) -> dict:
         .values_list("start", "title", "kind", "state")
     )
     held = [item for item in events if item[3] != EventState.CANCELLED]
+    trainings = professionalisation.for_year(structure, year)
     return {
         "evenements": len(held),
         "evenements_annules": len(events) - len(held),
@@ -533,10 +535,26 @@ def known_figures(structure, year: int) -> dict:
             f"{start.astimezone(PARIS):%d/%m/%Y} — {title} ({KINDS.get(kind, kind)})"
             for start, title, kind, _ in held
         ],
+        "formations_suivies": len(trainings.rows),
+        "formations_heures": professionalisation.hours_text(trainings.hours),
         "orientations_envoyees": Referral.objects.filter(in_year, sender_structure=structure).count(),
         "orientations_recues": Referral.objects.filter(in_year, to_structure=structure).count(),
         "lieux": list(structure.sites.filter(is_active=True).order_by("name").values_list("name", flat=True)),
     }
+
+
+def report_prefill(annual, questions) -> dict:
+    """The report's answers, with the "effort de professionnalisation" (ARA) pre-filled from the trainings
+    the structure's people followed that year while the report is not submitted nor answered."""
+    answers = dict(annual.answers)
+    if annual.submitted_at is not None:
+        return answers
+    for key, _question in questions:
+        if key.split(".", 1)[-1] == professionalisation.QUESTION_CODE and not answers.get(key):
+            text = professionalisation.for_year(annual.label.structure, annual.year).text()
+            if text:
+                answers[key] = text
+    return answers
 
 
 @login_required
@@ -557,7 +575,7 @@ def report(request, pk):
         questions=questions,
         policy=policy,
         region_code=annual.label.region_code,
-        initial_answers=annual.answers,
+        initial_answers=report_prefill(annual, questions),
         editable=None if can_act else set(),
     )
     if request.method == "POST" and form.is_valid():

@@ -7,13 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from spro.events.models import PARIS
-from spro.network import workflow
+from spro.network import resources, workflow
 
 
 class Command(BaseCommand):
     help = (
         "Échéances de la vie du réseau (à lancer chaque jour) : rappel aux inscrits des formations qui "
-        f"commencent dans les {workflow.REMINDER_DAYS} jours."
+        f"commencent dans les {workflow.REMINDER_DAYS} jours ; lettre hebdomadaire des actualités aux "
+        "abonnés."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +31,10 @@ class Command(BaseCommand):
                 ) from error
             now = datetime.combine(day, time(6), tzinfo=PARIS)
         reminders = workflow.send_reminders(now)
-        if not reminders:
+        digests = resources.send_digests(now)
+        if not reminders and not digests:
             self.stdout.write("Rien à faire aujourd'hui.")
-        else:
+        if reminders:
             self.stdout.write(f"rappels de formation envoyés : {reminders}")
+        if digests:
+            self.stdout.write(f"lettres des actualités envoyées : {digests}")
