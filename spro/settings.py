@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "spro.www.professionals",
     "spro.www.trainings",
     "spro.www.news",
+    "spro.www.territories",
 ]
 
 MIDDLEWARE = [

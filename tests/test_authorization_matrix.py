@@ -289,6 +289,17 @@ MATRIX: dict[str, Entry] = {
     # Network news: members read, the Région's staff publish (with a one-time token: 400 without).
     "actualites:index": row(LOGIN, 200, 200, 200, 200, 200),
     "actualites:create": row(LOGIN, 403, 403, 403, 200, 200, post=(LOGIN, 403, 403, 403, 400, 400)),
+    # Local coordination: structure A is a member of the committee, B is not; A is its coordinator.
+    "territoires:index": row(LOGIN, 200, 200, 200, 200, 200),
+    "territoires:committee": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "territoires:report": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 400, 400, DENIED, 400, 400)),
+    "territoires:vote": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 400, 400, DENIED, 400, 400)),
+    "territoires:document": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "region_territoires:index": REGION_STAFF,
+    "region_territoires:committee": REGION_STAFF,
+    "region_territoires:meeting": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:notice": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:remedy": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
 }
 
 
@@ -329,6 +340,7 @@ def world(settings):
     objects["event"] = _event(a)
     objects["reception"] = _reception(site_a, personas["conseiller_a"])
     objects.update(_network(a, personas["conseiller_a"]))
+    objects.update(_coordination(a, personas["admin_a"]))
     objects["invitation"] = Invitation.objects.create(
         structure=a,
         email="invitee@a.test",
@@ -427,6 +439,38 @@ def _network(structure, person):
         "training": training,
         "registration": registration,
         "attended_registration": attended,
+    }
+
+
+def _coordination(structure, admin):
+    """A committee of Haute-Garonne with structure A as member and coordinator, its convention under a
+    notice, a meeting with its minutes uploaded, and the year's designation open."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from spro.network import coordination
+    from spro.network.models import CoordinationPolicy, CoordinationTerritory
+
+    CoordinationPolicy.objects.update_or_create(region_code="76", defaults={"grid": "departement"})
+    territory = CoordinationTerritory.objects.create(
+        region_code="76", code="matrice-31", name="Haute-Garonne", kind="departement", reference="31"
+    )
+    local = coordination.create_committee(territory)
+    today = timezone.localdate()
+    coordination.add_member(local, structure, today - timedelta(days=400))
+    local.coordinator = structure
+    local.save()
+    convention = coordination.sign_convention(local, "CCL-MATRICE", today - timedelta(days=400))
+    notice = coordination.send_notice(convention, None, today, "RAR-MATRICE", "Manquement de la matrice.")
+    meeting = coordination.record_meeting(local, today - timedelta(days=30), "Ordre du jour", admin)
+    minutes = SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%matrice\n")
+    document = coordination.attach(minutes, "compte-rendu", admin, meeting=meeting)
+    designation = coordination._open(local, today.year, 1, today)
+    return {
+        "local_committee": local,
+        "convention": convention,
+        "notice": notice,
+        "coordination_document": document,
+        "designation": designation,
     }
 
 
@@ -608,6 +652,14 @@ OBJECT_FOR = {
     "formations:cancel_registration": {"pk": "registration"},
     "formations:attestation": {"pk": "attended_registration"},
     "formations:structure": {"pk": "structure"},
+    "territoires:committee": {"pk": "local_committee"},
+    "territoires:report": {"pk": "local_committee"},
+    "territoires:vote": {"pk": "designation"},
+    "territoires:document": {"pk": "coordination_document"},
+    "region_territoires:committee": {"pk": "local_committee"},
+    "region_territoires:meeting": {"pk": "local_committee"},
+    "region_territoires:notice": {"pk": "convention"},
+    "region_territoires:remedy": {"pk": "notice"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},
 }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from spro.www.territories import views
+
+app_name = "region_territoires"
+
+urlpatterns = [
+    path("", views.region_index, name="index"),
+    path("comites/<int:pk>/", views.region_committee, name="committee"),
+    path("comites/<int:pk>/reunion/", views.region_meeting, name="meeting"),
+    path("conventions/<int:pk>/mise-en-demeure/", views.region_notice, name="notice"),
+    path("mises-en-demeure/<int:pk>/levee/", views.region_remedy, name="remedy"),
+]
