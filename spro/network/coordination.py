@@ -156,11 +156,13 @@ def sign_convention(local_committee, reference: str, starts_on: date, by=None) -
     return convention
 
 
-def renew_conventions(today: date) -> int:
-    """Tacit renewal of every convention whose term has come (idempotent: a renewed term ends later)."""
+def renew_conventions(today: date, conventions=None) -> int:
+    """Tacit renewal of every convention (of `conventions`, default all) whose term has come
+    (idempotent: a renewed term ends later)."""
     renewed = 0
     for pk in list(
-        Convention.objects.exclude(state=ConventionState.TERMINATED)
+        (conventions if conventions is not None else Convention.objects)
+        .exclude(state=ConventionState.TERMINATED)
         .filter(term_ends_on__lte=today)
         .values_list("pk", flat=True)
     ):
@@ -488,8 +490,9 @@ def close_designations(today: date) -> int:
     return closed
 
 
-def count(designation, today: date) -> Designation:
-    """Count the votes (in the caller's transaction, designation locked) and record the outcome."""
+def count(designation, today: date, notify: bool = True) -> Designation:
+    """Count the votes (in the caller's transaction, designation locked) and record the outcome; the
+    Région and the members are told (`notify`: the demo tells no fictitious person)."""
     local = designation.local_committee
     policy = policy_of(local)
     members = set(local.members_on(designation.closes_on).values_list("structure_id", flat=True))
@@ -556,7 +559,8 @@ def count(designation, today: date) -> Designation:
             to_state=str(elected or ""),
             designation=designation.pk,
         )
-        _tell_members_and_region(local, "designation_result", {"designation": designation})
+        if notify:
+            _tell_members_and_region(local, "designation_result", {"designation": designation})
     else:
         _open(local, designation.year, designation.round + 1, today)
     return designation

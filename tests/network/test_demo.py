@@ -36,3 +36,29 @@ def test_the_demo_creates_consenting_professionals_and_trainings_with_registrati
     again = io.StringIO()
     call_command("demo-reseau", "--discret", stdout=again)
     assert again.getvalue() == "" and ProfessionalProfile.objects.count() == 6
+
+
+def test_the_demo_creates_committees_with_a_convention_a_coordinator_a_year_of_meetings():
+    from spro.network.models import Designation, LocalCommittee
+
+    for n in range(3):
+        site(
+            f"Lieu fictif {n}",
+            north_km=n,
+            structure_obj=structure("cio", name=f"CIO fictif {n}", is_demo=True),
+        )
+    call_command("demo-reseau", "--discret", stdout=io.StringIO())
+    local = LocalCommittee.objects.get()
+    assert local.members.count() == 3
+    convention = local.conventions.get()
+    assert (convention.state, convention.renewals) == ("en-vigueur", 2)  # signed two years ago today
+    assert local.coordinator is not None
+    assert local.meetings.count() == 4
+    assert local.designations.get(state="ouverte").opens_on == convention.term_ends_on.replace(
+        year=convention.term_ends_on.year - 1
+    )
+    assert Designation.objects.filter(local_committee=local, result="majorite").exists()
+    assert Designation.objects.filter(local_committee=local, state="ouverte").count() == 1
+    again = io.StringIO()
+    call_command("demo-reseau", "--discret", stdout=again)
+    assert again.getvalue() == "" and LocalCommittee.objects.count() == 1
