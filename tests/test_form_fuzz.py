@@ -56,6 +56,7 @@ NOT_FOLLOWED = {
     "labellisation:download",
     "comites:minutes_pdf",
     "formations:attestation",
+    "territoires:document",
 }
 
 

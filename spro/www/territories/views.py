@@ -108,7 +108,12 @@ def _vote_form(request, designation, data=None):
     today = timezone.localdate()
     local = designation.local_committee
     voted = set(designation.votes.values_list("voter_id", flat=True))
-    voters = [s for s in coordination.voting_structures(request.user, local, today) if s.pk not in voted]
+    # Every structure the person votes for stays a choice (a second vote is refused in words), the
+    # ones that have not voted yet first; the form shows while one of them has not voted.
+    voters = sorted(
+        coordination.voting_structures(request.user, local, today), key=lambda s: (s.pk in voted, s.name)
+    )
+    pending = [s for s in voters if s.pk not in voted]
     candidates = [
         m.structure for m in local.members_on(today).select_related("structure").order_by("structure__name")
     ]
@@ -117,7 +122,7 @@ def _vote_form(request, designation, data=None):
         .distinct()
         .order_by("last_name", "first_name")
     )
-    return VoteForm(data, voters=voters, candidates=candidates, people=people), voters
+    return VoteForm(data, voters=voters, candidates=candidates, people=people), voters, pending
 
 
 @login_required
@@ -129,7 +134,9 @@ def vote(request, pk: int):
         pk=pk,
         local_committee__in=_visible_committees(request.user),
     )
-    form, voters = _vote_form(request, designation, request.POST if request.method == "POST" else None)
+    form, voters, pending = _vote_form(
+        request, designation, request.POST if request.method == "POST" else None
+    )
     status = 200
     if request.method == "POST" and voters and designation.is_open:
         if form.is_valid():
@@ -154,7 +161,7 @@ def vote(request, pk: int):
     return render(
         request,
         "territories/vote.html",
-        {"designation": designation, "local": designation.local_committee, "form": form, "voters": voters},
+        {"designation": designation, "local": designation.local_committee, "form": form, "voters": pending},
         status=status,
     )
 
