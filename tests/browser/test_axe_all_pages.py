@@ -100,7 +100,7 @@ from spro.network import coordination
 from spro.network.models import CoordinationDocument, LocalCommittee
 local = LocalCommittee.objects.filter(members__structure=structure).order_by("pk").first()
 document = CoordinationDocument.objects.filter(meeting__local_committee=local).first() or coordination.attach(
-    SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%demo\n"), "compte-rendu", admin,
+    SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\\n%demo\\n"), "compte-rendu", admin,
     meeting=local.meetings.order_by("pk").first(),
 )
 coordination_objects = {
