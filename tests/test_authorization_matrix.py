@@ -299,6 +299,9 @@ MATRIX: dict[str, Entry] = {
     "region_territoires:committee": REGION_STAFF,
     "region_territoires:meeting": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "region_territoires:notice": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:convention_document": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
     "region_territoires:remedy": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
 }
 
@@ -659,6 +662,7 @@ OBJECT_FOR = {
     "region_territoires:committee": {"pk": "local_committee"},
     "region_territoires:meeting": {"pk": "local_committee"},
     "region_territoires:notice": {"pk": "convention"},
+    "region_territoires:convention_document": {"pk": "convention"},
     "region_territoires:remedy": {"pk": "notice"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},

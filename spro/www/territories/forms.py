@@ -110,3 +110,7 @@ class ReportForm(SproForm):
     activity = forms.CharField(
         label="Bilan d'activité", max_length=10000, widget=forms.Textarea(attrs={"rows": 6})
     )
+
+
+class DocumentForm(SproForm):
+    document = forms.FileField(label="Convention signée", help_text=FILE_HINT)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("comites/<int:pk>/reunion/", views.region_meeting, name="meeting"),
     path("conventions/<int:pk>/mise-en-demeure/", views.region_notice, name="notice"),
     path("mises-en-demeure/<int:pk>/levee/", views.region_remedy, name="remedy"),
+    path("conventions/<int:pk>/document/", views.region_convention_document, name="convention_document"),
 ]

@@ -35,7 +35,14 @@ from spro.network.models import (
     LocalCommittee,
 )
 from spro.network.reports import territory_indicators
-from spro.www.territories.forms import MeetingForm, NoticeForm, RemedyForm, ReportForm, VoteForm
+from spro.www.territories.forms import (
+    DocumentForm,
+    MeetingForm,
+    NoticeForm,
+    RemedyForm,
+    ReportForm,
+    VoteForm,
+)
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -296,6 +303,7 @@ def _region_committee(request, pk, **forms):
     )
     context["remedy_form"] = forms.get("remedy_form") or RemedyForm(initial={"remedied_on": today})
     context["meeting_form"] = forms.get("meeting_form") or MeetingForm(structures=members)
+    context["document_form"] = forms.get("document_form") or DocumentForm()
     return render(request, "territories/region_committee.html", context, status=status)
 
 
@@ -397,3 +405,25 @@ def region_meeting(request, pk: int):
         return _region_committee(request, pk, meeting_form=form, status=400)
     messages.success(request, "La réunion est enregistrée.")
     return redirect("region_territoires:committee", pk=pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_convention_document(request, pk: int):
+    """The Région joins the signed convention (checked by the upload rules)."""
+    _staff_only(request)
+    convention = get_object_or_404(Convention.objects.select_related("local_committee__territory"), pk=pk)
+    local_id = convention.local_committee_id
+    if request.method != "POST":
+        return _region_committee(request, local_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _region_committee(request, local_id, document_form=form, status=422)
+    try:
+        _attach(request, form, "document", "convention", convention=convention)
+    except UploadRefused as refusal:
+        form.add_error("document", str(refusal))
+        return _region_committee(request, local_id, document_form=form, status=400)
+    messages.success(request, "La convention signée est déposée.")
+    return redirect("region_territoires:committee", pk=local_id)

@@ -216,3 +216,16 @@ def test_the_region_records_a_meeting_with_its_minutes_and_a_refused_file_writes
     logged(client, w.admins[2])
     page = text(client.get(reverse("territoires:committee", args=[w.local.pk])))
     assert "Réunion du 10/03/2026" in page and "Forum en mai." in page
+
+
+def test_the_region_joins_the_signed_convention_checked_on_its_content(client, w):
+    logged(client, accounts.region_instructor())
+    page_url = reverse("region_territoires:committee", args=[w.local.pk])
+    url = reverse("region_territoires:convention_document", args=[w.convention.pk])
+    renamed = SimpleUploadedFile("convention.pdf", b"\x89PNG\r\n\x1a\n0000")
+    refused = client.post(url, {"document": renamed, "form_token": form_token(client, page_url)})
+    assert refused.status_code == 400 and "ne correspond pas à son contenu" in text(refused)
+    signed = SimpleUploadedFile("convention.pdf", b"%PDF-1.4\n%signee\n")
+    response = client.post(url, {"document": signed, "form_token": form_token(client, page_url)}, follow=True)
+    assert "La convention signée est déposée" in text(response)
+    assert w.convention.documents.get().purpose == "convention"
