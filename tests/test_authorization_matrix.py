@@ -299,6 +299,16 @@ MATRIX: dict[str, Entry] = {
     "region_territoires:committee": REGION_STAFF,
     "region_territoires:meeting": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "region_territoires:notice": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:create": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:member_add": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:member_leave": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:convention_sign": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
     "region_territoires:convention_document": row(
         LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
     ),
@@ -459,7 +469,7 @@ def _coordination(structure, admin):
     )
     local = coordination.create_committee(territory)
     today = timezone.localdate()
-    coordination.add_member(local, structure, today - timedelta(days=400))
+    member = coordination.add_member(local, structure, today - timedelta(days=400))
     local.coordinator = structure
     local.save()
     convention = coordination.sign_convention(local, "CCL-MATRICE", today - timedelta(days=400))
@@ -470,6 +480,7 @@ def _coordination(structure, admin):
     designation = coordination._open(local, today.year, 1, today)
     return {
         "local_committee": local,
+        "committee_member": member,
         "convention": convention,
         "notice": notice,
         "coordination_document": document,
@@ -663,6 +674,9 @@ OBJECT_FOR = {
     "region_territoires:meeting": {"pk": "local_committee"},
     "region_territoires:notice": {"pk": "convention"},
     "region_territoires:convention_document": {"pk": "convention"},
+    "region_territoires:member_add": {"pk": "local_committee"},
+    "region_territoires:member_leave": {"pk": "committee_member"},
+    "region_territoires:convention_sign": {"pk": "local_committee"},
     "region_territoires:remedy": {"pk": "notice"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},

@@ -1,7 +1,8 @@
 from django import forms
 
-from spro.core.forms import SproForm
+from spro.core.forms import SproForm, SproModelForm
 from spro.labels.uploads import KIND_LABELS
+from spro.network.models import CoordinationTerritory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Date invalide : écrivez JJ/MM/AAAA."}
@@ -114,3 +115,42 @@ class ReportForm(SproForm):
 
 class DocumentForm(SproForm):
     document = forms.FileField(label="Convention signée", help_text=FILE_HINT)
+
+
+class TerritoryForm(SproModelForm):
+    class Meta:
+        model = CoordinationTerritory
+        fields = ["name", "code", "kind", "reference"]
+        help_texts = {
+            "code": "Lettres minuscules, chiffres et tirets, par exemple bassin-toulouse",
+            "reference": "Code INSEE de la zone d'emploi, du bassin de vie ou du département ; vide pour un "
+            "groupe de communes",
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and data["kind"] != "communes" and not data.get("reference"):
+            self.add_error("reference", "Indiquez le code de la zone, du bassin de vie ou du département.")
+        return data
+
+
+class MemberForm(SproForm):
+    structure = forms.ChoiceField(label="Structure qui rejoint le comité")
+    joined_on = forms.DateField(label="Membre depuis le", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.structures = {str(s.pk): s for s in structures}
+        self.fields["structure"].choices = [(k, s.name) for k, s in self.structures.items()]
+
+    def clean_structure(self):
+        return self.structures[self.cleaned_data["structure"]]
+
+
+class LeaveForm(SproForm):
+    left_on = forms.DateField(label="A quitté le comité le", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+
+
+class ConventionForm(SproForm):
+    reference = forms.CharField(label="Référence de la convention", max_length=50)
+    starts_on = forms.DateField(label="Prise d'effet le", widget=DATE_WIDGET, error_messages=DATE_ERRORS)

@@ -21,11 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from spro.accounts.models import User
 from spro.core.guards import submitted_once
 from spro.directory import permissions
+from spro.directory.models import Structure
 from spro.labels.uploads import UploadRefused
 from spro.network import coordination
 from spro.network.access import is_network_member
 from spro.network.codes import DesignationState
 from spro.network.models import (
+    CommitteeMember,
     CommitteeReport,
     Convention,
     CoordinationDocument,
@@ -36,11 +38,15 @@ from spro.network.models import (
 )
 from spro.network.reports import territory_indicators
 from spro.www.territories.forms import (
+    ConventionForm,
     DocumentForm,
+    LeaveForm,
     MeetingForm,
+    MemberForm,
     NoticeForm,
     RemedyForm,
     ReportForm,
+    TerritoryForm,
     VoteForm,
 )
 
@@ -270,6 +276,10 @@ def _staff_only(request):
 @require_GET
 def region_index(request):
     _staff_only(request)
+    return _region_index(request)
+
+
+def _region_index(request, status=200, **kwargs):
     territories = CoordinationTerritory.objects.filter(region_code=settings.SPRO_REGION).select_related(
         "local_committee__coordinator", "local_committee__committee"
     )
@@ -284,11 +294,26 @@ def region_index(request):
         request,
         "territories/region_index.html",
         {
+            "territory_form": kwargs.get("territory_form") or TerritoryForm(),
             "territories": territories,
             "conventions": conventions.select_related("local_committee__committee"),
             "notices": notices[:200],
             "designations": designations[:200],
         },
+        status=status,
+    )
+
+
+def _candidate_members(local):
+    """Active structures with a site in the committee's communes, not members yet."""
+    current = local.members.filter(left_on__isnull=True).values("structure")
+    return list(
+        Structure.objects.filter(
+            is_active=True, sites__is_active=True, sites__commune__in=local.territory.commune_queryset()
+        )
+        .exclude(pk__in=current)
+        .distinct()
+        .order_by("name")[:500]
     )
 
 
@@ -304,6 +329,11 @@ def _region_committee(request, pk, **forms):
     context["remedy_form"] = forms.get("remedy_form") or RemedyForm(initial={"remedied_on": today})
     context["meeting_form"] = forms.get("meeting_form") or MeetingForm(structures=members)
     context["document_form"] = forms.get("document_form") or DocumentForm()
+    context["convention_form"] = forms.get("convention_form") or ConventionForm(initial={"starts_on": today})
+    context["leave_form"] = forms.get("leave_form") or LeaveForm(initial={"left_on": today})
+    context["member_form"] = forms.get("member_form") or MemberForm(
+        structures=_candidate_members(local), initial={"joined_on": today}
+    )
     return render(request, "territories/region_committee.html", context, status=status)
 
 
@@ -427,3 +457,90 @@ def region_convention_document(request, pk: int):
         return _region_committee(request, local_id, document_form=form, status=400)
     messages.success(request, "La convention signée est déposée.")
     return redirect("region_territoires:committee", pk=local_id)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_territory_create(request):
+    """A new territory of the Région's grid, with its local committee."""
+    _staff_only(request)
+    if request.method != "POST":
+        return _region_index(request)
+    form = TerritoryForm(request.POST, instance=CoordinationTerritory(region_code=settings.SPRO_REGION))
+    if not form.is_valid():
+        return _region_index(request, status=422, territory_form=form)
+    if CoordinationTerritory.objects.filter(
+        region_code=settings.SPRO_REGION, code=form.cleaned_data["code"]
+    ).exists():
+        form.add_error("code", "Un territoire porte déjà ce code.")
+        return _region_index(request, status=400, territory_form=form)
+    with transaction.atomic():
+        territory = form.save()
+        local = coordination.create_committee(territory, by=request.user)
+    messages.success(request, "Le territoire et son comité de coordination locale sont créés.")
+    return redirect("region_territoires:committee", pk=local.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_member_add(request, pk: int):
+    _staff_only(request)
+    local = get_object_or_404(_committees(), pk=pk)
+    if request.method != "POST":
+        return _region_committee(request, pk)
+    form = MemberForm(request.POST, structures=_candidate_members(local))
+    if not form.is_valid():
+        return _region_committee(request, pk, member_form=form, status=422)
+    try:
+        coordination.add_member(
+            local, form.cleaned_data["structure"], form.cleaned_data["joined_on"], request.user
+        )
+    except coordination.Refused as refusal:
+        form.add_error(None, str(refusal))
+        return _region_committee(request, pk, member_form=form, status=400)
+    messages.success(request, "La structure a rejoint le comité.")
+    return redirect("region_territoires:committee", pk=pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_member_leave(request, pk: int):
+    _staff_only(request)
+    member = get_object_or_404(CommitteeMember, pk=pk)
+    if request.method != "POST":
+        return _region_committee(request, member.local_committee_id)
+    form = LeaveForm(request.POST)
+    if not form.is_valid():
+        return _region_committee(request, member.local_committee_id, leave_form=form, status=422)
+    try:
+        coordination.remove_member(member, form.cleaned_data["left_on"], request.user)
+    except coordination.Refused as refusal:
+        form.add_error(None, str(refusal))
+        return _region_committee(request, member.local_committee_id, leave_form=form, status=400)
+    messages.success(request, "Le départ de la structure est enregistré.")
+    return redirect("region_territoires:committee", pk=member.local_committee_id)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_convention_sign(request, pk: int):
+    _staff_only(request)
+    local = get_object_or_404(_committees(), pk=pk)
+    if request.method != "POST":
+        return _region_committee(request, pk)
+    form = ConventionForm(request.POST)
+    if not form.is_valid():
+        return _region_committee(request, pk, convention_form=form, status=422)
+    try:
+        coordination.sign_convention(
+            local, form.cleaned_data["reference"], form.cleaned_data["starts_on"], request.user
+        )
+    except coordination.Refused as refusal:
+        form.add_error(None, str(refusal))
+        return _region_committee(request, pk, convention_form=form, status=400)
+    messages.success(request, "La convention est enregistrée : elle se renouvellera tacitement chaque année.")
+    return redirect("region_territoires:committee", pk=pk)

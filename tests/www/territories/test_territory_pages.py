@@ -229,3 +229,37 @@ def test_the_region_joins_the_signed_convention_checked_on_its_content(client, w
     response = client.post(url, {"document": signed, "form_token": form_token(client, page_url)}, follow=True)
     assert "La convention signée est déposée" in text(response)
     assert w.convention.documents.get().purpose == "convention"
+
+
+def test_the_region_creates_a_territory_adds_a_member_records_a_departure_and_signs_a_convention(client):
+    from spro.network.models import CoordinationPolicy, LocalCommittee
+
+    CoordinationPolicy.objects.create(region_code="76", grid="departement")
+    albi = directory.site("CIO d'Albi", commune_code=directory.ALBI).structure
+    logged(client, accounts.region_instructor())
+    index = reverse("region_territoires:index")
+    create = reverse("region_territoires:create")
+    data = {"name": "Tarn", "code": "tarn", "kind": "departement", "reference": ""}
+    missing = client.post(create, {**data, "form_token": form_token(client, index)})
+    assert missing.status_code == 422 and "Indiquez le code de la zone" in text(missing)
+    client.post(create, {**data, "reference": "81", "form_token": form_token(client, index)})
+    local = LocalCommittee.objects.get(territory__code="tarn")
+    again = client.post(create, {**data, "reference": "81", "form_token": form_token(client, index)})
+    assert again.status_code == 400 and "Un territoire porte déjà ce code" in text(again)
+    page = reverse("region_territoires:committee", args=[local.pk])
+    assert "CIO d'Albi" in text(client.get(page))  # offered: it has a site in the Tarn
+    add = reverse("region_territoires:member_add", args=[local.pk])
+    client.post(
+        add, {"structure": albi.pk, "joined_on": "2026-01-15", "form_token": form_token(client, page)}
+    )
+    member = local.members.get()
+    sign = reverse("region_territoires:convention_sign", args=[local.pk])
+    data = {"reference": "CCL-81", "starts_on": "2026-01-15", "form_token": form_token(client, page)}
+    client.post(sign, data)
+    assert local.conventions.get().term_ends_on == date(2027, 1, 15)
+    leave = reverse("region_territoires:member_leave", args=[member.pk])
+    early = client.post(leave, {"left_on": "2025-01-01", "form_token": form_token(client, page)})
+    assert early.status_code == 400 and "précède la date d'adhésion" in text(early)
+    client.post(leave, {"left_on": "2026-06-30", "form_token": form_token(client, page)})
+    member.refresh_from_db()
+    assert member.left_on == date(2026, 6, 30)
