@@ -31,6 +31,7 @@ from spro.network.models import (
     CommitteeReport,
     Convention,
     CoordinationDocument,
+    CoordinationPolicy,
     CoordinationTerritory,
     Designation,
     FormalNotice,
@@ -295,6 +296,7 @@ def _region_index(request, status=200, **kwargs):
         "territories/region_index.html",
         {
             "territory_form": kwargs.get("territory_form") or TerritoryForm(),
+            "policy": CoordinationPolicy.objects.filter(region_code=settings.SPRO_REGION).first(),
             "territories": territories,
             "conventions": conventions.select_related("local_committee__committee"),
             "notices": notices[:200],
@@ -475,7 +477,16 @@ def region_territory_create(request):
     ).exists():
         form.add_error("code", "Un territoire porte déjà ce code.")
         return _region_index(request, status=400, territory_form=form)
+    policy = CoordinationPolicy.objects.filter(region_code=settings.SPRO_REGION).first()
+    kind = form.cleaned_data["kind"]
+    if policy is not None and policy.grid != kind:
+        form.add_error(
+            "kind", f"Le maillage de la Région est : {policy.get_grid_display().lower()}. Choisissez ce type."
+        )
+        return _region_index(request, status=400, territory_form=form)
     with transaction.atomic():
+        if policy is None:  # the first territory sets the Région's grid
+            CoordinationPolicy.objects.create(region_code=settings.SPRO_REGION, grid=kind)
         territory = form.save()
         local = coordination.create_committee(territory, by=request.user)
     messages.success(request, "Le territoire et son comité de coordination locale sont créés.")

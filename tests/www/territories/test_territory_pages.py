@@ -240,6 +240,9 @@ def test_the_region_creates_a_territory_adds_a_member_records_a_departure_and_si
     index = reverse("region_territoires:index")
     create = reverse("region_territoires:create")
     data = {"name": "Tarn", "code": "tarn", "kind": "departement", "reference": ""}
+    other_grid = {**data, "kind": "bassin-vie", "reference": "81004"}
+    refused = client.post(create, {**other_grid, "form_token": form_token(client, index)})
+    assert refused.status_code == 400 and "Le maillage de la Région est : département" in text(refused)
     missing = client.post(create, {**data, "form_token": form_token(client, index)})
     assert missing.status_code == 422 and "Indiquez le code de la zone" in text(missing)
     client.post(create, {**data, "reference": "81", "form_token": form_token(client, index)})
