@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "spro.www.trainings",
     "spro.www.news",
     "spro.www.resources",
+    "spro.www.territories",
 ]
 
 MIDDLEWARE = [

@@ -30,3 +30,11 @@ def export_files(settings, tmp_path):
     """Each test gets its own folder of export files (spro.core.exports), as its database is its own."""
     settings.SPRO_EXPORT_DIR = tmp_path / "exports"
     return settings.SPRO_EXPORT_DIR
+
+
+@pytest.fixture(autouse=True)
+def media_files(settings, tmp_path):
+    """Uploaded files (label attachments, resources, signed conventions) go to the test's own folder, never
+    to the real `MEDIA_ROOT` of `SPRO_VAR_DIR`."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -314,6 +314,30 @@ MATRIX: dict[str, Entry] = {
     ),
     "region_ressources:index": REGION_STAFF,
     "region_ressources:moderate": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 422, 422)),
+    # Local coordination: structure A is a member of the committee, B is not; A is its coordinator.
+    "territoires:index": row(LOGIN, 200, 200, 200, 200, 200),
+    "territoires:committee": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "territoires:report": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 400, 400, DENIED, 400, 400)),
+    "territoires:vote": row(LOGIN, 200, 200, DENIED, 200, 200, post=(LOGIN, 400, 400, DENIED, 400, 400)),
+    "territoires:document": row(LOGIN, 200, 200, DENIED, 200, 200),
+    "region_territoires:index": REGION_STAFF,
+    "region_territoires:committee": REGION_STAFF,
+    "region_territoires:meeting": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:notice": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:create": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:member_add": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:member_leave": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:convention_sign": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:convention_document": row(
+        LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
+    ),
+    "region_territoires:remedy": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
 }
 
 
@@ -354,6 +378,7 @@ def world(settings):
     objects["event"] = _event(a)
     objects["reception"] = _reception(site_a, personas["conseiller_a"])
     objects.update(_network(a, personas["conseiller_a"]))
+    objects.update(_coordination(a, personas["admin_a"]))
     objects["invitation"] = Invitation.objects.create(
         structure=a,
         email="invitee@a.test",
@@ -496,6 +521,39 @@ def _library(structure, person):
         )
         attachment.file.save("compte-rendu.pdf", ContentFile(content), save=True)
     return {"resource": resource, "news_attachment": attachment}
+
+
+def _coordination(structure, admin):
+    """A committee of Haute-Garonne with structure A as member and coordinator, its convention under a
+    notice, a meeting with its minutes uploaded, and the year's designation open."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from spro.network import coordination
+    from spro.network.models import CoordinationPolicy, CoordinationTerritory
+
+    CoordinationPolicy.objects.update_or_create(region_code="76", defaults={"grid": "departement"})
+    territory = CoordinationTerritory.objects.create(
+        region_code="76", code="matrice-31", name="Haute-Garonne", kind="departement", reference="31"
+    )
+    local = coordination.create_committee(territory)
+    today = timezone.localdate()
+    member = coordination.add_member(local, structure, today - timedelta(days=400))
+    local.coordinator = structure
+    local.save()
+    convention = coordination.sign_convention(local, "CCL-MATRICE", today - timedelta(days=400))
+    notice = coordination.send_notice(convention, None, today, "RAR-MATRICE", "Manquement de la matrice.")
+    meeting = coordination.record_meeting(local, today - timedelta(days=30), "Ordre du jour", admin)
+    minutes = SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\n%matrice\n")
+    document = coordination.attach(minutes, "compte-rendu", admin, meeting=meeting)
+    designation = coordination._open(local, today.year, 1, today)
+    return {
+        "local_committee": local,
+        "committee_member": member,
+        "convention": convention,
+        "notice": notice,
+        "coordination_document": document,
+        "designation": designation,
+    }
 
 
 def _referral(sender, site):
@@ -682,6 +740,18 @@ OBJECT_FOR = {
     "ressources:download": {"pk": "resource"},
     "ressources_pro:withdraw": {"pk": "resource"},
     "region_ressources:moderate": {"pk": "resource"},
+    "territoires:committee": {"pk": "local_committee"},
+    "territoires:report": {"pk": "local_committee"},
+    "territoires:vote": {"pk": "designation"},
+    "territoires:document": {"pk": "coordination_document"},
+    "region_territoires:committee": {"pk": "local_committee"},
+    "region_territoires:meeting": {"pk": "local_committee"},
+    "region_territoires:notice": {"pk": "convention"},
+    "region_territoires:convention_document": {"pk": "convention"},
+    "region_territoires:member_add": {"pk": "local_committee"},
+    "region_territoires:member_leave": {"pk": "committee_member"},
+    "region_territoires:convention_sign": {"pk": "local_committee"},
+    "region_territoires:remedy": {"pk": "notice"},
     "activite:edit": {"pk": "reception"},
     "activite:delete": {"pk": "reception"},
 }

@@ -58,6 +58,7 @@ NOT_FOLLOWED = {
     "formations:attestation",
     "ressources:download",
     "actualites:attachment",
+    "territoires:document",
 }
 
 

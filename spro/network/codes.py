@@ -90,3 +90,44 @@ class ResourceState(models.TextChoices):
 
 
 RESOURCE_KINDS = dict(ResourceKind.choices)
+# --- local coordination by territory ---------------------------------------------------------------
+
+
+class TerritoryKind(models.TextChoices):
+    """The grid a Région chooses for its local coordination."""
+
+    EMPLOYMENT_ZONE = "zone-emploi", "Zone d'emploi"
+    LIVING_AREA = "bassin-vie", "Bassin de vie"
+    DEPARTEMENT = "departement", "Département"
+    COMMUNES = "communes", "Groupe de communes"
+
+
+class ConventionState(models.TextChoices):
+    IN_FORCE = "en-vigueur", "En vigueur"
+    NOTICE = "mise-en-demeure", "En vigueur, mise en demeure en cours"
+    TERMINATED = "resiliee", "Résiliée"
+
+
+class NoticeOutcome(models.TextChoices):
+    PENDING = "en-cours", "En cours"
+    REMEDIED = "levee", "Manquement réparé : mise en demeure levée"
+    TERMINATION = "resiliation", "Restée sans effet : convention résiliée"
+
+
+class DesignationState(models.TextChoices):
+    OPEN = "ouverte", "Vote ouvert"
+    CLOSED = "close", "Vote clos"
+
+
+class DesignationResult(models.TextChoices):
+    MAJORITY = "majorite", "Désigné à la majorité"
+    OUTGOING_KEPT = "sortant-maintenu", "Sans majorité : le coordinateur sortant reste"
+    SECOND_ROUND = "second-tour", "Sans majorité : second tour ouvert"
+    NONE = "sans-coordinateur", "Sans majorité : aucun coordinateur désigné"
+
+
+class NoMajorityRule(models.TextChoices):
+    """What the Région's policy says when no candidate has the majority (ties included)."""
+
+    OUTGOING_STAYS = "sortant", "Le coordinateur sortant reste en fonction"
+    SECOND_ROUND = "second-tour", "Un second tour, à la majorité relative des votes exprimés"

@@ -20,11 +20,17 @@ from spro.events.models import PARIS
 from spro.network.codes import (
     LANGUAGES,
     Axis,
+    ConventionState,
+    DesignationResult,
+    DesignationState,
     Mode,
+    NoMajorityRule,
+    NoticeOutcome,
     ProfileField,
     RegistrationState,
     ResourceKind,
     ResourceState,
+    TerritoryKind,
     TrainingState,
     Visibility,
 )
@@ -545,3 +551,452 @@ class Resource(models.Model):
         if self.file:
             return describe_file(self.file_kind, self.size)
         return describe_link(self.link, self.link_format)
+
+
+# --- local coordination by territory (issue 16, "Coordination locale") ---------------------------------
+#
+# The Région's grid is data (`CoordinationPolicy.grid`), each territory names the zone, bassin de vie,
+# département or group of communes it covers, and a member site falls in the territory of its commune
+# (a remote entry, without commune, falls in none). A territory's local committee is a
+# `labels.Committee` (the one model of bodies) with its members, its convention with the Région, its
+# meetings (each a `labels.CommitteeSession`) and the yearly designation of its coordinator.
+
+
+class CoordinationPolicy(models.Model):
+    """The Région's rules of local coordination; a Région without a row gets the defaults below."""
+
+    region_code = models.CharField("code INSEE de la Région", max_length=3, unique=True)
+    grid = models.CharField(
+        "maillage des territoires",
+        max_length=20,
+        choices=TerritoryKind.choices,
+        default=TerritoryKind.LIVING_AREA,
+    )
+    convention_months = models.PositiveSmallIntegerField(
+        "durée de la convention (mois, renouvelée tacitement)",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    notice_months = models.PositiveSmallIntegerField(
+        "délai de la mise en demeure (mois)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    vote_days = models.PositiveSmallIntegerField(
+        "durée du vote de désignation (jours)",
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    no_majority = models.CharField(
+        "sans majorité des membres (égalité, abstentions)",
+        max_length=20,
+        choices=NoMajorityRule.choices,
+        default=NoMajorityRule.OUTGOING_STAYS,
+    )
+
+    class Meta:
+        verbose_name = "règles de la coordination locale"
+        verbose_name_plural = "règles de la coordination locale"
+
+    def __str__(self):
+        return f"Coordination locale ({self.region_code})"
+
+    @classmethod
+    def for_region(cls, region_code: str) -> "CoordinationPolicy":
+        return cls.objects.filter(region_code=region_code).first() or cls(region_code=region_code)
+
+
+class CoordinationTerritory(models.Model):
+    region_code = models.CharField("code INSEE de la Région", max_length=3, db_index=True)
+    code = models.SlugField("code", max_length=50)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices)
+    # The zone d'emploi, bassin de vie or département covered (empty for a group of communes).
+    reference = models.CharField("code de la zone, du bassin ou du département", max_length=5, blank=True)
+    communes = models.ManyToManyField(
+        "territories.Commune",
+        blank=True,
+        related_name="coordination_territories",
+        verbose_name="communes (groupe de communes)",
+    )
+
+    class Meta:
+        ordering = ["region_code", "name"]
+        verbose_name = "territoire de coordination"
+        verbose_name_plural = "territoires de coordination"
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "code"], name="coordination_territory_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def commune_queryset(self):
+        from spro.territories.models import Commune
+
+        if self.kind == TerritoryKind.EMPLOYMENT_ZONE:
+            return Commune.objects.filter(employment_zone_id=self.reference)
+        if self.kind == TerritoryKind.LIVING_AREA:
+            return Commune.objects.filter(living_area_id=self.reference)
+        if self.kind == TerritoryKind.DEPARTEMENT:
+            return Commune.objects.filter(departement_id=self.reference)
+        return Commune.objects.filter(coordination_territories=self)
+
+    def contains(self, commune) -> bool:
+        if commune is None:
+            return False
+        if self.kind == TerritoryKind.EMPLOYMENT_ZONE:
+            return commune.employment_zone_id == self.reference
+        if self.kind == TerritoryKind.LIVING_AREA:
+            return commune.living_area_id == self.reference
+        if self.kind == TerritoryKind.DEPARTEMENT:
+            return commune.departement_id == self.reference
+        return self.communes.filter(pk=commune.pk).exists()
+
+
+def territory_of(site, region_code: str | None = None):
+    """The coordination territory of a site under its Région's grid, by its commune; None for a remote
+    entry (no commune) or a commune outside every territory."""
+    commune = site.commune if site.commune_id else None
+    if commune is None:
+        return None
+    region_code = region_code or commune.region_id
+    grid = CoordinationPolicy.for_region(region_code).grid
+    territories = CoordinationTerritory.objects.filter(region_code=region_code, kind=grid)
+    if grid == TerritoryKind.EMPLOYMENT_ZONE:
+        return territories.filter(reference=commune.employment_zone_id or "").first()
+    if grid == TerritoryKind.LIVING_AREA:
+        return territories.filter(reference=commune.living_area_id or "").first()
+    if grid == TerritoryKind.DEPARTEMENT:
+        return territories.filter(reference=commune.departement_id).first()
+    return territories.filter(communes=commune).order_by("pk").first()
+
+
+class LocalCommittee(models.Model):
+    """The comité de coordination locale of a territory: one `labels.Committee`, with its coordinator."""
+
+    territory = models.OneToOneField(
+        CoordinationTerritory, on_delete=models.PROTECT, related_name="local_committee"
+    )
+    committee = models.OneToOneField(
+        "labels.Committee", on_delete=models.PROTECT, related_name="local_committee", verbose_name="instance"
+    )
+    coordinator = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure du coordinateur local",
+    )
+    coordinator_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="coordinateur local",
+    )
+
+    class Meta:
+        verbose_name = "comité de coordination locale"
+        verbose_name_plural = "comités de coordination locale"
+
+    def __str__(self):
+        return self.committee.name
+
+    def members_on(self, day):
+        """Member structures on `day`: joined on or before it, not left by then."""
+        return self.members.filter(joined_on__lte=day).filter(
+            models.Q(left_on__isnull=True) | models.Q(left_on__gt=day)
+        )
+
+    def current_convention(self):
+        return self.conventions.exclude(state=ConventionState.TERMINATED).order_by("-starts_on").first()
+
+
+class CommitteeMember(models.Model):
+    local_committee = models.ForeignKey(LocalCommittee, on_delete=models.CASCADE, related_name="members")
+    structure = models.ForeignKey(
+        "directory.Structure", on_delete=models.CASCADE, related_name="local_committee_memberships"
+    )
+    joined_on = models.DateField("membre depuis le")
+    left_on = models.DateField("a quitté le comité le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        verbose_name = "membre d'un comité local"
+        verbose_name_plural = "membres des comités locaux"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_committee", "structure"],
+                condition=models.Q(left_on__isnull=True),
+                name="committee_member_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.structure} ({self.local_committee})"
+
+
+class Convention(models.Model):
+    """The convention of a local committee with the Région: a term tacitly renewed at each anniversary;
+    ended only for a breach (a mise en demeure left unheeded)."""
+
+    local_committee = models.ForeignKey(LocalCommittee, on_delete=models.PROTECT, related_name="conventions")
+    reference = models.CharField("référence", max_length=50)
+    starts_on = models.DateField("prise d'effet le")
+    term_ends_on = models.DateField("échéance de la période en cours")
+    renewals = models.PositiveSmallIntegerField("renouvellements tacites", default=0)
+    state = models.CharField(
+        "état", max_length=20, choices=ConventionState.choices, default=ConventionState.IN_FORCE
+    )
+    terminated_on = models.DateField("résiliée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = "convention de coordination locale"
+        verbose_name_plural = "conventions de coordination locale"
+
+    def __str__(self):
+        return f"Convention {self.reference}"
+
+    def open_notice(self):
+        return self.notices.filter(outcome=NoticeOutcome.PENDING).first()
+
+
+class FormalNotice(models.Model):
+    """A mise en demeure by registered letter, from the Région or a member structure (`party`)."""
+
+    convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="notices")
+    party = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="partie qui met en demeure",
+        help_text="Vide : la Région.",
+    )
+    sent_on = models.DateField("lettre recommandée envoyée le")
+    letter_reference = models.CharField("référence du recommandé", max_length=50)
+    grounds = models.TextField("manquement reproché", max_length=5000)
+    deadline = models.DateField("délai pour y remédier")
+    outcome = models.CharField(
+        "issue", max_length=20, choices=NoticeOutcome.choices, default=NoticeOutcome.PENDING
+    )
+    closed_on = models.DateField("close le", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-sent_on", "-pk"]
+        verbose_name = "mise en demeure"
+        verbose_name_plural = "mises en demeure"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention"], condition=models.Q(outcome="en-cours"), name="one_pending_notice"
+            )
+        ]
+
+    def __str__(self):
+        return f"Mise en demeure {self.letter_reference}"
+
+    @property
+    def party_label(self) -> str:
+        return self.party.name if self.party_id else (settings.SPRO_REGION_NAME or "La Région")
+
+
+def coordination_document_path(instance, filename):
+    # Outside the web root (MEDIA_ROOT is never served as is): only a view checking access reads it.
+    committee = (
+        instance.convention.local_committee_id
+        if instance.convention_id
+        else instance.meeting.local_committee_id
+    )
+    return f"coordination/{committee}/{instance.purpose}-{filename}"
+
+
+class Meeting(models.Model):
+    """A meeting of a local committee: a `labels.CommitteeSession` (date, place, minutes) and what it
+    lacks here: the agenda as text, the structures present, the decisions."""
+
+    session = models.OneToOneField(
+        "labels.CommitteeSession", on_delete=models.CASCADE, related_name="local_meeting"
+    )
+    local_committee = models.ForeignKey(LocalCommittee, on_delete=models.CASCADE, related_name="meetings")
+    agenda = models.TextField("ordre du jour", max_length=5000)
+    decisions = models.TextField("décisions", max_length=10000, blank=True)
+    present = models.ManyToManyField(
+        "directory.Structure", blank=True, related_name="+", verbose_name="structures présentes"
+    )
+
+    class Meta:
+        ordering = ["-session__held_on", "-pk"]
+        verbose_name = "réunion de comité local"
+        verbose_name_plural = "réunions de comité local"
+
+    def __str__(self):
+        return str(self.session)
+
+
+class CoordinationDocument(models.Model):
+    """A signed convention, a notice's letter or a meeting's minutes, checked by `labels.uploads`."""
+
+    PURPOSES = {
+        "convention": "Convention signée",
+        "mise-en-demeure": "Lettre de mise en demeure",
+        "compte-rendu": "Compte rendu de réunion",
+    }
+
+    convention = models.ForeignKey(
+        Convention, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
+    )
+    purpose = models.CharField("pièce", max_length=20)
+    file = models.FileField("fichier", upload_to=coordination_document_path, max_length=300)
+    original_name = models.CharField("nom d'origine", max_length=200)
+    kind = models.CharField("type", max_length=10)
+    size = models.PositiveIntegerField("taille (octets)")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("déposé le", default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "document de coordination locale"
+        verbose_name_plural = "documents de coordination locale"
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def purpose_label(self) -> str:
+        return self.PURPOSES.get(self.purpose, self.purpose)
+
+
+class Designation(models.Model):
+    """The yearly designation of a committee's coordinator (a round; a second round is another row)."""
+
+    local_committee = models.ForeignKey(LocalCommittee, on_delete=models.CASCADE, related_name="designations")
+    year = models.PositiveSmallIntegerField("année")
+    round = models.PositiveSmallIntegerField("tour", default=1)
+    opens_on = models.DateField("ouverte le")
+    closes_on = models.DateField("close le soir du")
+    state = models.CharField(
+        "état", max_length=20, choices=DesignationState.choices, default=DesignationState.OPEN
+    )
+    outgoing = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="coordinateur sortant",
+    )
+    members_count = models.PositiveSmallIntegerField("structures membres à la clôture", default=0)
+    result = models.CharField("résultat", max_length=20, choices=DesignationResult.choices, blank=True)
+    elected = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure désignée",
+    )
+    elected_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="coordinateur désigné",
+    )
+    tally = models.JSONField("décompte", default=dict, blank=True)
+    closed_at = models.DateTimeField("dépouillée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-round", "-pk"]
+        verbose_name = "désignation du coordinateur local"
+        verbose_name_plural = "désignations du coordinateur local"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_committee", "year", "round"], name="designation_once_a_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"Désignation {self.year} ({self.local_committee})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == DesignationState.OPEN
+
+
+class Vote(models.Model):
+    """One member structure's vote, cast by its administrator; no candidate is a blank vote."""
+
+    designation = models.ForeignKey(Designation, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey("directory.Structure", on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey(
+        "directory.Structure",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure candidate",
+    )
+    candidate_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="personne proposée",
+    )
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    cast_at = models.DateTimeField("voté le", default=timezone.now)
+
+    class Meta:
+        ordering = ["cast_at", "pk"]
+        verbose_name = "vote de désignation"
+        verbose_name_plural = "votes de désignation"
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "voter"], name="one_vote_per_structure")
+        ]
+
+    def __str__(self):
+        return f"{self.voter} → {self.candidate or 'blanc'}"
+
+
+class CommitteeReport(models.Model):
+    """The committee's yearly programme and activity report to the Région, pre-filled with the
+    territory's reception-log indicators."""
+
+    local_committee = models.ForeignKey(LocalCommittee, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField("année")
+    programme = models.TextField("programme de l'année suivante", max_length=10000, blank=True)
+    activity = models.TextField("bilan d'activité", max_length=10000, blank=True)
+    indicators = models.JSONField("indicateurs du territoire", default=dict, blank=True)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "programme et bilan de comité local"
+        verbose_name_plural = "programmes et bilans de comités locaux"
+        constraints = [
+            models.UniqueConstraint(fields=["local_committee", "year"], name="committee_report_once")
+        ]
+
+    def __str__(self):
+        return f"Bilan {self.year} ({self.local_committee})"

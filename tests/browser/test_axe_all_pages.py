@@ -94,7 +94,22 @@ reception = Reception.objects.filter(structure=structure).order_by("-pk").first(
 from spro.accounts.models import User
 from tests.test_authorization_matrix import _network
 network = _network(structure, User.objects.get(email="conseiller@structure.demo"))
+# Local coordination: the demo's committee of the structure, its open designation, a minutes document.
+from django.core.files.uploadedfile import SimpleUploadedFile
+from spro.network import coordination
+from spro.network.models import CoordinationDocument, LocalCommittee
+local = LocalCommittee.objects.filter(members__structure=structure).order_by("pk").first()
+document = CoordinationDocument.objects.filter(meeting__local_committee=local).first() or coordination.attach(
+    SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4\\n%demo\\n"), "compte-rendu", admin,
+    meeting=local.meetings.order_by("pk").first(),
+)
+coordination_objects = {
+    "local_committee": local.pk,
+    "designation": local.designations.order_by("-pk").first().pk,
+    "coordination_document": document.pk,
+}
 print(json.dumps({
+    **coordination_objects,
     **{kind: obj.pk for kind, obj in network.items()},
     "committee_session": committee_session.pk,
     "event": event.pk,

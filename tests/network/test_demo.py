@@ -62,3 +62,29 @@ def test_the_demo_publishes_public_and_members_only_resources_and_a_news_item_wi
     assert attachment.news.title.startswith("Compte rendu du COPIL SPRO")
     call_command("demo-reseau", "--discret", stdout=io.StringIO())
     assert Resource.objects.count() == 6 and NewsAttachment.objects.count() == 1
+
+
+def test_the_demo_creates_committees_with_a_convention_a_coordinator_a_year_of_meetings():
+    from spro.network.models import Designation, LocalCommittee
+
+    for n in range(3):
+        site(
+            f"Lieu fictif {n}",
+            north_km=n,
+            structure_obj=structure("cio", name=f"CIO fictif {n}", is_demo=True),
+        )
+    call_command("demo-reseau", "--discret", stdout=io.StringIO())
+    local = LocalCommittee.objects.get()
+    assert local.members.count() == 3
+    convention = local.conventions.get()
+    assert (convention.state, convention.renewals) == ("en-vigueur", 2)  # signed two years ago today
+    assert local.coordinator is not None
+    assert local.meetings.count() == 4
+    assert local.designations.get(state="ouverte").opens_on == convention.term_ends_on.replace(
+        year=convention.term_ends_on.year - 1
+    )
+    assert Designation.objects.filter(local_committee=local, result="majorite").exists()
+    assert Designation.objects.filter(local_committee=local, state="ouverte").count() == 1
+    again = io.StringIO()
+    call_command("demo-reseau", "--discret", stdout=again)
+    assert again.getvalue() == "" and LocalCommittee.objects.count() == 1

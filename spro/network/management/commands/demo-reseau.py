@@ -2,13 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from spro.network import demo
+from spro.network import coordination_demo, demo
 
 
 class Command(BaseCommand):
     help = (
         "Professionnels fictifs consentants, référents SPRO et plan de professionnalisation (sessions, "
-        "inscriptions, liste d'attente, présences) pour l'annuaire de démonstration (idempotent)."
+        "inscriptions, liste d'attente, présences), comités de coordination locale (conventions, réunions, "
+        "désignation du coordinateur) pour l'annuaire de démonstration (idempotent)."
     )
 
     def add_arguments(self, parser):
@@ -21,9 +22,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, **options):
         added = demo.generate()
-        if quiet and not added:
+        committees = coordination_demo.generate()
+        if quiet and not added and not committees:
             return
-        self.stdout.write(
-            f"Vie du réseau de démonstration : {added} professionnels ajoutés, avec leurs formations "
-            "(données fictives)."
-        )
+        if added or not committees:
+            self.stdout.write(
+                f"Vie du réseau de démonstration : {added} professionnels ajoutés, avec leurs formations "
+                "(données fictives)."
+            )
+        if committees:
+            self.stdout.write(
+                f"Coordination locale de démonstration : {committees} comités, avec leur convention, "
+                "leur coordinateur et une année de réunions (données fictives)."
+            )
