@@ -126,3 +126,37 @@ def test_a_member_makes_a_subscription_link_by_keyboard_and_a_calendar_client_re
     no_violations(page)
     assert page.context.browser.new_context().request.get(visit.base_url + path).status == 404
     assert visit.console_errors == [] and visit.external_requests == []
+
+
+def test_the_agenda_map_shows_the_events_of_the_page_and_a_marker_opens_by_keyboard(visit):
+    """The map of a search (the banking forum, at a demo site): named as repeating the list, passed by its
+    skip link, each marker a button whose popup leads to the event page; axe (with target size) finds
+    nothing, and nothing is fetched from elsewhere."""
+    run_in_server_env("shell", "-c", MAKE_EVENT)
+    page = visit.page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    visit.goto("/agenda/?domaine=C")
+    markers = page.locator("#carte-lieux .leaflet-marker-icon")
+    markers.first.wait_for()
+    listed = page.locator("ol.spro-results > li.spro-result").count()
+    assert markers.count() == listed == 1
+    region = page.get_by_role(
+        "region", name="Carte des événements (la liste de la page donne les mêmes informations)"
+    )
+    assert region.count() == 1
+    skip = page.get_by_role("link", name="Passer la carte")
+    assert skip.count() == 1
+    no_violations(page)
+    marker = markers.first
+    name = marker.get_attribute("aria-label")
+    assert name
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup")
+    popup.wait_for()
+    link = popup.get_by_role("link").first
+    assert link.get_attribute("href").startswith("/agenda/")
+    no_violations(page)
+    page.keyboard.press("Escape")
+    popup.wait_for(state="detached")
+    assert visit.console_errors == [] and visit.external_requests == []
