@@ -100,8 +100,7 @@ class SearchForm(SproForm):
         self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
         # The search template draws these inputs itself, with short ids (the summary links to them).
         self.anchors.update({"commune": "commune", "rayon": "rayon", "q": "q", "ouvert": "ouvert"})
-        policy = LabelPolicy.objects.reading(settings.SPRO_REGION)
-        volets = list(policy.volets.items()) if policy else []
+        volets = list(LabelPolicy.objects.volets(settings.SPRO_REGION).items())
         self.fields["volet"].choices = _choices("Tous les volets", volets)
 
     def clean_page(self):
