@@ -113,6 +113,44 @@ class SproBoundField(forms.BoundField):
         return attrs
 
 
+class RememberedSelect(forms.Select):
+    """A select drawn once per set of options, attributes and selected value, then served from memory.
+
+    Django draws a select option by option through its widget templates: on the /annuaire/ page, six
+    such lists were a quarter of the page's time (cProfile of bench.search). The HTML is the widget's
+    own, first drawing kept; the options are part of the key, so a list read from the database (the
+    networks) is drawn anew as soon as it changes."""
+
+    REMEMBERED = 512
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._drawn: dict = {}  # shared by the copies each form makes of its fields (shallow copies)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        try:
+            choices = tuple((str(code), str(label)) for code, label in self.choices)
+            key = (
+                name,
+                "" if value is None else str(value),
+                tuple(sorted({**self.attrs, **(attrs or {})}.items())),
+                choices,
+                type(renderer),
+            )
+            hash(key)
+        except (TypeError, ValueError):  # grouped options or unusual attributes: drawn each time
+            return super().render(name, value, attrs, renderer)
+        if key[1] and key[1] not in {code for code, _label in choices}:
+            return super().render(name, value, attrs, renderer)  # a value typed by hand is not kept
+        html = self._drawn.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._drawn) >= self.REMEMBERED:
+                self._drawn.clear()
+            self._drawn[key] = html
+        return html
+
+
 class SproFormMixin(BoundedTextMixin):
     """Bounded text, the DSFR look and the error pattern: summary first, each error linked to its field."""
 

@@ -2,6 +2,10 @@
 
 Needs follow the data·inclusion v1 thematiques where one exists (`choisir-un-metier`, `se-former`,
 `trouver-un-emploi`, `creer-une-entreprise`); the SPRO adds its own needs.
+
+A need, a public and a reception mode are also a bit of the site's search masks (`Site.needs_mask`…):
+its rank in its list. Add new codes at the END of these three lists (a code moved or removed changes
+the bits of the others: a migration must then recompute the masks).
 """
 
 from django.db import models
@@ -70,3 +74,18 @@ class AccessMode(models.TextChoices):
     LIBRE = "acces-libre", "Accès libre"
     RENDEZ_VOUS = "sur-rendez-vous", "Sur rendez-vous"
     ORIENTATION = "sur-orientation", "Sur orientation d'un professionnel"
+
+
+def code_bit(choices: type[models.TextChoices], code: str) -> int:
+    """The bit of a code in its search mask; 0 for a code the list does not know."""
+    try:
+        return 1 << choices.values.index(code)
+    except ValueError:
+        return 0
+
+
+def code_mask(choices: type[models.TextChoices], codes) -> int:
+    mask = 0
+    for code in codes or []:
+        mask |= code_bit(choices, code)
+    return mask

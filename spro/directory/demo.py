@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from spro.directory import datafiles
-from spro.directory.codes import Accessibility, ReceptionMode, SiteKind
+from spro.directory.codes import Accessibility, ReceptionMode, SiteKind, code_mask
 from spro.directory.codes import AccessMode as A
 from spro.directory.codes import Need as N
 from spro.directory.codes import Public as P
@@ -581,6 +581,9 @@ def _write(planned, networks, services_by_network, region_code, rng, now, result
                 needs_index=code_index(n for t in site_kind_services for n in t[1]),
                 publics_index=code_index(p for t in site_kind_services for p in t[2]),
                 modes_index=code_index(modes),
+                needs_mask=code_mask(N, [n for t in site_kind_services for n in t[1]]),
+                publics_mask=code_mask(P, [p for t in site_kind_services for p in t[2]]),
+                modes_mask=code_mask(ReceptionMode, modes),
                 search_text=normalize(
                     " ".join(
                         filter(

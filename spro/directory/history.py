@@ -33,6 +33,9 @@ IGNORED_FIELDS = {
     "needs_index",
     "publics_index",
     "modes_index",
+    "needs_mask",
+    "publics_mask",
+    "modes_mask",
     "search_text",
     "stale_notified_on",
 }

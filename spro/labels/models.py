@@ -5,14 +5,16 @@ The workflows are declared in `states.py`; only `workflow.py` (people) and `dead
 command) change a state, and every change is logged (`ApplicationLog`, `LabelLog`, `SproStatusChange`).
 """
 
+import json
 from datetime import date
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from spro.labels.policy import Policy, PolicyError, shipped_policy, validate
+from spro.labels.policy import Policy, PolicyError, shipped_policy, shipped_text, validate
 from spro.labels.states import (
     LIVE_LABEL_STATES,
     PENDING_APPLICATION_STATES,
@@ -183,6 +185,11 @@ class Adhesion(models.Model):
 # --- policies ----------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=32)
+def _checked_volets(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(Policy(json.loads(text)).volets.items())
+
+
 class LabelPolicyQuerySet(models.QuerySet):
     def active_for(self, region_code: str):
         return self.filter(region_code=region_code, is_active=True).order_by("-version").first()
@@ -194,6 +201,18 @@ class LabelPolicyQuerySet(models.QuerySet):
             return found.policy
         document = shipped_policy(region_code)
         return Policy(document) if document is not None else None
+
+    def volets(self, region_code: str) -> dict[str, str]:
+        """The volets of the policy `reading` gives, {code: label}: what the directory filters on, on
+        every page of it. The document is checked once per text (the check was a tenth of the page)."""
+        document = (
+            self.filter(region_code=region_code, is_active=True)
+            .order_by("-version")
+            .values_list("document", flat=True)
+            .first()
+        )
+        text = json.dumps(document, sort_keys=True) if document is not None else shipped_text(region_code)
+        return dict(_checked_volets(text)) if text is not None else {}
 
     def in_force(self, region_code: str) -> "LabelPolicy":
         """The version in force; the policy shipped with spro is recorded as version 1 the first time.

@@ -60,6 +60,11 @@ def _shipped_text(region_code: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
+def shipped_text(region_code: str) -> str | None:
+    """The JSON text of the policy shipped for the Région, or None when spro ships none."""
+    return _shipped_text(region_code)
+
+
 def shipped_policy(region_code: str) -> dict | None:
     """A fresh copy of the policy shipped for the Région, or None when spro ships none."""
     text = _shipped_text(region_code)

@@ -73,6 +73,21 @@ def test_it_answers_sites_near_a_commune_sorted_by_distance(client):
         assert key in far
 
 
+def test_the_answer_is_exactly_what_its_documented_schema_describes(client):
+    """The list is rendered without ninja's check of the answer: reading it back through `LieuxOut`
+    must change nothing (no field missing, none added, every type already the documented one)."""
+    from spro.api.lieux import LieuxOut
+
+    f.site("Près", north_km=1, opening_hours="Mo-Su 00:00-24:00")
+    f.site("Loin", north_km=5, reception_modes=("sur-place", "visio"))
+    response = client.get(URL, {"commune": f.TOULOUSE, "rayon": 20})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert len(data["items"]) == 2
+    assert LieuxOut.model_validate(data).model_dump(mode="json") == data
+
+
 def test_it_searches_around_a_point(client):
     site = f.site("Lieu", north_km=3)
     response = client.get(URL, {"lat": site.latitude, "lon": site.longitude, "rayon": 1})

@@ -319,3 +319,43 @@ def test_sites_on_both_sides_of_a_band_edge_are_found():
     for lat in (edge - 0.004, edge + 0.004):
         result = search_sites(SiteQuery(lat=lat, lon=1.44, radius_km=1))
         assert sorted(names(result)) == ["Au nord du bord", "Au sud du bord"]
+
+
+# --- needs, publics and modes are searched as bits of the site's masks ------------------------------------
+def test_the_masks_mirror_the_codes_of_the_active_services_and_follow_their_changes():
+    from spro.directory.codes import Need, Public, ReceptionMode, code_bit, code_mask
+
+    site = f.site("Lieu", north_km=1)
+    site.refresh_from_db()
+    services = list(site.services.filter(is_active=True))
+    assert site.needs_mask == code_mask(Need, [n for s in services for n in s.needs])
+    assert site.publics_mask == code_mask(Public, [p for s in services for p in s.publics])
+    assert site.modes_mask == code_mask(ReceptionMode, site.reception_modes)
+    service = services[0]
+    service.needs = [Need.VAE]
+    service.save()
+    site.reindex()
+    site.refresh_from_db()
+    assert site.needs_mask & code_bit(Need, Need.VAE)
+    assert names(around_toulouse(need=Need.VAE)) == ["Lieu"]
+
+
+def test_a_code_no_list_knows_has_no_bit_and_is_searched_in_the_strings():
+    from spro.directory.codes import Need, code_bit, code_mask
+
+    assert code_bit(Need, "besoin-inconnu") == 0
+    assert code_mask(Need, ["besoin-inconnu", Need.VAE]) == code_bit(Need, Need.VAE)
+    f.site("Lieu", north_km=1)
+    assert around_toulouse(need="besoin-inconnu").total == 0
+
+
+def test_the_bits_of_the_codes_stay_those_the_migration_gave():
+    """New codes go at the end of their list: a code moved would change the bits stored in every site."""
+    import importlib
+
+    from spro.directory.codes import Need, Public, ReceptionMode
+
+    migration = importlib.import_module("spro.directory.migrations.0013_site_search_masks")
+    assert Need.values[: len(migration.NEEDS)] == migration.NEEDS
+    assert Public.values[: len(migration.PUBLICS)] == migration.PUBLICS
+    assert ReceptionMode.values[: len(migration.MODES)] == migration.MODES

@@ -3,7 +3,7 @@
 from django import forms
 from django.conf import settings
 
-from spro.core.forms import SproForm
+from spro.core.forms import RememberedSelect, SproForm
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
@@ -51,35 +51,41 @@ class SearchForm(SproForm):
         },
     )
     besoin = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Votre besoin",
         required=False,
         choices=_choices("Tous les besoins", Need.choices),
         error_messages={"invalid_choice": "Ce besoin n'existe pas : choisissez-en un dans la liste."},
     )
     public = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Vous êtes",
         required=False,
         choices=_choices("Tous les publics", [c for c in Public.choices if c[0] != Public.TOUS]),
         error_messages={"invalid_choice": "Ce public n'existe pas : choisissez-en un dans la liste."},
     )
     reseau = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Réseau",
         required=False,
         error_messages={"invalid_choice": "Ce réseau n'existe pas : choisissez-en un dans la liste."},
     )
     mode = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Mode d'accueil",
         required=False,
         choices=_choices("Tous les modes d'accueil", ReceptionMode.choices),
         error_messages={"invalid_choice": "Ce mode d'accueil n'existe pas : choisissez-en un dans la liste."},
     )
     statut_spro = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Statut SPRO",
         required=False,
         choices=_choices("Tous les statuts", SPRO_STATUS_CHOICES),
         error_messages={"invalid_choice": "Ce statut n'existe pas : choisissez-en un dans la liste."},
     )
     volet = forms.ChoiceField(
+        widget=RememberedSelect,
         label="Volet du label",
         required=False,
         error_messages={"invalid_choice": "Ce volet n'existe pas : choisissez-en un dans la liste."},
@@ -94,8 +100,7 @@ class SearchForm(SproForm):
         self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
         # The search template draws these inputs itself, with short ids (the summary links to them).
         self.anchors.update({"commune": "commune", "rayon": "rayon", "q": "q", "ouvert": "ouvert"})
-        policy = LabelPolicy.objects.reading(settings.SPRO_REGION)
-        volets = list(policy.volets.items()) if policy else []
+        volets = list(LabelPolicy.objects.volets(settings.SPRO_REGION).items())
         self.fields["volet"].choices = _choices("Tous les volets", volets)
 
     def clean_page(self):
