@@ -8,8 +8,9 @@ status, so that "any SPRO member" is computed too); one site in ten is a permane
 half-days, the others get ordinary opening hours, so that the Région's detailed distances (without
 permanences, to sites open at least N half-days) cost what they would. Then times
 `spro.activity.coverage.compute()` — what `spro calculer-couverture` runs: reading communes and sites,
-the nearest site of every network and of any member for every commune, the bulk insert. Figures carry
-the load average and a CPU calibration.
+the nearest site of every network and of any member for every commune (shared among processes, one per
+core), the bulk insert. Figures carry the CPU time (this process and its workers), the number of
+processes, the load average and a CPU calibration.
 Run: `python -m bench coverage` (in a child process); writes var/bench/coverage.json.
 SPRO_BENCH_KEEP=1 keeps the database of a previous run (to profile without regenerating).
 """
@@ -17,6 +18,7 @@ SPRO_BENCH_KEEP=1 keeps the database of a previous run (to profile without regen
 import math
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -132,6 +134,12 @@ def run() -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the search's worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure() -> dict:
     _setup_django()
     from django.db import connection
@@ -141,10 +149,10 @@ def measure() -> dict:
 
     synthetic_sites()
     calibration_before, load_before = calibration_ms(), os.getloadavg()
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     result = coverage.compute()
     seconds = time.perf_counter() - started
-    cpu_seconds = time.process_time() - cpu_started
+    cpu_seconds = _cpu_seconds() - cpu_started
     return {
         "communes": result.communes,
         "sites": result.sites,
@@ -152,6 +160,7 @@ def measure() -> dict:
         "rows": result.rows,
         "seconds": round(seconds, 2),
         "cpu_seconds": round(cpu_seconds, 2),
+        "processes": coverage.search_processes(result.communes * (result.networks + 1), result.networks + 1),
         "target_s": TARGET_S,
         "database": connection.vendor,
         "load_average_1min": {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)},
@@ -163,7 +172,8 @@ def summary(result: dict) -> str:
     return (
         f"   couverture nationale ({result['database']}) : {result['communes']} communes × "
         f"{result['sites']} lieux, {result['networks']} réseaux + tout membre, {result['rows']} lignes en "
-        f"{result['seconds']} s (CPU {result['cpu_seconds']} s, cible < {TARGET_S} s) ; charge moyenne "
+        f"{result['seconds']} s (CPU {result['cpu_seconds']} s en {result['processes']} processus, cible "
+        f"< {TARGET_S} s) ; charge moyenne "
         f"{result['load_average_1min']}, étalonnage {result['calibration_ms']} ms."
     )
 

@@ -264,6 +264,8 @@ SPRO_CARIF_OREF_NAME = os.environ.get("SPRO_CARIF_OREF_NAME", "le Carif-Oref de 
 SPRO_ACTIVITY_MASK_THRESHOLD = int(os.environ.get("SPRO_ACTIVITY_MASK_THRESHOLD", "5"))
 # Territorial coverage: the sites counted as "open at least N half-days a week" (spro.activity.coverage).
 SPRO_COVERAGE_MIN_HALF_DAYS = int(os.environ.get("SPRO_COVERAGE_MIN_HALF_DAYS", "5"))
+# Processes sharing the national coverage search (spro calculer-couverture); 0: one per core, at most 8.
+SPRO_COVERAGE_PROCESSES = int(os.environ.get("SPRO_COVERAGE_PROCESSES", "0"))
 # Full exports (/api/v1/lieux/export.*): files rebuilt when the directory changes (spro.core.exports), and
 # how many may be rebuilt at once across every server process before the API answers 503.
 SPRO_EXPORT_DIR = Path(os.environ.get("SPRO_EXPORT_DIR", VAR_DIR / "exports"))

@@ -15,9 +15,13 @@ cell). Candidates are compared on an equirectangular approximation at the commun
 enough below 200 km for the choice of the nearest); the distance stored is the great-circle one.
 """
 
+import json
 import math
+import multiprocessing
+import os
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,7 +46,6 @@ LEVELS = {
     "bassin-vie": ("commune__living_area_id", "commune__living_area__name"),
     "commune": ("commune_id", "commune__name"),
 }
-INSERT_BATCH = 50_000
 # The directory has no "bus" or itinerant kind: a permanence (a few half-days in a place the structure
 # does not own: a mairie, a France Services, a stop of a bus) is its reception "hors les murs".
 ITINERANT_KINDS = (SiteKind.PERMANENCE,)
@@ -147,6 +150,72 @@ def nearest_distances(points, sites, max_km: float = MAX_DISTANCE_KM, nearest: l
     return [None if value is not None and value > max_km else value for value in result]
 
 
+# --- every scope, on every core ------------------------------------------------------------------
+# Below this many (commune, scope) pairs the search runs in this process: a process costs more than it
+# saves (the tests' small territories).
+PARALLEL_MIN_PAIRS = 100_000
+_WORK = None  # what forked workers read (inherited, never pickled): see _scopes_distances
+
+
+def _scope_distances(points, regional, rows, max_km: float, min_half_days: int):
+    """([km or None per point], {index of `regional`: [km without permanences, km to a site open
+    enough]}) for the sites `rows` ((lat, lon, kind, opening_hours) tuples) of one scope."""
+    every, fixed, open_enough = _site_groups(rows, min_half_days)
+    nearest = [None] * len(points)
+    all_km = nearest_distances(points, every, max_km, nearest)
+    # Where the nearest site is itself fixed (or open enough), so is the answer: only the other
+    # communes of the Région are searched again (profiled: searching them all cost a quarter more).
+    detail = {index: [all_km[index], all_km[index]] for index in regional}
+    for column, subset in ((0, set(fixed)), (1, set(open_enough))):
+        again = [i for i in regional if nearest[i] is not None and nearest[i] not in subset]
+        found = nearest_distances([points[i] for i in again], list(subset), max_km) if subset else []
+        for position, index in enumerate(again):
+            detail[index][column] = found[position] if found else None
+    return all_km, detail
+
+
+def search_processes(pairs: int, scopes: int, processes: int | None = None) -> int:
+    """How many processes search `scopes` scopes over `pairs` (commune, scope) pairs: 1 for a small
+    search or without `fork`, else SPRO_COVERAGE_PROCESSES (0: one per core, at most 8), at most one
+    per scope."""
+    if pairs < PARALLEL_MIN_PAIRS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if processes is None:
+        processes = settings.SPRO_COVERAGE_PROCESSES or min(os.cpu_count() or 1, 8)
+    return max(1, min(processes, scopes))
+
+
+def _scope_worker(position: int):
+    points, regional, scopes, max_km, min_half_days = _WORK
+    return _scope_distances(points, regional, scopes[position], max_km, min_half_days)
+
+
+def _scopes_distances(points, regional, scopes, max_km: float, min_half_days: int, processes=None) -> list:
+    """`_scope_distances` of each scope (a list of site rows), in their order.
+
+    The search is pure Python, bound by one core: with several cores (SPRO_COVERAGE_PROCESSES, default
+    the machine's, at most 8) and enough work, the scopes are shared among forked processes, which
+    read the communes and sites inherited from this one and send back only the distances (the
+    national computation on 2 cores: about half the elapsed time). Without `fork` (or one core), in
+    this process."""
+    global _WORK
+    processes = search_processes(len(points) * len(scopes), len(scopes), processes)
+    if processes < 2:
+        return [_scope_distances(points, regional, rows, max_km, min_half_days) for rows in scopes]
+    # The biggest scopes first, so that no process is left with a big one at the end.
+    order = sorted(range(len(scopes)), key=lambda position: -len(scopes[position]))
+    _WORK = (points, regional, scopes, max_km, min_half_days)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            found = pool.map(_scope_worker, order, chunksize=1)
+    finally:
+        _WORK = None
+    results = [None] * len(scopes)
+    for position, value in zip(order, found, strict=True):
+        results[position] = value
+    return results
+
+
 # --- what is computed and stored --------------------------------------------------------------------
 @dataclass
 class Result:
@@ -200,35 +269,41 @@ def compute(communes=None, max_km: float = MAX_DISTANCE_KM, region_code: str | N
     )
     points = [(lat, lon) for _, lat, lon, _ in commune_rows]
     regional = [index for index, row in enumerate(commune_rows) if row[3] == region_code]
-    columns = ("latitude", "longitude", "kind", "opening_hours")
-    by_network = defaultdict(list)
-    for network_id, *row in active_sites().values_list("structure__network_id", *columns):
+    # One read of the active sites, with their structure's SPRO status (empty: not a member), rather
+    # than a second query for the members' sites (the same rows again).
+    by_network, members = defaultdict(list), []
+    sites = active_sites().values_list(
+        "structure__network_id",
+        "latitude",
+        "longitude",
+        "kind",
+        "opening_hours",
+        "structure__spro_status__status",
+    )
+    for network_id, lat, lon, kind, hours, status in sites:
+        row = (lat, lon, kind, hours)
         by_network[network_id].append(row)
-    scopes = [
+        if status:
+            members.append(row)
+    # In the order of the unique index (network, commune), "any member" (no network) first: each
+    # scope's rows are appended at the end of the index.
+    scopes = [(None, members)] + [
         (network_id, by_network.get(network_id, []))
-        for network_id in Network.objects.filter(is_active=True).values_list("pk", flat=True)
+        for network_id in Network.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
     ]
-    scopes.append((None, list(member_sites().values_list(*columns))))
-    distances = {}
-    for network_id, rows in scopes:
-        every, fixed, open_enough = _site_groups(rows, min_half_days)
-        nearest = [None] * len(points)
-        all_km = nearest_distances(points, every, max_km, nearest)
-        # Where the nearest site is itself fixed (or open enough), so is the answer: only the other
-        # communes of the Région are searched again (profiled: searching them all cost a quarter more).
-        detail = {index: [all_km[index], all_km[index]] for index in regional}
-        for column, subset in ((0, set(fixed)), (1, set(open_enough))):
-            again = [i for i in regional if nearest[i] is not None and nearest[i] not in subset]
-            found = nearest_distances([points[i] for i in again], list(subset), max_km) if subset else []
-            for position, index in enumerate(again):
-                detail[index][column] = found[position] if found else None
-        distances[network_id] = (all_km, detail)
+    distances = dict(
+        zip(
+            (network_id for network_id, _ in scopes),
+            _scopes_distances(points, regional, [rows for _, rows in scopes], max_km, min_half_days),
+            strict=True,
+        )
+    )
     result = Result(
         communes=len(commune_rows),
         sites=sum(len(sites) for sites in by_network.values()),
         networks=len(scopes) - 1,
     )
-    with transaction.atomic():
+    with _foreign_keys_unchecked(), transaction.atomic():
         result.rows = store(commune_rows, distances)
         result.seconds = time.perf_counter() - started
         previous = CoverageRun.objects.first()
@@ -249,38 +324,73 @@ def compute(communes=None, max_km: float = MAX_DISTANCE_KM, region_code: str | N
     return result
 
 
+@contextmanager
+def _foreign_keys_unchecked():
+    """On SQLite, outside a transaction: foreign keys unchecked until the block ends (see `store`; they
+    cannot be turned off inside a transaction). Elsewhere (PostgreSQL, or inside a caller's
+    transaction) they stay checked."""
+    unchecked = not connection.in_atomic_block and connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if unchecked:
+            connection.enable_constraint_checking()
+
+
 def store(commune_rows, distances: dict) -> int:
     """Replace the stored distances by `distances` ({network id or None: ([km or None per commune],
     {index of a commune of the Région: (km without permanences, km to a site open enough)})}).
 
-    The communes outside the Région are inserted without the two detailed columns (profiled: binding
-    two more parameters to every row cost a tenth of the insert)."""
+    One INSERT … SELECT per scope, its rows passed as one parameter (a JSON array on SQLite, arrays on
+    PostgreSQL) and unpacked by the database: profiled, binding ~730,000 rows one by one from Python
+    (executemany) was a third of the national computation. When `compute` runs it on SQLite outside a
+    caller's transaction, foreign keys are not checked row by row (and the DELETE empties the table at
+    once instead of visiting each row): the rows written are those of the communes and networks still
+    there once the DELETE holds the database's write lock, so none can point to nothing."""
     table = CommuneCoverage._meta.db_table
-    plain_sql = f"INSERT INTO {table} (network_id, commune_id, distance_km) VALUES (%s, %s, %s)"  # noqa: S608
-    detail_sql = (
-        f"INSERT INTO {table} (network_id, commune_id, distance_km, distance_fixed_km, distance_open_km) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s)"
-    )
-    pks = [row[0] for row in commune_rows]
+    columns = "network_id, commune_id, distance_km, distance_fixed_km, distance_open_km"
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (the table name is ours)
+            "SELECT %s, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(%s)"
+        )
+    else:
+        sql = (
+            f"INSERT INTO {table} ({columns}) "  # noqa: S608 (the table name is ours)
+            "SELECT %s::bigint, c, d, f, o FROM unnest(%s::text[], %s::float8[], %s::float8[], %s::float8[]) "
+            "AS u(c, d, f, o)"
+        )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the table name is ours)
+        # Read under the write lock (SQLite), or checked by the foreign keys (PostgreSQL).
+        existing = set(Commune.objects.values_list("pk", flat=True))
+        networks = set(Network.objects.values_list("pk", flat=True))
+        pks = [row[0] for row in commune_rows]
+        kept = None if existing.issuperset(pks) else [pk in existing for pk in pks]
         rows = 0
         for network_id, (values, detail) in distances.items():
-            rounded = [None if km is None else round(km, 3) for km in values]
-            plain = [
-                (network_id, pk, km)
-                for index, (pk, km) in enumerate(zip(pks, rounded, strict=True))
-                if index not in detail
-            ]
-            for start in range(0, len(plain), INSERT_BATCH):
-                cursor.executemany(plain_sql, plain[start : start + INSERT_BATCH])
-            detailed = [
-                (network_id, pks[index], rounded[index], _round(fixed), _round(open_km))
-                for index, (fixed, open_km) in sorted(detail.items())
-            ]
-            for start in range(0, len(detailed), INSERT_BATCH):
-                cursor.executemany(detail_sql, detailed[start : start + INSERT_BATCH])
-            rows += len(plain) + len(detailed)
+            if network_id is not None and network_id not in networks:
+                continue
+            kms = [None if km is None else round(km, 3) for km in values]
+            if sqlite:
+                # [commune, km], and for the Région's communes [commune, km, fixed km, open km].
+                payload = list(zip(pks, kms, strict=True))
+                for index, (fixed, open_km) in detail.items():
+                    payload[index] = (pks[index], kms[index], _round(fixed), _round(open_km))
+                if kept is not None:
+                    payload = [row for row, keep in zip(payload, kept, strict=True) if keep]
+                cursor.execute(sql, [network_id, json.dumps(payload, separators=(",", ":"))])
+                rows += len(payload)
+                continue
+            fixed_kms, open_kms = [None] * len(pks), [None] * len(pks)
+            for index, (fixed, open_km) in detail.items():
+                fixed_kms[index], open_kms[index] = _round(fixed), _round(open_km)
+            arrays = [pks, kms, fixed_kms, open_kms]
+            if kept is not None:
+                arrays = [[v for v, keep in zip(array, kept, strict=True) if keep] for array in arrays]
+            cursor.execute(sql, [network_id, *arrays])
+            rows += len(arrays[0])
     return rows
 
 

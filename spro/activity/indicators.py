@@ -126,14 +126,16 @@ def _raw_rows(queryset):
             yield from chunk
 
 
-def tables(queryset, departements: set[str], zones: set[str] | None = None) -> list[dict]:
+def tables(queryset, departements: set[str], zones=None) -> list[dict]:
     """Every table of an indicator page, unmasked: {"code", "title", "rows": [(code, label, people)],
     "total"}.
 
-    The territory of the provenance table is `departements`, or the zones d'emploi `zones` when given
-    (a zone d'emploi view); the EPCI table lists the EPCI of residence of the people whose commune is
-    known (most first). One pass over the entries (a scan, then counts here) rather than one grouped
-    query per table: a year of a whole Région is read once."""
+    The territory of the provenance table is `departements`, or `zones` when given: the codes of zones
+    d'emploi (a set: a zone d'emploi view), or (column of the commune of residence, codes), e.g.
+    ("commune__living_area_id", {"31555"}) for a bassin de vie view; the EPCI table lists the EPCI of
+    residence of the people whose commune is known (most first). One pass over the entries (a scan,
+    then counts here) rather than one grouped query per table: a year of a whole Région is read
+    once."""
     from spro.territories.models import Epci
 
     columns = list(DIMENSIONS)
@@ -141,8 +143,12 @@ def tables(queryset, departements: set[str], zones: set[str] | None = None) -> l
     months: dict[str, int] = {}
     origin = dict.fromkeys(PROVENANCE_LABELS, 0)
     by_epci: dict[str, int] = {}
-    place = "commune__employment_zone_id" if zones is not None else "commune__departement_id"
-    territory = zones if zones is not None else departements
+    if zones is None:
+        place, territory = "commune__departement_id", departements
+    elif isinstance(zones, tuple):
+        place, territory = zones
+    else:
+        place, territory = "commune__employment_zone_id", zones
     rows = queryset.values_list(
         "date", *columns, "commune_id", place, "commune__epci_id", "people"
     ).order_by()

@@ -14,7 +14,7 @@ from spro.activity.models import Reception
 from spro.core.forms import SproForm, SproModelForm
 from spro.directory.models import Network
 from spro.territories.lookup import find_commune
-from spro.territories.models import Departement, EmploymentZone
+from spro.territories.models import Departement, EmploymentZone, LivingArea
 
 CHOOSE = ("", "Choisir")
 
@@ -291,12 +291,14 @@ class PeriodForm(SproForm):
 
 
 class RegionFilterForm(PeriodForm):
-    """Filters of the Région's indicators: département or zone d'emploi of the site, network, period."""
+    """Filters of the Région's indicators: département, zone d'emploi or bassin de vie of the site,
+    network, period."""
 
     departement = forms.ChoiceField(label="Département", required=False)
     zone = forms.ChoiceField(label="Zone d'emploi", required=False)
+    bassin = forms.ChoiceField(label="Bassin de vie", required=False)
     reseau = forms.ChoiceField(label="Réseau", required=False)
-    field_order = ["departement", "zone", "reseau", "du", "au"]
+    field_order = ["departement", "zone", "bassin", "reseau", "du", "au"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,6 +314,14 @@ class RegionFilterForm(PeriodForm):
         )
         self.fields["zone"].choices = [("", "Toutes")] + list(zones)
         self.fields["zone"].error_messages["invalid_choice"] = "Choisissez une zone d'emploi de la liste."
+        areas = (
+            LivingArea.objects.filter(communes__region_id=settings.SPRO_REGION)
+            .distinct()
+            .order_by("name", "code")
+            .values_list("code", "name")
+        )
+        self.fields["bassin"].choices = [("", "Tous")] + list(areas)
+        self.fields["bassin"].error_messages["invalid_choice"] = "Choisissez un bassin de vie de la liste."
         self.fields["reseau"].choices = [("", "Tous")] + list(
             Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
         )

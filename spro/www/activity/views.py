@@ -385,8 +385,12 @@ def region_indicators(request):
         referrals = _touching(referrals, "commune__departement_id", data["departement"])
     if data.get("zone"):
         queryset = queryset.filter(site__commune__employment_zone_id=data["zone"])
-        zones = {data["zone"]}
+        zones = ("commune__employment_zone_id", {data["zone"]})
         referrals = _touching(referrals, "commune__employment_zone_id", data["zone"])
+    if data.get("bassin"):
+        queryset = queryset.filter(site__commune__living_area_id=data["bassin"])
+        zones = ("commune__living_area_id", {data["bassin"]})
+        referrals = _touching(referrals, "commune__living_area_id", data["bassin"])
     if data.get("reseau"):
         queryset = queryset.filter(structure__network__code=data["reseau"])
         referrals = referrals.filter(Q(from_network=data["reseau"]) | Q(to_network=data["reseau"]))

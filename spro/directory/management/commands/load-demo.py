@@ -5,6 +5,8 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from spro.directory import demo
+from spro.territories.demo import ensure_demo_zones
+from spro.territories.models import Region
 
 
 class Command(BaseCommand):
@@ -59,9 +61,20 @@ class Command(BaseCommand):
                 "de la Région)."
             )
         demo.ensure_pro_accounts()
+        # Fictitious zones d'emploi and bassins de vie while INSEE's are not imported (filters by zone).
+        for code in region_codes or Region.objects.values_list("code", flat=True):
+            zones, areas = ensure_demo_zones(code)
+            if zones or areas:
+                self.stdout.write(
+                    f"Région {code} : {zones} zones d'emploi et {areas} bassins de vie de démonstration "
+                    "(délimitation fictive, remplacée par `spro import-employment-zones`)."
+                )
         # The labelling demonstration, when its app is installed (the directory does not import it).
         if "demo-labellisation" in get_commands():
             call_command("demo-labellisation", "--discret", stdout=self.stdout)
+        # A year of referrals between demo structures (figures by network pair), when installed.
+        if "demo-orientations" in get_commands():
+            call_command("demo-orientations", "--discret", stdout=self.stdout)
         # A year of anonymous receptions, when the activity app is installed.
         if "demo-activite" in get_commands():
             call_command("demo-activite", "--discret", stdout=self.stdout)
