@@ -6,9 +6,10 @@ nor an Authorization header, for a GET of one of `CACHED_VIEWS`. It is stored on
 for no private caching, and was not drawn for a signed-in person.
 
 The key holds the full address (scheme, host, path and query string), the current minute — "ouvert
-maintenant" and the next events change with it — and a *generation* of the data, kept in the cache: any
-write of a model (but the few below that no public page shows) moves it once its transaction commits,
-and so does the end of every `spro` command (imports and bulk updates that send no signal). A page
+maintenant" and the next events change with it —, the date of the accessibility audit file, and a
+*generation* of the data, kept in the cache: any write of a model (but the few below that no public
+page shows) moves it once its transaction commits, and so does the end of every `spro` command
+(imports and bulk updates that send no signal). A page
 drawn while data changed is stored under the generation read before it was drawn, which nobody reads
 any more: an edit is never served stale, whichever server process drew the page.
 
@@ -18,6 +19,7 @@ the cache does not answer, pages are drawn as if it were empty.
 
 import hashlib
 import logging
+import os
 import time
 import uuid
 
@@ -116,6 +118,11 @@ def model_changed(sender, **kwargs) -> None:
     data_changed()
 
 
+def settings_changed(setting, **kwargs) -> None:
+    if setting != "CACHES":  # a new cache has pages of its own
+        bump()
+
+
 def _minute() -> int:
     return int(time.time() // 60)
 
@@ -138,8 +145,20 @@ def _cacheable_view(request) -> str | None:
     return match.view_name
 
 
+def _audit_version() -> str:
+    """Every footer shows the accessibility state read from the Région's audit file, which may change
+    without a restart (README, « Déclaration d'accessibilité »): its modification time is in the key."""
+    path = settings.SPRO_ACCESSIBILITY_AUDIT
+    if not path:
+        return ""
+    try:
+        return str(os.stat(path).st_mtime_ns)
+    except OSError:
+        return "absent"
+
+
 def _key(request, minute: int) -> str:
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{_audit_version()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
     return f"spro:page:{generation()}:{minute}:{digest}"
 
