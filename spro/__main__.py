@@ -4,7 +4,16 @@ import os
 import sys
 
 # Commands that write nothing the public pages show; after any other, the cached pages are renewed.
-READ_ONLY = {"help", "version", "check", "runserver", "makemigrations", "showmigrations", "sqlmigrate"}
+READ_ONLY = {
+    "help",
+    "version",
+    "check",
+    "runserver",
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "createcachetable",
+}
 
 
 def main() -> None:
