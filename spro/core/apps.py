@@ -35,7 +35,6 @@ class CoreConfig(AppConfig):
         signals = {"post_save": post_save, "post_delete": post_delete, "m2m_changed": m2m_changed}
         for name, signal in signals.items():
             signal.connect(pagecache.model_changed, dispatch_uid=f"spro.core.pagecache.{name}")
-        # Settings change only in tests (override_settings); a page drawn with the old ones is not served.
         setting_changed.connect(pagecache.settings_changed, dispatch_uid="spro.core.pagecache.settings")
         pre_migrate.connect(suspend_page_cache, sender=self, dispatch_uid="spro.core.suspend_page_cache")
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="spro.core.create_cache_table")

@@ -181,6 +181,7 @@ CHILD = """
 import hashlib, json
 from django.test import Client
 from spro.core import pagecache
+pagecache.settings_epoch = {epoch}  # the test's settings overrides, the same in both processes
 response = Client().get({path!r})
 print(json.dumps({{"cache": response.get("X-Cache"), "body": hashlib.sha256(response.content).hexdigest(),
     "generation": pagecache.generation()}}))
@@ -199,7 +200,13 @@ def other_process(path: str, tmp_path) -> dict:
         "DJANGO_SETTINGS_MODULE": "spro.settings",
     }
     done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); exec(" + repr(CHILD.format(path=path)) + ")"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); exec("
+            + repr(CHILD.format(path=path, epoch=pagecache.settings_epoch))
+            + ")",
+        ],
         env=env,
         cwd=ROOT,
         capture_output=True,
