@@ -9,6 +9,15 @@ connections download the full CSV and GeoJSON exports in a loop while 4 others l
 must stay under 200 ms. An export refused with 503 (too many regenerations at once) is counted apart, not as
 an error; any other status >= 400 is an error.
 
+Then the two-instance variant (`SPRO_LOAD_TWO_SECONDS`, default 40 s; 0 skips it; alone: `python -m
+bench.load deux-instances`): two gunicorn servers on two ports share one PostgreSQL and one Redis (the
+local one, database `SPRO_LOAD_REDIS_DB`, default 14, emptied before and after), the connections
+spread over both. The PostgreSQL is a throwaway cluster of its own (initdb in a temporary folder, on a
+free port, run as the `postgres` user, removed afterwards), restarted a third of the way through the
+run: the answers of the outage (503 « indisponible ») are counted apart, any error among the requests
+sent once it is back counts. Before and after, each public address is asked of one server then of the
+other: the second must be served from the shared cache, and both must give the same answer.
+
 Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
 pure-Python loop timed before and after), to read them against how busy the machine was.
 """
@@ -17,11 +26,14 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,6 +44,10 @@ SECONDS = float(os.environ.get("SPRO_LOAD_SECONDS", "60"))
 EXPORT_CONNECTIONS = int(os.environ.get("SPRO_LOAD_EXPORT_CONNECTIONS", "12"))
 EXPORT_SECONDS = float(os.environ.get("SPRO_LOAD_EXPORT_SECONDS", "30"))
 HOME_CONNECTIONS = 4
+TWO_SECONDS = float(os.environ.get("SPRO_LOAD_TWO_SECONDS", "40"))
+TWO_WORKERS = int(os.environ.get("SPRO_LOAD_TWO_WORKERS", "2"))
+REDIS_DB = int(os.environ.get("SPRO_LOAD_REDIS_DB", "14"))
+PG_BIN = Path(os.environ.get("SPRO_LOAD_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HOME_P95_TARGET_MS = 200
 DEFAULT_PG = "postgres://root@127.0.0.1:5432/spro_load"
 
@@ -110,7 +126,7 @@ def server_env(url: str) -> dict:
     return env
 
 
-async def one_request(reader, writer, method, path, body):
+async def one_request(reader, writer, method, path, body, keep=None):
     payload = body.encode() if body else b""
     head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nAccept: */*\r\n"
     if payload:
@@ -126,20 +142,25 @@ async def one_request(reader, writer, method, path, body):
             break
         name, _, value = line.decode("latin-1").partition(":")
         name = name.strip().lower()
+        if keep is not None:
+            keep[name] = value.strip()
         if name == "content-length":
             length = int(value.strip())
         elif name == "transfer-encoding" and "chunked" in value:
             chunked = True
         elif name == "connection" and "close" in value.lower():
             close = True
+    content = b""
     if chunked:
         while True:
             size = int((await reader.readline()).strip(), 16)
-            await reader.readexactly(size + 2)
+            content += (await reader.readexactly(size + 2))[:size]
             if size == 0:
                 break
     elif length:
-        await reader.readexactly(length)
+        content = await reader.readexactly(length)
+    if keep is not None:
+        keep["body"] = content
     return status, close
 
 
@@ -335,6 +356,228 @@ def run() -> dict:
             "after_exports": round(os.getloadavg()[0], 2),
         },
         "calibration_ms": {"before": calibration_before, "after": calibration_ms()},
+        "page_cache": os.environ.get("SPRO_PAGE_CACHE_SECONDS", "60") != "0",
+        "two_instances": two_instances() if TWO_SECONDS > 0 else None,
+    }
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL cluster of the bench's own, in a temporary folder on a free port, that it may restart
+    (the shared one on 5432 is never touched). initdb refuses root: run as `postgres` when we are root."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="spro-bench-pg-"))
+        self.data = self.dir / "data"
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.url = f"postgres://root@127.0.0.1:{self.port}/spro"
+
+    def _run(self, *args):
+        # No pipe: the server that pg_ctl starts would hold it open, and the wait would never end.
+        subprocess.run(
+            [*self.as_user, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=180,
+        )
+
+    def _pg_ctl(self, *args):
+        self._run(
+            str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "server.log"), "-w", *args
+        )
+
+    def start(self):
+        if self.as_user:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "root", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=100"
+        self._pg_ctl("-o", options, "start")
+
+    def restart(self):
+        self._pg_ctl("-m", "fast", "restart")
+
+    def remove(self):
+        try:
+            self._pg_ctl("-m", "immediate", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def gunicorn(env, port, workers):
+    command = [sys.executable, "-m", "gunicorn", "spro.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--worker-class", "gthread", "--threads", "4"]
+    command += ["--keep-alive", "30", "--log-level", "warning"]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+
+
+def wait_for(port, seconds=40):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"aucun serveur sur le port {port}")
+
+
+# What differs between two answers by design: the CSP nonce and the CSRF token of each response.
+PER_RESPONSE = re.compile(
+    rb"nonce-[A-Za-z0-9_-]+|nonce=\"[A-Za-z0-9_-]+\"|csrfmiddlewaretoken\" value=\"[^\"]+\""
+)
+
+
+async def fetch(port, method, path, body):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        keep = {}
+        status, _ = await asyncio.wait_for(one_request(reader, writer, method, path, body, keep), 30)
+        return status, keep
+    finally:
+        writer.close()
+
+
+async def shared_cache_check(ports):
+    """Each address asked of the first server, then of the second: served from the shared cache, alike."""
+    addresses = served = 0
+    different = []
+    for _, method, path, body in MIX:
+        first_status, first = await fetch(ports[0], method, path, body)
+        second_status, second = await fetch(ports[1], method, path, body)
+        if first.get("x-cache"):
+            addresses += 1
+            served += second.get("x-cache") == "HIT"
+        same = PER_RESPONSE.sub(b"", first["body"]) == PER_RESPONSE.sub(b"", second["body"])
+        if (first_status, second_status) != (200, 200) or not same:
+            different.append(f"{method} {path}: {first_status}/{second_status}")
+    return {
+        "addresses": addresses,
+        "served_by_other": served,
+        "consistent": not different,
+        "different": different,
+    }
+
+
+async def hammer_two(ports, pg):
+    """CONNECTIONS connections spread over both servers; PostgreSQL restarted a third of the way."""
+    records = []
+    deadline = time.monotonic() + TWO_SECONDS
+    restart = {}
+
+    async def restart_midway():
+        await asyncio.sleep(TWO_SECONDS / 3)
+        restart["down_at"] = time.monotonic()
+        await asyncio.to_thread(pg.restart)
+        restart["back_at"] = time.monotonic()
+
+    async def connection(index):
+        rng = random.Random(300 + index)
+        port = ports[index % len(ports)]
+        choices = [m for m in MIX for _ in range(m[0])]
+        reader = writer = None
+        while time.monotonic() < deadline:
+            _, method, path, body = rng.choice(choices)
+            started = time.monotonic()
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                status, close = await asyncio.wait_for(one_request(reader, writer, method, path, body), 30)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
+                records.append((started, time.monotonic(), port, path, type(exc).__name__))
+                if writer is not None:
+                    writer.close()
+                reader = writer = None
+                await asyncio.sleep(0.05)
+                continue
+            records.append((started, time.monotonic(), port, path, status))
+            if close:
+                writer.close()
+                reader = writer = None
+        if writer is not None:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(restart_midway(), *(connection(i) for i in range(CONNECTIONS)))
+    return records, restart, time.perf_counter() - started
+
+
+def two_instances() -> dict:
+    """Two servers, one PostgreSQL (restarted mid-run), one Redis: 0 errors, the same answers."""
+    if not (PG_BIN / "initdb").exists():
+        return {"skipped": f"initdb absent ({PG_BIN})"}
+    try:
+        import redis
+
+        store = redis.Redis(host="127.0.0.1", port=6379, db=REDIS_DB, socket_connect_timeout=1)
+        store.ping()
+    except Exception as exc:  # noqa: BLE001
+        return {"skipped": f"Redis injoignable sur 127.0.0.1:6379 ({exc})"}
+    store.flushdb()
+    pg = ThrowawayPostgres()
+    servers = []
+    try:
+        pg.start()
+        ensure_database(pg.url)
+        env = {**server_env(pg.url), "REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB}"}
+        spro = [sys.executable, "-m", "spro"]
+        subprocess.run([*spro, "migrate", "--noinput", "--verbosity", "0"], env=env, check=True, cwd=ROOT)
+        subprocess.run([*spro, "setup-demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        ports = [free_port(), free_port()]
+        servers = [gunicorn(env, port, TWO_WORKERS) for port in ports]
+        for port in ports:
+            wait_for(port)
+        calibration_before, load_before = calibration_ms(), os.getloadavg()
+        shared_before = asyncio.run(shared_cache_check(ports))
+        records, restart, elapsed = asyncio.run(hammer_two(ports, pg))
+        shared_after = asyncio.run(shared_cache_check(ports))
+        processes = [p for server in servers for p in (server.pid, *children(server.pid))]
+        memory_max = max_rss_mb(processes)
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        pg.remove()
+        store.flushdb()
+    down_at, back_at = restart["down_at"], restart["back_at"]
+    ok = [r for r in records if r[4] == 200]
+    latencies = sorted((end - start) * 1000 for start, end, *_ in ok)
+    before = [r for r in records if r[1] < down_at]
+    back = [r for r in records if r[0] >= back_at]
+    outage = [r for r in records if r[1] >= down_at and r[0] < back_at]
+
+    def failed(rows):
+        return [f"{path}: {answer}" for _, _, _, path, answer in rows if answer != 200]
+
+    return {
+        "server": f"2 x gunicorn gthread, {TWO_WORKERS} workers x 4 threads, PostgreSQL, Redis",
+        "connections": CONNECTIONS,
+        "duration_s": round(elapsed, 1),
+        "requests": len(records),
+        "requests_per_s": round(len(records) / elapsed, 1),
+        "per_instance": {str(i + 1): sum(1 for r in records if r[2] == port) for i, port in enumerate(ports)},
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "restart": {
+            "at_s": round(TWO_SECONDS / 3, 1),
+            "seconds": round(back_at - down_at, 2),
+            "outage_requests": len(outage),
+            "outage_answers": sum(1 for r in outage if r[4] == 503),
+            "outage_other": sorted(set(a for a in failed(outage) if not a.endswith(": 503")))[:10],
+        },
+        "errors_before": len(failed(before)),
+        "errors_once_back": len(failed(back)),
+        "requests_once_back": len(back),
+        "error_samples": sorted(set(failed(before) + failed(back)))[:10],
+        "shared_cache": {**shared_before, "consistent_after_restart": shared_after["consistent"]},
+        "rss_mb_max": memory_max,
+        "load_average_1min": {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)},
+        "calibration_ms": {"before": calibration_before, "after": calibration_ms()},
     }
 
 
@@ -376,8 +619,34 @@ def summary(result: dict) -> str:
             f"p95 {mix['home_p95_ms']} ms (cible < {mix['home_p95_target_ms']} ms) ; {exports} ; "
             f"{mix['errors']} erreur(s)."
         )
+    two = result.get("two_instances")
+    if two and "skipped" not in two:
+        lines.append(summary_two(two))
+    elif two:
+        lines.append(f"Deux instances : ignoré ({two['skipped']}).")
     return "\n".join(lines)
 
 
+def summary_two(two: dict) -> str:
+    return (
+        f"Deux instances ({two['server']}) : {two['requests']} requêtes, {two['requests_per_s']} req/s, "
+        f"p95 {two['p95_ms']} ms ; redémarrage de PostgreSQL en {two['restart']['seconds']} s : "
+        f"{two['restart']['outage_answers']} réponse(s) 503 pendant la coupure, "
+        f"{two['errors_once_back']} erreur(s) une fois la base revenue, {two['errors_before']} avant ; "
+        f"cache partagé : {two['shared_cache']['served_by_other']}/{two['shared_cache']['addresses']} "
+        f"adresses servies par l'autre instance, réponses identiques : {two['shared_cache']['consistent']} ; "
+        f"mémoire max par processus {two['rss_mb_max']} Mo ; charge moyenne {two['load_average_1min']}."
+    )
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(), indent=2, ensure_ascii=False))
+    if sys.argv[1:] == ["deux-instances"]:
+        os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
+        figures = two_instances()
+        out = ROOT / "var" / "bench"
+        out.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(figures, indent=2, ensure_ascii=False)
+        (out / "load_two_instances.json").write_text(text + "\n", encoding="utf-8")
+        print(summary_two(figures) if "skipped" not in figures else text)
+    else:
+        print(json.dumps(run(), indent=2, ensure_ascii=False))

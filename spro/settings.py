@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "spro.core.middleware.ContentSecurityPolicyMiddleware",
+    "spro.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +134,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'spro.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection that the server dropped (a restart, a failover) is replaced before use.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -143,6 +146,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not memory) so that `pytest --reuse-db` keeps the imported referential between runs.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache shared by every server process: Redis when REDIS_URL is set, else a table of the database
+# (created by `spro migrate`). It holds only copies that may be lost: anonymous pages (spro.core.pagecache).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "spro",
+            # A Redis that stalls must not hold requests: the page is then drawn without the cache.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "spro_cache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SPRO_CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
+# How long an anonymous page is kept (seconds; its key also changes with the minute); 0: no page cache.
+SPRO_PAGE_CACHE_SECONDS = int(os.environ.get("SPRO_PAGE_CACHE_SECONDS", "60"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -191,11 +191,15 @@ class SproModelForm(SproFormMixin, forms.ModelForm):
 
 
 def form_errors_in(context) -> int:
-    """How many errors the forms of a template context hold (for the page title)."""
+    """How many errors the forms of a template context hold (for the page title).
+
+    The test is on the value's own type, not `isinstance`: that would evaluate the context's lazy values,
+    among them the CSRF token, which sets a cookie on every page (no page could then be cached) and the
+    user, which reads the session."""
     count = 0
     seen = set()
     for value in context.flatten().values():
-        if isinstance(value, forms.BaseForm) and id(value) not in seen and value.is_bound:
+        if issubclass(type(value), forms.BaseForm) and id(value) not in seen and value.is_bound:
             seen.add(id(value))
             count += sum(len(errors) for errors in value.errors.values())
     return count
