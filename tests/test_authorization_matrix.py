@@ -219,6 +219,9 @@ MATRIX: dict[str, Entry] = {
     "comites:member_add": row(
         LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400), code="copil-spro"
     ),
+    "comites:member_leave": row(
+        LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400), code="copil-spro"
+    ),
     "comites:tiers": REGION_STAFF,
     "comites:tier_assign": row(LOGIN, 403, 403, 403, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     # Agenda (issue 20): public pages and feeds; an event of structure A takes registrations (a post
@@ -374,6 +377,7 @@ def world(settings):
     objects["label"] = _label(a, personas["admin_a"])
     objects.update(_labelling(a, objects["label"], personas["admin_a"]))
     objects["committee_session"] = _committee_session(objects["application"], personas["instructeur"])
+    objects["body_member"] = _body_member(objects["committee_session"].committee, personas["instructeur"])
     objects["membership"] = Membership.objects.get(user=personas["conseiller_a"])
     objects["event"] = _event(a)
     objects["reception"] = _reception(site_a, personas["conseiller_a"])
@@ -661,6 +665,21 @@ def _committee_session(application, instructor):
     return session
 
 
+def _body_member(committee, instructor):
+    """A current member of the COPIL SPRO (the body's page offers to record their departure)."""
+    from datetime import date
+
+    from spro.labels.models import CommitteeMember
+
+    return CommitteeMember.objects.create(
+        pk=6501,
+        committee=committee,
+        name="Membre de la matrice",
+        joined_on=date(2026, 1, 5),
+        added_by=instructor,
+    )
+
+
 def _reception(site, by):
     """An entry of the reception log of the site's structure, recorded by `by` (not locked yet)."""
     from spro.activity.models import Reception
@@ -718,6 +737,7 @@ OBJECT_FOR = {
     "comites:minutes": {"pk": "committee_session"},
     "comites:minutes_pdf": {"pk": "committee_session"},
     "comites:text_opinion": {"pk": "committee_session"},
+    "comites:member_leave": {"pk": "body_member"},
     "agenda:structure_feed": {"pk": "structure"},
     "agenda:event": {"pk": "event"},
     "agenda:event_ics": {"pk": "event"},

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from spro.labels import emails
 from spro.labels.models import (
@@ -245,11 +246,21 @@ def add_member(
 
 @transaction.atomic
 def member_leaves(member: CommitteeMember, user, day: date) -> None:
+    """Record that `member` left the body on `day`: once, not before they joined, not after today."""
     _check_staff(user)
-    if member.left_on is not None:
-        raise InvalidTransition("Ce membre a déjà quitté l'instance.")
-    if day < member.joined_on:
-        raise InvalidTransition("La date de départ précède l'arrivée du membre.")
+    # Read under lock: two agents (or two tabs) recording the same departure write it once.
+    current = CommitteeMember.objects.select_for_update().get(pk=member.pk)
+    if current.left_on is not None:
+        raise InvalidTransition(
+            f"{current.name} a déjà quitté l'instance le {current.left_on:%d/%m/%Y} : "
+            "ce départ n'est pas enregistré une seconde fois."
+        )
+    if day < current.joined_on:
+        raise InvalidTransition(
+            f"La date de départ précède l'arrivée du membre (le {current.joined_on:%d/%m/%Y})."
+        )
+    if day > timezone.localdate():
+        raise InvalidTransition("La date de départ ne peut pas être postérieure à aujourd'hui.")
     CommitteeMember.objects.filter(pk=member.pk).update(left_on=day)
     member.left_on = day
 

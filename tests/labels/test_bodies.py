@@ -3,7 +3,8 @@ COPIL SPRO at least yearly, GT Orientation every two months in Auvergne-Rhône-A
 yearly in Pays de la Loire, and in Occitanie a comité de suivi per Midi-Pyrénées département, at least
 yearly and ahead of the COPIL. A late body is flagged on /region/comites/ and the daily
 `spro echeances-labels` e-mails the Région once per missed due date, tested across a year with time
-frozen. Members and opinions (avis) on texts are recorded from the body's and the session's pages.
+frozen. Members and opinions (avis) on texts are recorded from the body's and the session's pages; a
+member's departure too (not before they joined, not after today, once), then they are listed apart.
 Midi-Pyrénées' Cité des métiers network: a site central, at most two centres associés per département
 (a third is refused in French), points relais; each tier's offer and its guarantor on the public page."""
 
@@ -13,7 +14,9 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from spro.labels import bodies
 from spro.labels.models import BodyReminder, CommitteeMember, CommitteeSession, NetworkTier, TextOpinion
@@ -316,6 +319,139 @@ def test_only_region_staff_record_members_and_opinions(agent):
             bodies.add_member(committee, someone, "Claire")
         with pytest.raises(InvalidTransition, match="agents de la Région"):
             bodies.record_text_opinion(session, someone, "charte", "Charte", "favorable")
+
+
+def copil_member(agent, name="Claire Martin", days_ago=400):
+    committee = bodies.body("76", "copil-spro")
+    joined = timezone.localdate() - timedelta(days=days_ago)
+    return bodies.add_member(committee, agent, name, function="Vice-présidente", joined_on=joined)
+
+
+def post_leave(client, member, left_on, code="copil-spro"):
+    """Post the departure form of `member` from the body's page, with the page's one-time token."""
+    return post_from(
+        client,
+        reverse("comites:body", args=["copil-spro"]),
+        reverse("comites:member_leave", args=[code, member.pk]),
+        {f"depart-{member.pk}-left_on": left_on},
+    )
+
+
+def test_a_member_leaving_is_recorded_and_listed_apart_among_former_members(staff, agent, settings):
+    settings.SPRO_REGION = "76"
+    leaving = copil_member(agent)
+    staying = copil_member(agent, "Paul Durand")
+    left_on = timezone.localdate() - timedelta(days=10)
+    page = staff.get(reverse("comites:body", args=["copil-spro"])).content.decode()
+    assert "Aucun membre n'a quitté l'instance." in page
+    assert f'id="id_depart-{leaving.pk}-left_on"' in page and f'id="id_depart-{staying.pk}-left_on"' in page
+
+    response = post_leave(staff, leaving, left_on.isoformat())
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#anciens-membres")
+    leaving.refresh_from_db()
+    staying.refresh_from_db()
+    assert (leaving.left_on, staying.left_on) == (left_on, None)
+    page = html.unescape(staff.get(response["Location"]).content.decode())
+    assert f"Le départ de Claire Martin le {left_on:%d/%m/%Y} est enregistré." in page
+    current, former = page.split('id="anciens-membres"')
+    former = former.split("Ajouter un membre")[0]
+    assert "Claire Martin" in former and f"{left_on:%d/%m/%Y}" in former
+    assert "Paul Durand" not in former
+    # Among current members, only Paul Durand is left, with his departure form.
+    assert "Claire Martin" not in current.split("Membres en fonction")[1]
+    assert f'id="id_depart-{leaving.pk}-left_on"' not in page
+
+
+@pytest.mark.parametrize(
+    "days_after_joining, message",
+    [
+        (-1, "La date de départ précède l'arrivée du membre"),
+        (401, "La date de départ ne peut pas être postérieure à aujourd'hui."),
+    ],
+)
+def test_a_departure_before_joining_or_after_today_is_refused_and_nothing_is_written(
+    staff, agent, settings, days_after_joining, message
+):
+    settings.SPRO_REGION = "76"
+    member = copil_member(agent, days_ago=400)
+    response = post_leave(staff, member, (member.joined_on + timedelta(days=days_after_joining)).isoformat())
+    assert response.status_code == 422
+    page = html.unescape(response.content.decode())
+    assert message in page
+    assert "<title>Erreur : 1 erreur" in page
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_a_member_leaving_twice_is_refused_and_the_first_date_is_kept(staff, agent, settings):
+    settings.SPRO_REGION = "76"
+    member = copil_member(agent)
+    first = timezone.localdate() - timedelta(days=30)
+    assert post_leave(staff, member, first.isoformat()).status_code == 302
+    # The same form posted again from a page opened before (another tab), with a fresh token.
+    again = post_leave(staff, member, timezone.localdate().isoformat())
+    assert again.status_code == 422
+    assert f"Claire Martin a déjà quitté l'instance le {first:%d/%m/%Y}" in html.unescape(
+        again.content.decode()
+    )
+    member.refresh_from_db()
+    assert member.left_on == first
+    with pytest.raises(InvalidTransition, match="déjà quitté"):
+        bodies.member_leaves(member, agent, timezone.localdate())
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "Ce champ est obligatoire."),
+        ("2026-01\x00-01", "Saisissez une date valide."),
+        ("x" * 100_000, "Saisissez une date valide."),
+        ("NaN", "Saisissez une date valide."),
+        ("9" * 5000, "Saisissez une date valide."),
+        ("9999-01-01", "entre l'an 2000 et l'an 2100"),
+        ("1999-12-31", "entre l'an 2000 et l'an 2100"),
+    ],
+)
+def test_a_hostile_departure_date_gets_a_french_422_and_nothing_is_written(
+    staff, agent, settings, value, message
+):
+    settings.SPRO_REGION = "76"
+    member = copil_member(agent)
+    response = post_leave(staff, member, value)
+    assert response.status_code == 422
+    assert message in html.unescape(response.content.decode())
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_a_member_of_another_body_is_not_found_through_this_one(staff, agent, settings):
+    settings.SPRO_REGION = "76"
+    member = copil_member(agent)
+    response = post_leave(
+        staff, member, timezone.localdate().isoformat(), code="comite-suivi-departemental-31"
+    )
+    assert response.status_code == 404
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_only_region_staff_record_a_departure(staff, agent, settings):
+    settings.SPRO_REGION = "76"
+    member = copil_member(agent)
+    token = form_token(staff, reverse("comites:body", args=["copil-spro"]))
+    adviser = Client()
+    accounts.login_verified(adviser, accounts.user("conseil@example.org"))
+    response = adviser.post(
+        reverse("comites:member_leave", args=["copil-spro", member.pk]),
+        {f"depart-{member.pk}-left_on": timezone.localdate().isoformat(), "form_token": token},
+    )
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.left_on is None
+    with pytest.raises(InvalidTransition, match="agents de la Région"):
+        bodies.member_leaves(member, None, timezone.localdate())
 
 
 # --- the Cité des métiers tiers of Midi-Pyrénées -------------------------------------------------------

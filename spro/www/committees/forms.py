@@ -94,6 +94,20 @@ class MemberForm(SproForm):
         return value
 
 
+class MemberLeaveForm(SproForm):
+    left_on = forms.DateField(
+        label="A quitté l'instance le",
+        widget=DATE_WIDGET,
+        help_text="Au format jj/mm/aaaa : au plus tôt le jour de son arrivée, au plus tard aujourd'hui.",
+    )
+
+    def clean_left_on(self):
+        value = self.cleaned_data["left_on"]
+        if not 2000 <= value.year <= 2100:
+            raise forms.ValidationError("Indiquez une date entre l'an 2000 et l'an 2100.")
+        return value
+
+
 class TextOpinionForm(SproForm):
     document = forms.ChoiceField(label="Texte examiné", choices=TextOpinion.Document.choices)
     title = forms.CharField(

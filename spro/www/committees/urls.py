@@ -15,6 +15,7 @@ urlpatterns = [
     path("seances/<int:pk>/avis-textes/", views.text_opinion, name="text_opinion"),
     path("instances/<slug:code>/", views.body_detail, name="body"),
     path("instances/<slug:code>/membres/", views.member_add, name="member_add"),
+    path("instances/<slug:code>/membres/<int:pk>/depart/", views.member_leave, name="member_leave"),
     path("cite-des-metiers/", views.tiers, name="tiers"),
     path("cite-des-metiers/niveau/", views.tier_assign, name="tier_assign"),
 ]

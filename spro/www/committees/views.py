@@ -20,11 +20,12 @@ from spro.core.guards import submitted_once
 from spro.directory.models import Site
 from spro.labels import bodies, committees, workflow
 from spro.labels.minutes import agenda_rows, render_minutes
-from spro.labels.models import Committee, CommitteeSession, NetworkTier, TextOpinion
+from spro.labels.models import Committee, CommitteeMember, CommitteeSession, NetworkTier, TextOpinion
 from spro.labels.states import InvalidTransition
 from spro.www.committees.forms import (
     AgendaForm,
     MemberForm,
+    MemberLeaveForm,
     MinutesForm,
     OpinionForm,
     SessionForm,
@@ -291,7 +292,13 @@ def text_opinion(request, pk):
 # --- a body: its rhythm, members, sessions and opinions on texts --------------------------------------
 
 
-def _body_page(request, code, form=None, status=200):
+def leave_prefix(member) -> str:
+    return f"depart-{member.pk}"
+
+
+def _body_page(request, code, form=None, status=200, leave_form=None, leaving=None):
+    """The body's page; after a refused post, the form that failed is drawn bound, in error: the
+    member-add form (`form`) or the departure form of member `leaving` (`leave_form`)."""
     spec = bodies.spec(region_code(), code)
     if spec is None:
         raise Http404("Instance inconnue")
@@ -301,6 +308,15 @@ def _body_page(request, code, form=None, status=200):
         committee = Committee.objects.filter(region_code=region_code(), code=code).first()
     rhythm = next(r for r in bodies.rhythms(region_code(), today) if r.spec["code"] == code)
     members = list(committee.members.all()) if committee else []
+    current_members = [m for m in members if m.left_on is None]
+    for member in current_members:
+        if leave_form is not None and member.pk == leaving:
+            member.leave_form = leave_form
+        else:
+            member.leave_form = MemberLeaveForm(prefix=leave_prefix(member), initial={"left_on": today})
+    former_members = sorted(
+        (m for m in members if m.left_on is not None), key=lambda m: (m.left_on, m.name), reverse=True
+    )
     sessions = list(
         committee.sessions.prefetch_related("agenda_items", "opinions").order_by("-held_on")
         if committee
@@ -321,12 +337,12 @@ def _body_page(request, code, form=None, status=200):
         {
             "spec": spec,
             "rhythm": rhythm,
-            "current_members": [m for m in members if m.left_on is None],
-            "former_members": [m for m in members if m.left_on is not None],
+            "current_members": current_members,
+            "former_members": former_members,
             "sessions": sessions,
             "text_opinions": text_opinions,
             "form": form or MemberForm(initial={"joined_on": today}),
-            "failed_form": form if status != 200 else None,
+            "failed_form": (leave_form or form) if status != 200 else None,
         },
         status=status,
     )
@@ -364,6 +380,37 @@ def member_add(request, code):
             messages.success(request, f"{member.name} est membre de l'instance.")
             return redirect(reverse("comites:body", args=[code]) + "#membres")
     return _body_page(request, code, form=form, status=422)
+
+
+@region_staff_required
+@require_POST
+@submitted_once
+def member_leave(request, code, pk):
+    """Record that a member left the body: the date is not before they joined nor after today, and a
+    departure is recorded once (a second one, from another tab, is refused in French)."""
+    if bodies.spec(region_code(), code) is None:
+        raise Http404("Instance inconnue")
+    member = get_object_or_404(
+        CommitteeMember, pk=pk, committee__region_code=region_code(), committee__code=code
+    )
+    if request.method != "POST":  # re-displayed by the one-time token guard
+        return _body_page(request, code)
+    form = MemberLeaveForm(request.POST, prefix=leave_prefix(member))
+    if form.is_valid():
+        try:
+            bodies.member_leaves(member, request.user, form.cleaned_data["left_on"])
+        except InvalidTransition as refusal:
+            if CommitteeMember.objects.filter(pk=member.pk, left_on__isnull=False).exists():
+                # Not a mistake in the form: the departure was recorded meanwhile (another tab).
+                messages.error(request, str(refusal))
+                return _body_page(request, code, status=422)
+            form.add_error("left_on", str(refusal))
+        else:
+            messages.success(
+                request, f"Le départ de {member.name} le {member.left_on:%d/%m/%Y} est enregistré."
+            )
+            return redirect(reverse("comites:body", args=[code]) + "#anciens-membres")
+    return _body_page(request, code, status=422, leave_form=form, leaving=member.pk)
 
 
 # --- the Cité des métiers network's tiers (Midi-Pyrénées) --------------------------------------------
