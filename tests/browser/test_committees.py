@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from tests.browser.conftest import log_in
 from tests.browser.test_axe_all_pages import AXE_OPTIONS
@@ -61,3 +62,38 @@ def test_the_instructor_records_an_opinion_with_the_keyboard(visit):
     assert answer.status == 200
     assert answer.headers["content-type"] == "application/pdf"
     assert answer.body().startswith(b"%PDF")
+
+
+def test_the_instructor_records_a_members_departure_with_the_keyboard(visit):
+    """On a body's page, a departure dated before the member joined is refused in French; today's is
+    recorded and the member is then listed among the former members."""
+    page = visit.page
+    log_in(visit, "instructeur@region.demo")
+    visit.goto("/region/comites/instances/copil-spro/")
+    assert page.locator("h1").count() == 1
+    assert axe_violations(visit) == [], json.dumps(axe_violations(visit), ensure_ascii=False)
+    form = page.locator("form[aria-label^='Départ de ']").last
+    name = form.get_attribute("aria-label").removeprefix("Départ de ")
+
+    def leave_on(day: str):
+        form = page.locator(f"form[aria-label='Départ de {name}']")
+        form.get_by_label(re.compile("A quitté l'instance le")).fill(day)
+        form.get_by_role("button", name=re.compile("Enregistrer le départ")).focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.wait_for_load_state("networkidle")
+
+    leave_on("2000-01-03")
+    assert "La date de départ précède l'arrivée du membre" in page.locator("main").inner_text()
+    assert page.title().startswith("Erreur : 1 erreur")
+    assert axe_violations(visit) == [], json.dumps(axe_violations(visit), ensure_ascii=False)
+
+    today = timezone.localdate()
+    leave_on(today.isoformat())
+    assert page.url.endswith("#anciens-membres")
+    assert f"Le départ de {name} le {today:%d/%m/%Y} est enregistré." in page.locator("main").inner_text()
+    former = page.locator("table", has=page.locator("caption", has_text="Membres ayant quitté l'instance"))
+    assert name in former.inner_text()
+    assert page.locator(f"form[aria-label='Départ de {name}']").count() == 0
+    assert axe_violations(visit) == [], json.dumps(axe_violations(visit), ensure_ascii=False)
+    assert visit.console_errors == []
