@@ -1,8 +1,9 @@
 """Local coordination by territory. Members (/espace-pro/territoires/): the committees of their
 structures, each with its members, convention (notices, signed documents), meetings, the designation of
 the local coordinator and its vote form for the structures' administrators, the yearly programme and
-activity report. The Région (/region/territoires/): every territory and committee, conventions with
-their notices (a mise en demeure sent, or lifted), meetings recorded, designation results.
+activity report. The Région (/region/territoires/): its rules of local coordination (the grid only while
+it has no territory), every territory and committee, conventions with their notices (a mise en demeure
+sent, or lifted), meetings recorded, designation results.
 
 Every write goes through spro.network.coordination; documents are served by `document` only, to the
 committee's member structures and the Région's staff.
