@@ -328,6 +328,7 @@ MATRIX: dict[str, Entry] = {
     "region_territoires:meeting": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "region_territoires:notice": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "region_territoires:create": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
+    "region_territoires:policy": row(LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)),
     "region_territoires:member_add": row(
         LOGIN, 405, 405, 405, 405, 405, post=(LOGIN, 403, 403, 403, 400, 400)
     ),

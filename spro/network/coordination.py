@@ -45,6 +45,7 @@ from spro.network.models import (
     Convention,
     CoordinationDocument,
     CoordinationPolicy,
+    CoordinationTerritory,
     Designation,
     FormalNotice,
     LocalCommittee,
@@ -66,6 +67,53 @@ def add_months(day: date, months: int) -> date:
 
 def policy_of(local_committee) -> CoordinationPolicy:
     return CoordinationPolicy.for_region(local_committee.territory.region_code)
+
+
+# --- the Région's rules -----------------------------------------------------------------------------
+
+POLICY_FIELDS = ("grid", "convention_months", "notice_months", "vote_days", "no_majority")
+GRID_LOCKED = (
+    "Le maillage ne peut plus changer : la Région a déjà des territoires de coordination, et chacun est "
+    "du type de ce maillage."
+)
+
+
+def grid_locked(region_code: str) -> bool:
+    """The grid is chosen once: as soon as the Région has a territory, every territory follows it."""
+    return CoordinationTerritory.objects.filter(region_code=region_code).exists()
+
+
+@transaction.atomic
+def update_policy(region_code: str, by=None, **values) -> CoordinationPolicy:
+    """Change the Région's rules (the row is created on the first save: from then on the grid is chosen,
+    and the first territory no longer sets it); the changed values are logged before and after. The
+    rules apply to what comes next: a convention signed or renewed, a notice sent, a vote opened, a
+    designation counted. The grid is refused once the Région has a territory."""
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValueError(f"not a rule of the policy: {sorted(unknown)}")
+    policy = CoordinationPolicy.objects.select_for_update().filter(region_code=region_code).first()
+    policy = policy or CoordinationPolicy(region_code=region_code)
+    if "grid" in values and values["grid"] != policy.grid and grid_locked(region_code):
+        raise Refused(GRID_LOCKED)
+    created = policy.pk is None  # saved once, the rules (the grid among them) are the Région's choice
+    before = {name: getattr(policy, name) for name in values if getattr(policy, name) != values[name]}
+    if not before and not created:
+        return policy
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    log(
+        "regles-coordination",
+        policy.pk,
+        "creation" if created else "modification",
+        by=by,
+        region=region_code,
+        before=before,
+        after={name: values[name] for name in (values if created else before)},
+    )
+    return policy
 
 
 # --- committees and members -----------------------------------------------------------------------

@@ -2,7 +2,8 @@ from django import forms
 
 from spro.core.forms import SproForm, SproModelForm
 from spro.labels.uploads import KIND_LABELS
-from spro.network.models import CoordinationTerritory
+from spro.network.coordination import GRID_LOCKED
+from spro.network.models import CoordinationPolicy, CoordinationTerritory
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Date invalide : écrivez JJ/MM/AAAA."}
@@ -131,6 +132,41 @@ class TerritoryForm(SproModelForm):
         data = super().clean()
         if data.get("kind") and data["kind"] != "communes" and not data.get("reference"):
             self.add_error("reference", "Indiquez le code de la zone, du bassin de vie ou du département.")
+        return data
+
+
+class PolicyForm(SproModelForm):
+    """The Région's rules of local coordination; the grid only while the Région has no territory (once
+    territories exist, a grid posted anyway that differs from the Région's is refused in words)."""
+
+    class Meta:
+        model = CoordinationPolicy
+        fields = ["grid", "convention_months", "notice_months", "vote_days", "no_majority"]
+        widgets = {"no_majority": forms.RadioSelect}
+        help_texts = {
+            "grid": "Le type de tous les territoires de coordination de la Région ; il ne changera plus "
+            "une fois le premier territoire créé",
+            "convention_months": "De 1 à 60 mois ; s'applique aux conventions signées ou renouvelées ensuite",
+            "notice_months": "De 1 à 12 mois ; s'applique aux mises en demeure envoyées ensuite",
+            "vote_days": "De 1 à 90 jours ; s'applique aux désignations ouvertes ensuite",
+            "no_majority": "S'applique aux désignations dépouillées ensuite",
+        }
+
+    def __init__(self, *args, grid_locked: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid_locked = grid_locked
+        self.current_grid = self.instance.grid
+        if grid_locked:
+            del self.fields["grid"]
+        # The bounds are the model's validators (checked on every post); the inputs show them.
+        for name, most in (("convention_months", 60), ("notice_months", 12), ("vote_days", 90)):
+            self.fields[name].widget.attrs.update({"min": "1", "max": str(most)})
+
+    def clean(self):
+        data = super().clean()
+        posted = self.data.get("grid")
+        if self.grid_locked and posted is not None and posted != self.current_grid:
+            raise forms.ValidationError(GRID_LOCKED)
         return data
 
 

@@ -7,6 +7,7 @@ app_name = "region_territoires"
 urlpatterns = [
     path("", views.region_index, name="index"),
     path("nouveau/", views.region_territory_create, name="create"),
+    path("regles/", views.region_policy, name="policy"),
     path("comites/<int:pk>/membres/", views.region_member_add, name="member_add"),
     path("membres/<int:pk>/depart/", views.region_member_leave, name="member_leave"),
     path("comites/<int:pk>/convention/", views.region_convention_sign, name="convention_sign"),

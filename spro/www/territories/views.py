@@ -1,8 +1,9 @@
 """Local coordination by territory. Members (/espace-pro/territoires/): the committees of their
 structures, each with its members, convention (notices, signed documents), meetings, the designation of
 the local coordinator and its vote form for the structures' administrators, the yearly programme and
-activity report. The Région (/region/territoires/): every territory and committee, conventions with
-their notices (a mise en demeure sent, or lifted), meetings recorded, designation results.
+activity report. The Région (/region/territoires/): its rules of local coordination (the grid only while
+it has no territory), every territory and committee, conventions with their notices (a mise en demeure
+sent, or lifted), meetings recorded, designation results.
 
 Every write goes through spro.network.coordination; documents are served by `document` only, to the
 committee's member structures and the Région's staff.
@@ -45,6 +46,7 @@ from spro.www.territories.forms import (
     MeetingForm,
     MemberForm,
     NoticeForm,
+    PolicyForm,
     RemedyForm,
     ReportForm,
     TerritoryForm,
@@ -291,12 +293,19 @@ def _region_index(request, status=200, **kwargs):
     designations = Designation.objects.filter(
         local_committee__territory__region_code=settings.SPRO_REGION
     ).select_related("local_committee__committee", "elected", "elected_person")
+    policy = CoordinationPolicy.objects.filter(region_code=settings.SPRO_REGION).first()
+    grid_locked = coordination.grid_locked(settings.SPRO_REGION)
+    policy_form = kwargs.get("policy_form") or PolicyForm(
+        instance=policy or CoordinationPolicy.for_region(settings.SPRO_REGION), grid_locked=grid_locked
+    )
     return render(
         request,
         "territories/region_index.html",
         {
             "territory_form": kwargs.get("territory_form") or TerritoryForm(),
-            "policy": CoordinationPolicy.objects.filter(region_code=settings.SPRO_REGION).first(),
+            "policy_form": policy_form,
+            "grid_locked": grid_locked,
+            "policy": policy,
             "territories": territories,
             "conventions": conventions.select_related("local_committee__committee"),
             "notices": notices[:200],
@@ -491,6 +500,30 @@ def region_territory_create(request):
         local = coordination.create_committee(territory, by=request.user)
     messages.success(request, "Le territoire et son comité de coordination locale sont créés.")
     return redirect("region_territoires:committee", pk=local.pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+@submitted_once
+def region_policy(request):
+    """The Région's rules of local coordination: terms, delays, the rule without a majority, and the grid
+    while no territory exists."""
+    _staff_only(request)
+    if request.method != "POST":
+        return _region_index(request)
+    region = settings.SPRO_REGION
+    # The form works on its own copy: the values before the change are read again, locked, when written.
+    locked = coordination.grid_locked(region)
+    form = PolicyForm(request.POST, instance=CoordinationPolicy.for_region(region), grid_locked=locked)
+    if not form.is_valid():
+        return _region_index(request, status=422, policy_form=form)
+    try:
+        coordination.update_policy(region, by=request.user, **form.cleaned_data)
+    except coordination.Refused as refusal:
+        form.add_error(None, str(refusal))
+        return _region_index(request, status=400, policy_form=form)
+    messages.success(request, "Les règles de la coordination locale sont enregistrées.")
+    return redirect("region_territoires:index")
 
 
 @login_required

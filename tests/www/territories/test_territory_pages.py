@@ -1,7 +1,9 @@
 """Local coordination pages: a member structure's administrator votes through the vote page (once: a
 second vote is refused in French), a structure outside the committee sees nothing of it, a document is
 served to members only, the coordinator sends the yearly report pre-filled with the territory's figures,
-and the Région records a mise en demeure, lifts it and records a meeting with its minutes."""
+and the Région records a mise en demeure, lifts it and records a meeting with its minutes. The Région edits
+its rules (the rule without a majority, followed by the next designation counted; the grid only while it
+has no territory); a member may not, and hostile values are refused in French with nothing written."""
 
 import html
 from datetime import date
@@ -14,7 +16,7 @@ from django.urls import reverse
 
 from spro.activity.models import Reception
 from spro.network import coordination
-from spro.network.models import CommitteeReport, NetworkLog
+from spro.network.models import CommitteeReport, CoordinationPolicy, NetworkLog
 from tests.accounts import factories as accounts
 from tests.directory import factories as directory
 from tests.forms import form_token
@@ -266,3 +268,123 @@ def test_the_region_creates_a_territory_adds_a_member_records_a_departure_and_si
     client.post(leave, {"left_on": "2026-06-30", "form_token": form_token(client, page)})
     member.refresh_from_db()
     assert member.left_on == date(2026, 6, 30)
+
+
+# --- the Région's rules of local coordination -----------------------------------------------------------
+
+RULES = {"convention_months": "12", "notice_months": "2", "vote_days": "30", "no_majority": "sortant"}
+
+
+def rules_logged():
+    return NetworkLog.objects.filter(subject="regles-coordination")
+
+
+def test_the_region_chooses_a_second_round_and_the_next_designation_counted_follows_it(client, w):
+    instructor = accounts.region_instructor()
+    index = reverse("region_territoires:index")
+    logged(client, instructor)
+    data = {**RULES, "vote_days": "20", "no_majority": "second-tour"}
+    response = client.post(
+        reverse("region_territoires:policy"), {**data, "form_token": form_token(client, index)}, follow=True
+    )
+    assert "Les règles de la coordination locale sont enregistrées" in text(response)
+    policy = CoordinationPolicy.objects.get(region_code="76")
+    assert (policy.no_majority, policy.vote_days, policy.grid) == ("second-tour", 20, "departement")
+    entry = rules_logged().get()
+    assert (entry.action, entry.by, entry.object_id) == ("modification", instructor, policy.pk)
+    assert entry.detail["before"] == {"vote_days": 30, "no_majority": "sortant"}
+    assert entry.detail["after"] == {"vote_days": 20, "no_majority": "second-tour"}
+    # A tie in the designation opened before the change: counted afterwards, it follows the new rule.
+    with time_machine.travel(NOW, tick=False):
+        coordination.cast_vote(w.designation, w.structures[0], w.structures[1], w.admins[0])
+        coordination.cast_vote(w.designation, w.structures[1], w.structures[2], w.admins[1])
+    with time_machine.travel("2027-02-14 06:00 +01:00", tick=False):
+        assert coordination.close_designations(date(2027, 2, 14)) == 1
+    w.designation.refresh_from_db()
+    assert w.designation.result == "second-tour"
+    second = w.local.designations.get(round=2)
+    assert (second.opens_on, second.closes_on) == (date(2027, 2, 14), date(2027, 3, 5))  # 20 days
+    # The same post again changes nothing and logs nothing more.
+    client.post(reverse("region_territoires:policy"), {**data, "form_token": form_token(client, index)})
+    assert rules_logged().count() == 1
+
+
+def test_the_grid_cannot_change_once_the_region_has_a_territory(client, w):
+    index = reverse("region_territoires:index")
+    logged(client, accounts.region_instructor())
+    page = text(client.get(index))
+    assert "Maillage des territoires : <strong>département</strong>. Il ne peut plus changer" in page
+    assert 'name="grid"' not in page and 'name="no_majority"' in page
+    data = {**RULES, "grid": "communes", "vote_days": "45", "form_token": form_token(client, index)}
+    refused = client.post(reverse("region_territoires:policy"), data)
+    assert refused.status_code == 422
+    assert "Le maillage ne peut plus changer : la Région a déjà des territoires de coordination" in text(
+        refused
+    )
+    policy = CoordinationPolicy.objects.get(region_code="76")
+    assert (policy.grid, policy.vote_days) == ("departement", 30)
+    assert not rules_logged().exists()
+    with pytest.raises(coordination.Refused):
+        coordination.update_policy("76", grid="communes")
+    assert CoordinationPolicy.objects.get(region_code="76").grid == "departement"
+
+
+def test_before_any_territory_the_region_chooses_its_grid_and_territories_follow_it(client):
+    index = reverse("region_territoires:index")
+    logged(client, accounts.region_instructor())
+    assert 'name="grid"' in text(client.get(index))
+    data = {**RULES, "grid": "zone-emploi", "form_token": form_token(client, index)}
+    client.post(reverse("region_territoires:policy"), data)
+    policy = CoordinationPolicy.objects.get(region_code="76")
+    assert policy.grid == "zone-emploi"
+    entry = rules_logged().get()
+    assert entry.action == "creation" and entry.detail["before"] == {"grid": "bassin-vie"}
+    territory = {"name": "Tarn", "code": "tarn", "kind": "departement", "reference": "81"}
+    refused = client.post(
+        reverse("region_territoires:create"), {**territory, "form_token": form_token(client, index)}
+    )
+    assert refused.status_code == 400 and "Le maillage de la Région est : zone d'emploi" in text(refused)
+
+
+def test_a_member_of_a_committee_cannot_change_the_rules(client, w):
+    logged(client, w.admins[0])
+    token = form_token(client, reverse("territoires:report", args=[w.local.pk]))  # a page of theirs
+    response = client.post(
+        reverse("region_territoires:policy"), {**RULES, "no_majority": "second-tour", "form_token": token}
+    )
+    assert response.status_code == 403
+    assert CoordinationPolicy.objects.get(region_code="76").no_majority == "sortant"
+    assert not rules_logged().exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("convention_months", "0", "supérieure ou égale à 1"),
+        ("convention_months", "61", "inférieure ou égale à 60"),
+        ("notice_months", "13", "inférieure ou égale à 12"),
+        ("vote_days", "-5", "supérieure ou égale à"),
+        ("vote_days", "91", "inférieure ou égale à 90"),
+        ("vote_days", "1e999", "Saisissez un nombre entier"),
+        ("notice_months", "9" * 5000, "Saisissez un nombre entier"),
+        ("convention_months", "NaN", "Saisissez un nombre entier"),
+        ("vote_days", "3\x000", "Saisissez un nombre entier"),
+        ("no_majority", "sortant\x00", "Sélectionnez un choix valide"),
+        ("no_majority", "a" * 100_000, "Sélectionnez un choix valide"),
+    ],
+)
+def test_hostile_rules_are_refused_in_french_and_nothing_is_written(client, w, field, value, message):
+    index = reverse("region_territoires:index")
+    logged(client, accounts.region_instructor())
+    data = {**RULES, "no_majority": "second-tour", field: value, "form_token": form_token(client, index)}
+    response = client.post(reverse("region_territoires:policy"), data)
+    assert response.status_code == 422
+    assert message in text(response)
+    policy = CoordinationPolicy.objects.get(region_code="76")
+    assert (policy.convention_months, policy.notice_months, policy.vote_days, policy.no_majority) == (
+        12,
+        2,
+        30,
+        "sortant",
+    )
+    assert not rules_logged().exists()
