@@ -156,6 +156,8 @@ def test_the_agenda_map_shows_the_events_of_the_page_and_a_marker_opens_by_keybo
     popup.wait_for()
     link = popup.get_by_role("link").first
     assert link.get_attribute("href").startswith("/agenda/")
+    # Leaflet fades a popup in (opacity over 0.2 s): axe reads the colours once it is fully shown.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     no_violations(page)
     page.keyboard.press("Escape")
     popup.wait_for(state="detached")
