@@ -6,12 +6,14 @@ nor an Authorization header, for a GET of one of `CACHED_VIEWS`. It is stored on
 for no private caching, and was not drawn for a signed-in person.
 
 The key holds the full address (scheme, host, path and query string), the current minute — "ouvert
-maintenant" and the next events change with it —, the date of the accessibility audit file, and a
-*generation* of the data, kept in the cache: any write of a model (but the few below that no public
-page shows) moves it once its transaction commits, and so does the end of every `spro` command
-(imports and bulk updates that send no signal). A page
-drawn while data changed is stored under the generation read before it was drawn, which nobody reads
-any more: an edit is never served stale, whichever server process drew the page.
+maintenant" and the next events change with it — and the date of the accessibility audit file. Each
+stored page carries the *generation* of the data it was drawn from, kept in the cache: any write of a
+model (but the few below that no public page shows) moves it once its transaction commits, and so does
+the end of every `spro` command (imports and bulk updates that send no signal). A page is served only
+when its generation is the current one, both read in one round trip to the cache (`get_many`: the
+profile of the load test showed the two reads, generation then page, as a fifth of a served page's
+time). A page drawn while data changed is stored with the generation read before it was drawn, which
+is no longer the current one: an edit is never served stale, whichever server process drew the page.
 
 The cache holds only copies: losing it (a Redis restart, a culled table) costs a page drawn again. When
 the cache does not answer, pages are drawn as if it were empty.
@@ -22,6 +24,7 @@ import logging
 import os
 import time
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -125,10 +128,23 @@ def settings_changed(**kwargs) -> None:
     in the process, not written to the cache, which a test's open transaction would hold locked."""
     global settings_epoch
     settings_epoch += 1
+    _resolve.cache_clear()  # ROOT_URLCONF may be one of them
 
 
 def _minute() -> int:
     return int(time.time() // 60)
+
+
+@lru_cache(maxsize=2048)
+def _resolve(path: str):
+    """The route of an address, None when there is none: resolved once per address and process (the
+    URL patterns do not change while it runs), since every anonymous GET asks it before the cache is read
+    (a twentieth of a page served from the cache, py-spy of the load test). Only read, never handed to a
+    view: on a miss Django resolves the request itself."""
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
 
 
 def _cacheable_view(request) -> str | None:
@@ -139,11 +155,8 @@ def _cacheable_view(request) -> str | None:
         return None
     if "HTTP_AUTHORIZATION" in request.META:
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    if match.view_name not in CACHED_VIEWS:
+    match = _resolve(request.path_info)
+    if match is None or match.view_name not in CACHED_VIEWS:
         return None
     request.resolver_match = match  # the request log names the route of a page served from the cache
     return match.view_name
@@ -164,7 +177,19 @@ def _audit_version() -> str:
 def _key(request, minute: int) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{_audit_version()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"spro:page:{generation()}:{settings_epoch}:{minute}:{digest}"
+    return f"spro:page:{settings_epoch}:{minute}:{digest}"
+
+
+def _lookup(key: str) -> tuple[str, dict | None]:
+    """(current generation, the page stored under `key` if it was drawn from that generation)."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
+    if current is None:
+        return generation(), None
+    entry = found.get(key)
+    if entry is None or entry.get("generation") != current:
+        return current, None
+    return current, entry
 
 
 def _storable(request, response) -> bool:
@@ -177,6 +202,15 @@ def _storable(request, response) -> bool:
         return False
     user = getattr(request, "user", None)
     return user is None or not user.is_authenticated
+
+
+def _store(key: str, entry: dict, minute: int) -> None:
+    if _minute() != minute:  # drawn in the minute before: nobody reads that key any more
+        return
+    try:
+        cache.set(key, entry, settings.SPRO_PAGE_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        log.warning("cache : écriture impossible, page servie sans être gardée")
 
 
 class AnonymousPageCacheMiddleware:
@@ -192,7 +226,7 @@ class AnonymousPageCacheMiddleware:
         minute = _minute()
         try:
             key = _key(request, minute)
-            entry = cache.get(key)
+            current, entry = _lookup(key)
         except DisallowedHost:
             return self.get_response(request)
         except Exception:  # noqa: BLE001 (the page is drawn as if the cache were empty)
@@ -202,17 +236,24 @@ class AnonymousPageCacheMiddleware:
             return self._replay(request, entry)
         response = self.get_response(request)
         if _storable(request, response) and _minute() == minute:
-            try:
-                cache.set(key, self._entry(request, response), settings.SPRO_PAGE_CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                log.warning("cache : écriture impossible, page servie sans être gardée")
+            entry = self._entry(request, response, current)
             response[HEADER] = "MISS"
+            # Stored once the page is sent (the server closes the response after writing it, Django
+            # runs its closers then, before `request_finished`): the person does not wait for the
+            # cache's write, a quarter of a drawn API answer with the database cache (COUNT, SELECT,
+            # then INSERT of Django's DatabaseCache).
+            closers = getattr(response, "_resource_closers", None)
+            if closers is None:
+                _store(key, entry, minute)
+            else:
+                closers.append(lambda: _store(key, entry, minute))
         return response
 
     @staticmethod
-    def _entry(request, response) -> dict:
+    def _entry(request, response, current: str) -> dict:
         headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED]
         return {
+            "generation": current,
             "status": response.status_code,
             "headers": headers,
             "body": response.content,
