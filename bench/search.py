@@ -135,11 +135,10 @@ def _page_url(p: dict) -> str:
 def measure(searches: int = SEARCHES, pages: int = PAGES, seed: int = SEED, regions=None) -> dict:
     """Time `searches` calls of `search_sites` and `pages` /annuaire/ pages on the current database,
     around communes of the `regions` (all when None)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
-
-    from django.core.cache import cache
 
     from spro.core.operations import settle_memory
     from spro.directory.models import Service, Site
