@@ -12,7 +12,9 @@ the view:
   and past the limits of `spro.core.ratelimit` the page is re-displayed with an alert (429).
 
 A refused post re-displays the page as for a GET, with the posted data still bound to the form: views
-here only write under `request.method == "POST"`, and never on a GET.
+here only write under `request.method == "POST"`, and never on a GET. So a view behind `require_POST`
+(outside this decorator) keeps its `if request.method != "POST":` branch that shows the page: it is
+what answers a refused post, and without it the refused post would be written.
 """
 
 import re

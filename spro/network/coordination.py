@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from spro.core.cron import for_each_locked
 from spro.directory.models import Membership
 from spro.labels.models import Committee, CommitteeSession, LabelPolicy, PolicyError
 from spro.labels.uploads import check_upload
@@ -206,35 +207,38 @@ def sign_convention(local_committee, reference: str, starts_on: date, by=None) -
 
 def renew_conventions(today: date, conventions=None) -> int:
     """Tacit renewal of every convention (of `conventions`, default all) whose term has come
-    (idempotent: a renewed term ends later)."""
-    renewed = 0
-    for pk in list(
-        (conventions if conventions is not None else Convention.objects)
-        .exclude(state=ConventionState.TERMINATED)
-        .filter(term_ends_on__lte=today)
-        .values_list("pk", flat=True)
-    ):
-        with transaction.atomic():
-            convention = (
-                Convention.objects.select_for_update().select_related("local_committee__territory").get(pk=pk)
+    (idempotent: a renewed term ends later). Counts the terms renewed: a convention whose cron did not
+    run for years catches up one term per anniversary."""
+
+    def due(convention) -> bool:
+        return convention.state != ConventionState.TERMINATED and convention.term_ends_on <= today
+
+    def renew(convention) -> int:
+        months = policy_of(convention.local_committee).convention_months
+        renewed = 0
+        while due(convention):
+            previous = convention.term_ends_on
+            convention.term_ends_on = add_months(convention.starts_on, months * (convention.renewals + 2))
+            convention.renewals += 1
+            convention.save(update_fields=["term_ends_on", "renewals"])
+            log(
+                "convention",
+                convention.pk,
+                "renouvellement",
+                from_state=convention.state,
+                to_state=convention.state,
+                anniversary=str(previous),
+                term_ends_on=str(convention.term_ends_on),
             )
-            months = policy_of(convention.local_committee).convention_months
-            while convention.state != ConventionState.TERMINATED and convention.term_ends_on <= today:
-                previous = convention.term_ends_on
-                convention.term_ends_on = add_months(convention.starts_on, months * (convention.renewals + 2))
-                convention.renewals += 1
-                convention.save(update_fields=["term_ends_on", "renewals"])
-                log(
-                    "convention",
-                    convention.pk,
-                    "renouvellement",
-                    from_state=convention.state,
-                    to_state=convention.state,
-                    anniversary=str(previous),
-                    term_ends_on=str(convention.term_ends_on),
-                )
-                renewed += 1
-    return renewed
+            renewed += 1
+        return renewed
+
+    listed = (conventions if conventions is not None else Convention.objects).exclude(
+        state=ConventionState.TERMINATED
+    )
+    return for_each_locked(
+        listed.filter(term_ends_on__lte=today), due, renew, select_related=["local_committee__territory"]
+    )
 
 
 @transaction.atomic
@@ -316,50 +320,47 @@ def remedy_notice(notice, on: date, by=None) -> FormalNotice:
 
 def expire_notices(today: date) -> int:
     """Notices left unheeded past their deadline end the convention (idempotent)."""
-    ended = 0
-    for pk in list(
-        FormalNotice.objects.filter(outcome=NoticeOutcome.PENDING, deadline__lt=today).values_list(
-            "pk", flat=True
+
+    def expire(notice) -> int:
+        convention = (
+            Convention.objects.select_for_update()
+            .select_related("local_committee__territory")
+            .get(pk=notice.convention_id)
         )
-    ):
-        with transaction.atomic():
-            notice = FormalNotice.objects.select_for_update().get(pk=pk)
-            if notice.outcome != NoticeOutcome.PENDING:
-                continue
-            convention = (
-                Convention.objects.select_for_update()
-                .select_related("local_committee__territory")
-                .get(pk=notice.convention_id)
-            )
-            notice.outcome = NoticeOutcome.TERMINATION
-            notice.closed_on = notice.deadline + timedelta(days=1)
-            notice.save(update_fields=["outcome", "closed_on"])
-            before = convention.state
-            convention.state = ConventionState.TERMINATED
-            convention.terminated_on = notice.closed_on
-            convention.save(update_fields=["state", "terminated_on"])
-            log(
-                "convention",
-                convention.pk,
-                "resiliation",
-                from_state=before,
-                to_state=convention.state,
-                notice=notice.pk,
-                on=str(convention.terminated_on),
-            )
-            for designation in convention.local_committee.designations.filter(state=DesignationState.OPEN):
-                designation.state = DesignationState.CLOSED
-                designation.result = DesignationResult.NONE
-                designation.closed_at = timezone.now()
-                designation.save(update_fields=["state", "result", "closed_at"])
-                log("designation", designation.pk, "annulation", from_state="ouverte", to_state="close")
-            _tell_members_and_region(
-                convention.local_committee,
-                "convention_terminated",
-                {"notice": notice, "convention": convention},
-            )
-            ended += 1
-    return ended
+        notice.outcome = NoticeOutcome.TERMINATION
+        notice.closed_on = notice.deadline + timedelta(days=1)
+        notice.save(update_fields=["outcome", "closed_on"])
+        before = convention.state
+        convention.state = ConventionState.TERMINATED
+        convention.terminated_on = notice.closed_on
+        convention.save(update_fields=["state", "terminated_on"])
+        log(
+            "convention",
+            convention.pk,
+            "resiliation",
+            from_state=before,
+            to_state=convention.state,
+            notice=notice.pk,
+            on=str(convention.terminated_on),
+        )
+        for designation in convention.local_committee.designations.filter(state=DesignationState.OPEN):
+            designation.state = DesignationState.CLOSED
+            designation.result = DesignationResult.NONE
+            designation.closed_at = timezone.now()
+            designation.save(update_fields=["state", "result", "closed_at"])
+            log("designation", designation.pk, "annulation", from_state="ouverte", to_state="close")
+        _tell_members_and_region(
+            convention.local_committee,
+            "convention_terminated",
+            {"notice": notice, "convention": convention},
+        )
+        return 1
+
+    return for_each_locked(
+        FormalNotice.objects.filter(outcome=NoticeOutcome.PENDING, deadline__lt=today),
+        lambda notice: notice.outcome == NoticeOutcome.PENDING,
+        expire,
+    )
 
 
 def _upload_policy(region_code: str) -> dict:
@@ -524,18 +525,16 @@ def cast_vote(designation, voter, candidate, by, candidate_person=None, now=None
 
 def close_designations(today: date) -> int:
     """Count every designation whose vote has ended (idempotent: a closed one is not counted again)."""
-    closed = 0
-    for pk in list(
-        Designation.objects.filter(state=DesignationState.OPEN, closes_on__lt=today).values_list(
-            "pk", flat=True
-        )
-    ):
-        with transaction.atomic():
-            designation = Designation.objects.select_for_update().get(pk=pk)
-            if designation.state == DesignationState.OPEN:
-                count(designation, today)
-                closed += 1
-    return closed
+
+    def close(designation) -> int:
+        count(designation, today)
+        return 1
+
+    return for_each_locked(
+        Designation.objects.filter(state=DesignationState.OPEN, closes_on__lt=today),
+        lambda designation: designation.state == DesignationState.OPEN,
+        close,
+    )
 
 
 def count(designation, today: date, notify: bool = True) -> Designation:

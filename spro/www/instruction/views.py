@@ -326,7 +326,7 @@ def check(request, pk, criterion):
     criteria = {c["code"]: c for c in application.policy.policy.criteria(application.volets)}
     if criterion not in criteria:
         raise Http404("Critère inconnu pour ce dossier")
-    if request.method != "POST":
+    if request.method != "POST":  # re-displayed by the one-time token guard: the page, nothing written
         return _render(request, application)
     form = CheckForm(request.POST, criterion=criteria[criterion])
     if form.is_valid():
@@ -349,7 +349,7 @@ def check(request, pk, criterion):
 @submitted_once
 def complement(request, pk):
     application = _application(pk)
-    if request.method != "POST":
+    if request.method != "POST":  # re-displayed by the one-time token guard: the page, nothing written
         return _render(request, application)
     policy = application.policy.policy
     form = ComplementForm(
@@ -379,7 +379,7 @@ def complement(request, pk):
 @submitted_once
 def decision(request, pk):
     application = _application(pk)
-    if request.method != "POST":
+    if request.method != "POST":  # re-displayed by the one-time token guard: the page, nothing written
         return _render(request, application)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -408,7 +408,7 @@ def decision(request, pk):
 @submitted_once
 def withdraw(request, pk):
     application = _application(pk)
-    if request.method != "POST":
+    if request.method != "POST":  # re-displayed by the one-time token guard: the page, nothing written
         return _render(request, application)
     form = WithdrawForm(request.POST)
     if form.is_valid():

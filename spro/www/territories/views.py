@@ -9,6 +9,8 @@ Every write goes through spro.network.coordination; documents are served by `doc
 committee's member structures and the Région's staff.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -361,22 +363,45 @@ def _attach(request, form, field, purpose, **owner):
         coordination.attach(uploaded, purpose, request.user, **owner)
 
 
+def _staff_post(
+    request, page, form_name: str, form, act, success: str, refused=coordination.Refused, field=None
+):
+    """The skeleton of the Région's forms below, each behind `require_POST` and `submitted_once`.
+
+    The guard re-displays a post it refused (no valid one-time token) by calling the view again as a
+    GET: `page()` answers it, without writing (this branch is live, not dead code behind
+    `require_POST`). Then the form's errors (422, the page with `form_name` bound), the step's refusal
+    (one of `refused`, on `field` or the whole form: 400), else `act(cleaned_data)` has written: the
+    `success` message and the redirect `act` returns."""
+    if request.method != "POST":
+        return page()
+    if not form.is_valid():
+        return page(status=422, **{form_name: form})
+    try:
+        response = act(form.cleaned_data)
+    except refused as refusal:
+        form.add_error(field, str(refusal))
+        return page(status=400, **{form_name: form})
+    messages.success(request, success)
+    return response
+
+
+def _committee_page(request, pk: int):
+    return partial(_region_committee, request, pk)
+
+
 @login_required
 @require_http_methods(["POST"])
 @submitted_once
 def region_notice(request, pk: int):
     _staff_only(request)
     convention = get_object_or_404(Convention.objects.select_related("local_committee"), pk=pk)
-    if request.method != "POST":
-        return _region_committee(request, convention.local_committee_id)
     members = [m.structure for m in convention.local_committee.members_on(timezone.localdate())]
     form = NoticeForm(
         request.POST, request.FILES, parties=members, region_name=settings.SPRO_REGION_NAME or "La Région"
     )
-    if not form.is_valid():
-        return _region_committee(request, convention.local_committee_id, notice_form=form, status=422)
-    data = form.cleaned_data
-    try:
+
+    def send(data):
         with transaction.atomic():
             coordination.send_notice(
                 convention,
@@ -387,11 +412,17 @@ def region_notice(request, pk: int):
                 request.user,
             )
             _attach(request, form, "letter", "mise-en-demeure", convention=convention)
-    except (coordination.Refused, UploadRefused) as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, convention.local_committee_id, notice_form=form, status=400)
-    messages.success(request, "La mise en demeure est enregistrée ; les parties sont prévenues par courriel.")
-    return redirect("region_territoires:committee", pk=convention.local_committee_id)
+        return redirect("region_territoires:committee", pk=convention.local_committee_id)
+
+    return _staff_post(
+        request,
+        _committee_page(request, convention.local_committee_id),
+        "notice_form",
+        form,
+        send,
+        "La mise en demeure est enregistrée ; les parties sont prévenues par courriel.",
+        refused=(coordination.Refused, UploadRefused),
+    )
 
 
 @login_required
@@ -401,18 +432,19 @@ def region_remedy(request, pk: int):
     _staff_only(request)
     notice = get_object_or_404(FormalNotice.objects.select_related("convention"), pk=pk)
     local_id = notice.convention.local_committee_id
-    if request.method != "POST":
-        return _region_committee(request, local_id)
-    form = RemedyForm(request.POST)
-    if not form.is_valid():
-        return _region_committee(request, local_id, remedy_form=form, status=422)
-    try:
-        coordination.remedy_notice(notice, form.cleaned_data["remedied_on"], request.user)
-    except coordination.Refused as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, local_id, remedy_form=form, status=400)
-    messages.success(request, "La mise en demeure est levée : la convention continue.")
-    return redirect("region_territoires:committee", pk=local_id)
+
+    def remedy(data):
+        coordination.remedy_notice(notice, data["remedied_on"], request.user)
+        return redirect("region_territoires:committee", pk=local_id)
+
+    return _staff_post(
+        request,
+        _committee_page(request, local_id),
+        "remedy_form",
+        RemedyForm(request.POST),
+        remedy,
+        "La mise en demeure est levée : la convention continue.",
+    )
 
 
 @login_required
@@ -421,14 +453,10 @@ def region_remedy(request, pk: int):
 def region_meeting(request, pk: int):
     _staff_only(request)
     local = get_object_or_404(_committees(), pk=pk)
-    if request.method != "POST":
-        return _region_committee(request, pk)
     members = [m.structure for m in local.members.select_related("structure")]
     form = MeetingForm(request.POST, request.FILES, structures=members)
-    if not form.is_valid():
-        return _region_committee(request, pk, meeting_form=form, status=422)
-    data = form.cleaned_data
-    try:
+
+    def record(data):
         with transaction.atomic():
             meeting = coordination.record_meeting(
                 local,
@@ -441,11 +469,17 @@ def region_meeting(request, pk: int):
                 decisions=data["decisions"],
             )
             _attach(request, form, "minutes_file", "compte-rendu", meeting=meeting)
-    except (coordination.Refused, UploadRefused) as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, pk, meeting_form=form, status=400)
-    messages.success(request, "La réunion est enregistrée.")
-    return redirect("region_territoires:committee", pk=pk)
+        return redirect("region_territoires:committee", pk=pk)
+
+    return _staff_post(
+        request,
+        _committee_page(request, pk),
+        "meeting_form",
+        form,
+        record,
+        "La réunion est enregistrée.",
+        refused=(coordination.Refused, UploadRefused),
+    )
 
 
 @login_required
@@ -456,27 +490,32 @@ def region_convention_document(request, pk: int):
     _staff_only(request)
     convention = get_object_or_404(Convention.objects.select_related("local_committee__territory"), pk=pk)
     local_id = convention.local_committee_id
-    if request.method != "POST":
-        return _region_committee(request, local_id)
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _region_committee(request, local_id, document_form=form, status=422)
-    try:
+
+    def join(data):
         _attach(request, form, "document", "convention", convention=convention)
-    except UploadRefused as refusal:
-        form.add_error("document", str(refusal))
-        return _region_committee(request, local_id, document_form=form, status=400)
-    messages.success(request, "La convention signée est déposée.")
-    return redirect("region_territoires:committee", pk=local_id)
+        return redirect("region_territoires:committee", pk=local_id)
+
+    return _staff_post(
+        request,
+        _committee_page(request, local_id),
+        "document_form",
+        form,
+        join,
+        "La convention signée est déposée.",
+        refused=UploadRefused,
+        field="document",
+    )
 
 
 @login_required
 @require_http_methods(["POST"])
 @submitted_once
 def region_territory_create(request):
-    """A new territory of the Région's grid, with its local committee."""
+    """A new territory of the Région's grid, with its local committee. (Not through `_staff_post`: its
+    refusals are checks of two fields of the form, made here.)"""
     _staff_only(request)
-    if request.method != "POST":
+    if request.method != "POST":  # re-displayed by the one-time token guard: the page, nothing written
         return _region_index(request)
     form = TerritoryForm(request.POST, instance=CoordinationTerritory(region_code=settings.SPRO_REGION))
     if not form.is_valid():
@@ -509,21 +548,23 @@ def region_policy(request):
     """The Région's rules of local coordination: terms, delays, the rule without a majority, and the grid
     while no territory exists."""
     _staff_only(request)
-    if request.method != "POST":
-        return _region_index(request)
     region = settings.SPRO_REGION
     # The form works on its own copy: the values before the change are read again, locked, when written.
     locked = coordination.grid_locked(region)
     form = PolicyForm(request.POST, instance=CoordinationPolicy.for_region(region), grid_locked=locked)
-    if not form.is_valid():
-        return _region_index(request, status=422, policy_form=form)
-    try:
-        coordination.update_policy(region, by=request.user, **form.cleaned_data)
-    except coordination.Refused as refusal:
-        form.add_error(None, str(refusal))
-        return _region_index(request, status=400, policy_form=form)
-    messages.success(request, "Les règles de la coordination locale sont enregistrées.")
-    return redirect("region_territoires:index")
+
+    def update(data):
+        coordination.update_policy(region, by=request.user, **data)
+        return redirect("region_territoires:index")
+
+    return _staff_post(
+        request,
+        partial(_region_index, request),
+        "policy_form",
+        form,
+        update,
+        "Les règles de la coordination locale sont enregistrées.",
+    )
 
 
 @login_required
@@ -532,20 +573,19 @@ def region_policy(request):
 def region_member_add(request, pk: int):
     _staff_only(request)
     local = get_object_or_404(_committees(), pk=pk)
-    if request.method != "POST":
-        return _region_committee(request, pk)
-    form = MemberForm(request.POST, structures=_candidate_members(local))
-    if not form.is_valid():
-        return _region_committee(request, pk, member_form=form, status=422)
-    try:
-        coordination.add_member(
-            local, form.cleaned_data["structure"], form.cleaned_data["joined_on"], request.user
-        )
-    except coordination.Refused as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, pk, member_form=form, status=400)
-    messages.success(request, "La structure a rejoint le comité.")
-    return redirect("region_territoires:committee", pk=pk)
+
+    def add(data):
+        coordination.add_member(local, data["structure"], data["joined_on"], request.user)
+        return redirect("region_territoires:committee", pk=pk)
+
+    return _staff_post(
+        request,
+        _committee_page(request, pk),
+        "member_form",
+        MemberForm(request.POST, structures=_candidate_members(local)),
+        add,
+        "La structure a rejoint le comité.",
+    )
 
 
 @login_required
@@ -554,18 +594,19 @@ def region_member_add(request, pk: int):
 def region_member_leave(request, pk: int):
     _staff_only(request)
     member = get_object_or_404(CommitteeMember, pk=pk)
-    if request.method != "POST":
-        return _region_committee(request, member.local_committee_id)
-    form = LeaveForm(request.POST)
-    if not form.is_valid():
-        return _region_committee(request, member.local_committee_id, leave_form=form, status=422)
-    try:
-        coordination.remove_member(member, form.cleaned_data["left_on"], request.user)
-    except coordination.Refused as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, member.local_committee_id, leave_form=form, status=400)
-    messages.success(request, "Le départ de la structure est enregistré.")
-    return redirect("region_territoires:committee", pk=member.local_committee_id)
+
+    def leave(data):
+        coordination.remove_member(member, data["left_on"], request.user)
+        return redirect("region_territoires:committee", pk=member.local_committee_id)
+
+    return _staff_post(
+        request,
+        _committee_page(request, member.local_committee_id),
+        "leave_form",
+        LeaveForm(request.POST),
+        leave,
+        "Le départ de la structure est enregistré.",
+    )
 
 
 @login_required
@@ -574,17 +615,16 @@ def region_member_leave(request, pk: int):
 def region_convention_sign(request, pk: int):
     _staff_only(request)
     local = get_object_or_404(_committees(), pk=pk)
-    if request.method != "POST":
-        return _region_committee(request, pk)
-    form = ConventionForm(request.POST)
-    if not form.is_valid():
-        return _region_committee(request, pk, convention_form=form, status=422)
-    try:
-        coordination.sign_convention(
-            local, form.cleaned_data["reference"], form.cleaned_data["starts_on"], request.user
-        )
-    except coordination.Refused as refusal:
-        form.add_error(None, str(refusal))
-        return _region_committee(request, pk, convention_form=form, status=400)
-    messages.success(request, "La convention est enregistrée : elle se renouvellera tacitement chaque année.")
-    return redirect("region_territoires:committee", pk=pk)
+
+    def sign(data):
+        coordination.sign_convention(local, data["reference"], data["starts_on"], request.user)
+        return redirect("region_territoires:committee", pk=pk)
+
+    return _staff_post(
+        request,
+        _committee_page(request, pk),
+        "convention_form",
+        ConventionForm(request.POST),
+        sign,
+        "La convention est enregistrée : elle se renouvellera tacitement chaque année.",
+    )
