@@ -394,10 +394,14 @@ def _ranked_window(
         return total, []
     nearest = []
     if total > 8 * (wanted + EXTRA_ROWS):
+        # Sized for the circle's mean density; where the centre lies in a sparser part (a suburb with the
+        # city at the circle's edge), twice as wide each time rather than the whole circle at once: one
+        # search of bench.search sorted its 4,000 matches (4 ms) when 40 were wanted.
         guess = query.radius_km * math.sqrt(3 * (wanted + EXTRA_ROWS) / total)
-        nearest = _nearest(
-            query, _Sql(replace(query, radius_km=guess), words, open_schedules, inactive), wanted
-        )
+        while guess < query.radius_km and len(nearest) < wanted:
+            smaller = _Sql(replace(query, radius_km=guess), words, open_schedules, inactive)
+            nearest = _nearest(query, smaller, wanted)
+            guess *= 2
     if len(nearest) < wanted:
         nearest = _nearest(query, sql_query, wanted)
     return total, nearest[start:wanted]

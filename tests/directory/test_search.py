@@ -433,3 +433,17 @@ def test_near_a_pole_the_count_still_answers_as_every_site_says(monkeypatch):
     result = search_sites(SiteQuery(lat=centre[0], lon=centre[1], radius_km=50, per_page=50))
     assert result.total == len(near)
     assert {hit.site.pk for hit in result.items} == {site.pk for site in near}
+
+
+def test_the_nearest_are_found_when_the_centre_lies_in_a_sparse_part_of_a_dense_circle(monkeypatch):
+    monkeypatch.setattr(search, "FEW", 0)  # counted (300 matches), then looked for in smaller circles
+    lat, lon = toulouse()
+    f.site("Seul près du centre", position=f.destination(lat, lon, 10, 5))
+    rng = random.Random(5)
+    for i in range(300):  # a town 26 to 34 km away: the first circle, sized for the mean density, misses it
+        f.site(f"En ville {i}", position=f.destination(lat, lon, rng.uniform(80, 100), rng.uniform(26, 34)))
+    query = SiteQuery(lat=lat, lon=lon, radius_km=50, per_page=3)
+    expected = brute_force(query)
+    result = search_sites(query)
+    assert result.total == len(expected) == 301
+    assert [hit.site.pk for hit in result.items] == [pk for _d, pk in expected[:3]]
