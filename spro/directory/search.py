@@ -35,15 +35,7 @@ from django.utils import timezone
 
 from spro.directory import hours
 from spro.directory.codes import Need, Public, ReceptionMode, code_bit
-from spro.directory.models import (
-    BANDS_PER_DEGREE,
-    Network,
-    Service,
-    Site,
-    Structure,
-    latitude_band,
-    latitude_band_sql,
-)
+from spro.directory.models import Network, Service, Site, Structure, latitude_band, latitude_band_sql
 from spro.territories.geo import EARTH_RADIUS_KM, KM_PER_DEGREE_LAT, bounding_box, distance_km
 from spro.territories.lookup import normalize
 from spro.territories.models import Commune
@@ -178,7 +170,6 @@ class _Sql:
             self.add(f"s.opening_hours IN ({', '.join(['%s'] * len(open_schedules))})", *open_schedules)
         self.distance = ""  # SQL expression of the planar distance², when there is a position
         self.distance_params: list = []
-        self._chord_args = None  # `_circle`: what `chords` needs, when the circle can be read by bands
         if query.has_position:
             self._circle(query)
 
@@ -195,7 +186,6 @@ class _Sql:
 
     def _circle(self, query: SiteQuery):
         lat0, lon0, radius = query.lat, query.lon, query.radius_km
-        common = len(self.where), len(self.params)  # the clauses before the circle's
         min_lat, max_lat, min_lon, max_lon = bounding_box(lat0, lon0, radius)
         # The bands of latitude the box crosses: with the longitude, one range of the index per band.
         bands = range(latitude_band(min_lat), latitude_band(max_lat) + 1)
@@ -238,42 +228,17 @@ class _Sql:
             " + %s * cos(s.latitude * %s) * power(sin((s.longitude - %s) * %s / 2), 2)))"
         )
         haversine_params = [EARTH_RADIUS_KM, lat0, DEGREE, cos0, DEGREE, lon0, DEGREE]
-        edge_test = f"{self.distance} <= %s OR ({self.distance} <= %s AND {haversine} <= %s)"
-        edge_params = [*self.distance_params, inner, *self.distance_params, outer, *haversine_params, radius]
-        self.add(f"({square}{edge_test})", *square_params, *edge_params)
+        self.add(
+            f"({square}{self.distance} <= %s OR ({self.distance} <= %s AND {haversine} <= %s))",
+            *square_params,
+            *self.distance_params,
+            inner,
+            *self.distance_params,
+            outer,
+            *haversine_params,
+            radius,
+        )
         self.edge = edge
-        # On SQLite only: PostgreSQL plans each branch, and a count by bands took it twice as long.
-        if connection.vendor == "sqlite" and edge < 0.5 and abs(lat0) + radius / k < 89.0:
-            self._chord_args = (lat0, lon0, radius, bands, band, edge_test, edge_params, common)
-
-    def chords(self) -> list[tuple[str, list]]:
-        """The circle as one branch per band of latitude: the band's longitudes that can touch the circle
-        (so that the box's corners are not read) and, within them, those surely inside (no arithmetic);
-        only the two slivers between get the edge test. `_count` reads them, one range of the index per
-        band: a fifth less time than the box with the inscribed square for dense circles (SQLite, 30 and
-        50 km around Paris, 1.6 against 2.0 ms). The other queries keep the box: read this way, the
-        first FEW rows took longer (a longer statement to prepare for fewer rows), and on PostgreSQL,
-        which plans each branch, a count by bands took twice as long."""
-        if self._chord_args is None:
-            return []
-        lat0, lon0, radius, bands, band, edge_test, edge_params, common = self._chord_args
-        chords = longitude_chords(lat0, radius, bands)
-        widest = max((outer for _band, outer, _inner in chords), default=0.0)
-        if not (-180 < lon0 - widest and lon0 + widest < 180):  # the antimeridian: the box as it was
-            return []
-        common, common_params = self.where[: common[0]], self.params[: common[1]]
-        branches = []
-        for number, outer, inner in chords:
-            clauses = [*common, f"{band} = %s", "s.longitude BETWEEN %s AND %s"]
-            params = [*common_params, number, lon0 - outer, lon0 + outer]
-            if inner > 0:
-                clauses.append(f"(s.longitude BETWEEN %s AND %s OR {edge_test})")
-                params += [lon0 - inner, lon0 + inner, *edge_params]
-            else:
-                clauses.append(f"({edge_test})")
-                params += edge_params
-            branches.append((" AND ".join(clauses), params))
-        return branches
 
     def select(self, columns: str, order: str = "", limit: int | None = None, offset: int = 0):
         sql = f"SELECT {columns} FROM {self.table} s WHERE {' AND '.join(self.where)}"
@@ -284,44 +249,6 @@ class _Sql:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
         return sql, params
-
-
-def longitude_chords(lat0: float, radius_km: float, bands) -> list[tuple[int, float, float]]:
-    """[(band, outer, inner)]: for each band of latitude (`latitude_band`) that the circle of `radius_km`
-    around latitude `lat0` crosses, the east-west half-widths in degrees, around the centre's longitude,
-    of the part of the band that can hold a point of the circle (outer) and of the part whose every
-    point is inside it (inner, 0 when the band reaches beyond the circle's north or south end).
-
-    Exact on the sphere (the half-width of the circle at a latitude, from the haversine), then widened
-    (outer) or narrowed (inner) by a hair, and each band taken a hair wider than its edges, so that a
-    rounding of the database's band or of the arithmetic never leaves out a point. The half-width grows
-    from the circle's south end to the latitude of its east and west ends, then shrinks: over a band its
-    smallest value is at one of the band's edges, its largest there too unless the band holds that
-    latitude. For a circle that holds no pole (the caller makes sure of it)."""
-    angle = radius_km / EARTH_RADIUS_KM
-    cos0 = math.cos(lat0 * DEGREE)
-    chord = math.sin(angle / 2) ** 2
-    south_end, north_end = lat0 - angle / DEGREE, lat0 + angle / DEGREE
-    widest_lat = math.asin(min(1.0, math.sin(lat0 * DEGREE) / math.cos(angle))) / DEGREE
-    widest = math.asin(min(1.0, math.sin(angle) / cos0)) / DEGREE
-
-    def half_width(lat: float) -> float:
-        x = (chord - math.sin((lat - lat0) * DEGREE / 2) ** 2) / (cos0 * math.cos(lat * DEGREE))
-        return 2 * math.asin(math.sqrt(min(1.0, x))) / DEGREE if x > 0 else 0.0
-
-    hair = 1e-9
-    chords = []
-    for band in bands:
-        south, north = band / BANDS_PER_DEGREE - 90 - hair, (band + 1) / BANDS_PER_DEGREE - 90 + hair
-        low, high = max(south, south_end), min(north, north_end)
-        if low > high:
-            continue  # the band lies beyond the circle's north or south end
-        outer = widest if low <= widest_lat <= high else max(half_width(low), half_width(high))
-        inner = 0.0
-        if south_end < south and north < north_end:
-            inner = max(min(half_width(south), half_width(north)) * (1 - hair) - hair, 0.0)
-        chords.append((band, outer * (1 + hair) + hair, inner))
-    return chords
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -430,13 +357,7 @@ def _all_if_few(query: SiteQuery, sql_query: _Sql, wanted: int) -> tuple[int, li
 
 
 def _count(sql_query: _Sql) -> int:
-    chords = sql_query.chords()
-    if chords:  # one count per band of latitude, each one range of the index
-        table = sql_query.table
-        counts = [f"(SELECT COUNT(*) FROM {table} s WHERE {where})" for where, _params in chords]
-        sql, params = f"SELECT {' + '.join(counts)}", [p for _where, ps in chords for p in ps]
-    else:
-        sql, params = sql_query.select("COUNT(*)")
+    sql, params = sql_query.select("COUNT(*)")
     return _fetch(sql, params)[0][0]
 
 

@@ -369,38 +369,13 @@ def test_the_bits_of_the_codes_stay_those_the_migration_gave():
     assert ReceptionMode.values[: len(migration.MODES)] == migration.MODES
 
 
-# --- the count reads the circle band by band (SQLite): chords of longitude per band of latitude ---------
+# --- the count of a large circle, then its nearest (FEW = 0 takes that path for any circle) -------------
 def _point(lat, lon, bearing, km):
     return f.destination(lat, lon, bearing, km)
 
 
-@pytest.mark.parametrize(("lat0", "radius"), [(43.6, 50), (48.85, 5), (-33.9, 30), (0.02, 20), (88.0, 50)])
-def test_the_chords_hold_every_point_of_the_circle_and_their_inner_part_only_points_inside(lat0, radius):
-    from spro.directory.models import latitude_band
-
-    lon0 = 1.44
-    bands = range(latitude_band(lat0 - radius / 100), latitude_band(lat0 + radius / 100) + 1)
-    chords = {band: (outer, inner) for band, outer, inner in search.longitude_chords(lat0, radius, bands)}
-    rng = random.Random(11)
-    inside = edge_points = 0
-    for _ in range(4000):
-        bearing = rng.uniform(0, 360)
-        km = radius * rng.choice([rng.random(), 1 - 1e-7, 1 + 1e-7, rng.uniform(1, 1.5)])
-        lat, lon = _point(lat0, lon0, bearing, km)
-        distance = distance_km(lat0, lon0, lat, lon)
-        band = latitude_band(lat)
-        outer, inner = chords.get(band, (None, 0.0))
-        if distance <= radius:
-            inside += 1
-            assert outer is not None and abs(lon - lon0) <= outer  # no point of the circle left out
-        if abs(lon - lon0) <= inner:
-            assert distance <= radius  # the inner part decides without computing: it must be right
-        edge_points += abs(distance - radius) < 1e-3
-    assert inside > 1000 and edge_points > 1000
-
-
 def test_a_circle_whose_sites_sit_exactly_on_band_edges_is_counted_as_every_site_says(monkeypatch):
-    monkeypatch.setattr(search, "FEW", 0)  # the count, band by band, then the nearest
+    monkeypatch.setattr(search, "FEW", 0)  # the count, then the nearest
     lat, lon = toulouse()
     expected = set()
     for i, band_edge in enumerate((43.5, 43.6, 43.7, 43.8)):  # the edges of the bands around Toulouse
@@ -413,9 +388,9 @@ def test_a_circle_whose_sites_sit_exactly_on_band_edges_is_counted_as_every_site
     assert {hit.site.pk for hit in result.items} == expected
 
 
-def test_next_to_the_antimeridian_the_count_keeps_the_box_and_finds_the_sites(monkeypatch):
+def test_next_to_the_antimeridian_the_count_finds_the_sites_of_the_box_spanning_every_longitude(monkeypatch):
     monkeypatch.setattr(search, "FEW", 0)
-    centre = (-17.7, 179.9)  # Fidji: the circle's chords would cross the 180th meridian
+    centre = (-17.7, 179.9)  # Fidji: the box reaches beyond the 180th meridian
     near = f.site("Au bord de l'antiméridien", position=(-17.7, 179.999))
     farther = f.site("À l'ouest", position=(-17.65, 179.7))
     f.site("Trop loin", position=(-17.7, 179.5))
@@ -426,7 +401,7 @@ def test_next_to_the_antimeridian_the_count_keeps_the_box_and_finds_the_sites(mo
 
 def test_near_a_pole_the_count_still_answers_as_every_site_says(monkeypatch):
     monkeypatch.setattr(search, "FEW", 0)
-    centre = (88.6, 10.0)  # the circle reaches 89° of latitude: no chords there, the exact test decides
+    centre = (88.6, 10.0)  # the circle reaches 89° of latitude: no planar shortcut, the exact test decides
     near = [f.site(f"Près {b}", position=_point(*centre, b, 45)) for b in range(0, 360, 45)]
     for b in range(0, 360, 45):
         f.site(f"Loin {b}", position=_point(*centre, b, 55))
