@@ -271,13 +271,21 @@ def brute_force(query: SiteQuery) -> list[tuple[float, int]]:
     return sorted(found)
 
 
-# Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first.
-@pytest.mark.parametrize("few", [search.FEW, 0])
-def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, monkeypatch):
+# Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first;
+# with every structure active (the usual case: no test on them), or some inactive (a list of constants).
+@pytest.mark.parametrize(
+    ("few", "inactive"), [(search.FEW, False), (0, False), (search.FEW, True), (0, True)]
+)
+def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, inactive, monkeypatch):
     from spro.directory import demo
+    from spro.directory.models import Structure
 
     monkeypatch.setattr(search, "FEW", few)
     demo.generate(["94"], scale=2)  # Corse: dense towns, empty mountains, a sea between two départements
+    if inactive:
+        closed = list(Structure.objects.order_by("id").values_list("id", flat=True)[::4])
+        Structure.objects.filter(id__in=closed).update(is_active=False)
+        assert Structure.objects.filter(is_active=False).count() == len(closed) > 5
     rng = random.Random(7)
     communes = list(Commune.objects.filter(region="94").exclude(latitude=None))
     checked = 0
@@ -300,7 +308,7 @@ def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, mo
         assert [hit.site.pk for hit in result.items] == [pk for _d, pk in page]
         assert [hit.distance_km for hit in result.items] == [round(d, 3) for d, _pk in page]
         checked += len(page)
-    assert checked > 200  # the queries found sites: the comparison compared something
+    assert checked > (150 if inactive else 200)  # the queries found sites: the comparison compared something
 
 
 @pytest.mark.parametrize("latitude", [43.6, 43.59999999, 43.60000001, -89.99, 0.0, 45.05, 89.99, -0.05])
@@ -359,3 +367,58 @@ def test_the_bits_of_the_codes_stay_those_the_migration_gave():
     assert Need.values[: len(migration.NEEDS)] == migration.NEEDS
     assert Public.values[: len(migration.PUBLICS)] == migration.PUBLICS
     assert ReceptionMode.values[: len(migration.MODES)] == migration.MODES
+
+
+# --- the count of a large circle, then its nearest (FEW = 0 takes that path for any circle) -------------
+def _point(lat, lon, bearing, km):
+    return f.destination(lat, lon, bearing, km)
+
+
+def test_a_circle_whose_sites_sit_exactly_on_band_edges_is_counted_as_every_site_says(monkeypatch):
+    monkeypatch.setattr(search, "FEW", 0)  # the count, then the nearest
+    lat, lon = toulouse()
+    expected = set()
+    for i, band_edge in enumerate((43.5, 43.6, 43.7, 43.8)):  # the edges of the bands around Toulouse
+        for east in (-0.3, -0.1, 0.0, 0.2, 0.37):
+            site = f.site(f"Lieu {i} {east}", position=(band_edge, lon + east))
+            if distance_km(lat, lon, band_edge, lon + east) <= 30:
+                expected.add(site.pk)
+    result = search_sites(SiteQuery(lat=lat, lon=lon, radius_km=30, per_page=100))
+    assert result.total == len(expected) > 5
+    assert {hit.site.pk for hit in result.items} == expected
+
+
+def test_next_to_the_antimeridian_the_count_finds_the_sites_of_the_box_spanning_every_longitude(monkeypatch):
+    monkeypatch.setattr(search, "FEW", 0)
+    centre = (-17.7, 179.9)  # Fidji: the box reaches beyond the 180th meridian
+    near = f.site("Au bord de l'antiméridien", position=(-17.7, 179.999))
+    farther = f.site("À l'ouest", position=(-17.65, 179.7))
+    f.site("Trop loin", position=(-17.7, 179.5))
+    result = search_sites(SiteQuery(lat=centre[0], lon=centre[1], radius_km=30))
+    assert result.total == 2
+    assert [hit.site.pk for hit in result.items] == [near.pk, farther.pk]
+
+
+def test_near_a_pole_the_count_still_answers_as_every_site_says(monkeypatch):
+    monkeypatch.setattr(search, "FEW", 0)
+    centre = (88.6, 10.0)  # the circle reaches 89° of latitude: no planar shortcut, the exact test decides
+    near = [f.site(f"Près {b}", position=_point(*centre, b, 45)) for b in range(0, 360, 45)]
+    for b in range(0, 360, 45):
+        f.site(f"Loin {b}", position=_point(*centre, b, 55))
+    result = search_sites(SiteQuery(lat=centre[0], lon=centre[1], radius_km=50, per_page=50))
+    assert result.total == len(near)
+    assert {hit.site.pk for hit in result.items} == {site.pk for site in near}
+
+
+def test_the_nearest_are_found_when_the_centre_lies_in_a_sparse_part_of_a_dense_circle(monkeypatch):
+    monkeypatch.setattr(search, "FEW", 0)  # counted (300 matches), then looked for in smaller circles
+    lat, lon = toulouse()
+    f.site("Seul près du centre", position=f.destination(lat, lon, 10, 5))
+    rng = random.Random(5)
+    for i in range(300):  # a town 26 to 34 km away: the first circle, sized for the mean density, misses it
+        f.site(f"En ville {i}", position=f.destination(lat, lon, rng.uniform(80, 100), rng.uniform(26, 34)))
+    query = SiteQuery(lat=lat, lon=lon, radius_km=50, per_page=3)
+    expected = brute_force(query)
+    result = search_sites(query)
+    assert result.total == len(expected) == 301
+    assert [hit.site.pk for hit in result.items] == [pk for _d, pk in expected[:3]]
