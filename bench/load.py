@@ -18,7 +18,8 @@ run: the answers of the outage (503 « indisponible ») are counted apart, any e
 sent once it is back counts. Before and after, each public address is asked of one server then of the
 other: the second must be served from the shared cache, and both must give the same answer.
 
-The server has `SPRO_LOAD_WORKERS` processes (default 3) of `SPRO_LOAD_THREADS` threads (default 4); its
+The server reads the repository's gunicorn.conf.py (gunicorn's default configuration file, in the folder
+it starts from) and has `SPRO_LOAD_WORKERS` processes (default 3) of `SPRO_LOAD_THREADS` threads (default 4); its
 CPU time per request is reported beside the wall-clock figures, as the one a busy machine changes least.
 
 Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
@@ -278,14 +279,16 @@ def max_rss_mb(pids) -> float:
 
 
 def cpu_seconds(pids) -> dict[int, float]:
-    """{pid: user and system CPU seconds used so far} of the processes still there."""
+    """{pid: user and system CPU seconds used so far} of the processes still there, with those of their
+    children that have ended (gunicorn renews its workers: an ended worker's time is its master's)."""
     used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        # utime, stime, cutime, cstime: fields 14 to 17 of proc(5)
+        used[pid] = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return used
 
 
