@@ -19,8 +19,9 @@ sent once it is back counts. Before and after, each public address is asked of o
 other: the second must be served from the shared cache, and both must give the same answer.
 
 The server reads the repository's gunicorn.conf.py (gunicorn's default configuration file, in the folder
-it starts from) and has `SPRO_LOAD_WORKERS` processes (default 3) of `SPRO_LOAD_THREADS` threads (default 4); its
-CPU time per request is reported beside the wall-clock figures, as the one a busy machine changes least.
+it starts from) and has `SPRO_LOAD_WORKERS` processes (default 3) of `SPRO_LOAD_THREADS` threads
+(default 4); its CPU time per request is reported beside the wall-clock figures, as the one a busy
+machine changes least.
 
 Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
 pure-Python loop timed before and after), to read them against how busy the machine was.
