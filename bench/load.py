@@ -19,8 +19,8 @@ sent once it is back counts. Before and after, each public address is asked of o
 other: the second must be served from the shared cache, and both must give the same answer.
 
 The server reads the repository's gunicorn.conf.py (gunicorn's default configuration file, in the folder
-it starts from) and has `SPRO_LOAD_WORKERS` processes (default 3) of `SPRO_LOAD_THREADS` threads
-(default 4); its CPU time per request is reported beside the wall-clock figures, as the one a busy
+it starts from) and has `SPRO_LOAD_WORKERS` processes (default: one per core, as gunicorn.conf.py) of
+`SPRO_LOAD_THREADS` threads (default 4, idem); its CPU time per request is reported beside the wall-clock figures, as the one a busy
 machine changes least.
 
 Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
@@ -329,7 +329,8 @@ def run() -> dict:
     subprocess.run([*spro, "setup-demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     sites = count_sites(env)
     port = free_port()
-    workers = int(os.environ.get("SPRO_LOAD_WORKERS", "3"))
+    # As in production (gunicorn.conf.py): one process per core, 4 threads each.
+    workers = int(os.environ.get("SPRO_LOAD_WORKERS", str(os.cpu_count() or 2)))
     server = subprocess.Popen(
         [
             sys.executable,
