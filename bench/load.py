@@ -20,8 +20,8 @@ other: the second must be served from the shared cache, and both must give the s
 
 The server reads the repository's gunicorn.conf.py (gunicorn's default configuration file, in the folder
 it starts from) and has `SPRO_LOAD_WORKERS` processes (default: one per core, as gunicorn.conf.py) of
-`SPRO_LOAD_THREADS` threads (default 4, idem); its CPU time per request is reported beside the wall-clock figures, as the one a busy
-machine changes least.
+`SPRO_LOAD_THREADS` threads (default 4, idem); its CPU time per request is reported beside the
+wall-clock figures, as the one a busy machine changes least.
 
 Traffic goes to 127.0.0.1 only. The figures carry the load average and a CPU calibration (a fixed
 pure-Python loop timed before and after), to read them against how busy the machine was.
