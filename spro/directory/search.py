@@ -473,6 +473,8 @@ class _Loader:
         )
         self.service_builder = _builder(Service, SERVICE_FIELDS)
         self.service_site = SERVICE_FIELDS.index("site_id")
+        self.site_structure = PAGE_FIELDS[Site].index("structure_id")
+        self.site_commune = PAGE_FIELDS[Site].index("commune_id")
 
     def load(self, pks: list[int], with_services: bool = True) -> dict[int, Site]:
         marks = ", ".join(["%s"] * len(pks))
@@ -482,8 +484,7 @@ class _Loader:
         build_site, build_structure, build_network, build_commune = self.builders
         sites = {}
         structures, networks, communes = {}, {}, {}
-        site_structure = PAGE_FIELDS[Site].index("structure_id")
-        site_commune = PAGE_FIELDS[Site].index("commune_id")
+        site_structure, site_commune = self.site_structure, self.site_commune
         for row in _fetch(self.sites_sql.format(marks), pks):
             structure_id, commune_id = row[site_structure], row[site_commune]
             structure = structures.get(structure_id)
