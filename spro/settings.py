@@ -145,6 +145,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not memory) so that `pytest --reuse-db` keeps the imported referential between runs.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The search's queries (spro.directory.search) are bound by the server and prepared by the connection
+    # from their 5th run; Django turns preparation off unless asked. 0 turns it off (a pooler in
+    # transaction mode, such as PgBouncer before 1.21, does not keep prepared statements).
+    _threshold = int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5"))
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _threshold or None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache shared by every server process: Redis when REDIS_URL is set, else a table of the database

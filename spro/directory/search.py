@@ -252,7 +252,23 @@ class _Sql:
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
+    if connection.vendor == "postgresql":
+        return _fetch_bound(sql, params)
     with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _fetch_bound(sql: str, params: list) -> list[tuple]:
+    """On PostgreSQL, the search's queries with their parameters bound by the server, so that the
+    connection prepares each of them once (`prepare_threshold`, settings) and later runs skip the
+    parsing and planning: Django's cursors interpolate the parameters into the text, which the server
+    then plans afresh on every call (p95 of the search 13.0 → 10.5 ms, README). The cursor is wrapped
+    like Django's own, so that queries are logged and counted the same way."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection._prepare_cursor(psycopg.Cursor(connection.connection)) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -422,3 +422,21 @@ def test_the_nearest_are_found_when_the_centre_lies_in_a_sparse_part_of_a_dense_
     result = search_sites(query)
     assert result.total == len(expected) == 301
     assert [hit.site.pk for hit in result.items] == [pk for _d, pk in expected[:3]]
+
+
+def test_on_postgresql_the_connection_prepares_the_search_queries_after_a_few_runs():
+    """The search's queries are bound by the server (not interpolated into the text), so that the
+    connection prepares them (`prepare_threshold`, settings) and later searches skip their planning."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    f.site("Lieu", north_km=1)
+    answers = [names(around_toulouse(network="cio")) for _ in range(6)]
+    assert answers == [["Lieu"]] * 6
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    circle = [sql for sql in prepared if "directory_site" in sql and "s.latitude" in sql]
+    assert circle, prepared
+    assert all("$1" in sql for sql in circle)
