@@ -17,7 +17,7 @@ from spro.core.exports import ExportBusy, current_export, export_response
 from spro.core.spreadsheets import csv_writer
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network, Site
-from spro.directory.search import MAX_PER_PAGE, MAX_RADIUS_KM, SiteQuery, search_sites
+from spro.directory.search import MAX_LISTED, MAX_PER_PAGE, MAX_RADIUS_KM, SiteQuery, search_sites
 from spro.directory.version import directory_version
 from spro.territories.lookup import get_commune
 
@@ -78,7 +78,14 @@ class LieuDetailOut(LieuOut):
 
 
 class LieuxOut(Schema):
-    total: int = Field(description="Nombre de lieux correspondant à la recherche")
+    total: int = Field(
+        description=f"Nombre de lieux correspondant à la recherche, au plus {MAX_LISTED} (les plus proches) :"
+        " au-delà, `plus_de_resultats` est vrai et la recherche est à préciser"
+    )
+    plus_de_resultats: bool = Field(
+        description="Vrai quand plus de `total` lieux correspondent : seuls les `total` plus proches"
+        " sont listés"
+    )
     page: int
     par_page: int
     items: list[LieuOut]
@@ -187,6 +194,7 @@ def list_lieux(
     )
     data = {
         "total": result.total,
+        "plus_de_resultats": result.more,
         "page": result.page,
         "par_page": result.per_page,
         "items": [lieu_out(request, hit.site, hit.distance_km, hit.state) for hit in result.items],

@@ -13,9 +13,11 @@ How it stays fast at national scale (60,000 sites) without a GIS extension, on S
    great-circle (haversine) test. The planar distance differs from the great-circle distance by less
    than 0.5·(d/R)² relative (0.003 % at 50 km), hence the margin `EDGE`;
 3. a circle of at most `FEW` matches is read once, unsorted, and gives both the count and the nearest
-   (exact great-circle distance in Python); a larger one is counted, then its nearest are read first by
-   planar distance in a smaller circle sized from the density, with a check that the planar order cannot
-   have left out a nearer site (else it fetches more);
+   (exact great-circle distance in Python); a larger one is counted up to `MAX_LISTED` + 1 (a search lists
+   the MAX_LISTED nearest at most, so that no count grows with the directory), then its nearest are read
+   first by planar distance in a smaller circle sized from the density (smaller circles counted where the
+   cap hides it), with a check that the planar order cannot have left out a nearer site (else it fetches
+   more);
 4. "ouvert maintenant" evaluates each distinct schedule of the candidates once, then filters on the
    schedules open now;
 5. only the requested page is loaded (site, structure, network, commune in one query, active services in
@@ -44,6 +46,11 @@ DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
 MAX_PER_PAGE = 100
 EXTRA_ROWS = 20  # fetched beyond the page to re-sort by exact distance
+# A search lists at most this many sites, nearest first, and counts no further (the agenda does the same):
+# the count of a circle stops there, so that it reads at most MAX_LISTED + 1 rows however dense the
+# circle (counting every match made the search grow with the directory: 2.4 ms at 8,000 sites,
+# 13.5 ms at 256,000, bench.search growth). Beyond, the person narrows the search.
+MAX_LISTED = 1000
 DEGREE = math.pi / 180
 
 
@@ -78,10 +85,11 @@ class SiteHit:
 @dataclass
 class SearchResult:
     query: SiteQuery
-    total: int
+    total: int  # at most MAX_LISTED
     page: int
     per_page: int
     items: list[SiteHit] = field(default_factory=list)
+    more: bool = False  # more than `total` sites match: only the MAX_LISTED nearest are listed
 
     @property
     def num_pages(self) -> int:
@@ -322,29 +330,34 @@ def _ranked_window(
     circle is farther than every site inside it), and in the whole circle only if it holds too few.
     """
     sql_query = _Sql(query, words, open_schedules, inactive)
+    wanted = min(start + per_page, MAX_LISTED)
+    if start >= wanted:  # past the listed ones: only the count
+        return _count(sql_query), []
     if not query.has_position:
-        sql, params = sql_query.select("s.id, COUNT(*) OVER ()", "s.name, s.id", per_page, start)
-        rows = _fetch(sql, params)
-        total = rows[0][1] if rows else _count(sql_query)
-        return total, [(None, row[0]) for row in rows]
-    wanted = start + per_page
+        sql, params = sql_query.select("s.id", "s.name, s.id", wanted - start, start)
+        return _count(sql_query), [(None, row[0]) for row in _fetch(sql, params)]
     few = _all_if_few(query, sql_query, wanted)
     if few is not None:
         total, nearest = few
         return total, nearest[start:wanted]
     total = _count(sql_query)
-    if start >= total:
-        return total, []
+    need = wanted + EXTRA_ROWS
+    # The nearest first, in a smaller circle sized from the density (any site outside a circle is farther
+    # than every site inside it). A count stopped at the cap only bounds the density from below: smaller
+    # circles (an eighth of the area for a page of 20) are counted until one holds fewer.
+    radius, count = query.radius_km, total
+    while count > MAX_LISTED and 3 * need < MAX_LISTED:
+        radius *= math.sqrt(3 * need / MAX_LISTED)
+        count = _count(_Sql(replace(query, radius_km=radius), words, open_schedules, inactive))
+    # Sized for the circle's mean density; where the centre lies in a sparser part (a suburb with the city
+    # at the circle's edge), twice as wide each time rather than the whole circle at once: one search of
+    # bench.search sorted its 4,000 matches (4 ms) when 40 were wanted.
+    guess = radius * math.sqrt(3 * need / count) if count > 8 * need else radius
     nearest = []
-    if total > 8 * (wanted + EXTRA_ROWS):
-        # Sized for the circle's mean density; where the centre lies in a sparser part (a suburb with the
-        # city at the circle's edge), twice as wide each time rather than the whole circle at once: one
-        # search of bench.search sorted its 4,000 matches (4 ms) when 40 were wanted.
-        guess = query.radius_km * math.sqrt(3 * (wanted + EXTRA_ROWS) / total)
-        while guess < query.radius_km and len(nearest) < wanted:
-            smaller = _Sql(replace(query, radius_km=guess), words, open_schedules, inactive)
-            nearest = _nearest(query, smaller, wanted)
-            guess *= 2
+    while guess < query.radius_km and len(nearest) < wanted:
+        smaller = _Sql(replace(query, radius_km=guess), words, open_schedules, inactive)
+        nearest = _nearest(query, smaller, wanted)
+        guess *= 2
     if len(nearest) < wanted:
         nearest = _nearest(query, sql_query, wanted)
     return total, nearest[start:wanted]
@@ -373,8 +386,9 @@ def _all_if_few(query: SiteQuery, sql_query: _Sql, wanted: int) -> tuple[int, li
 
 
 def _count(sql_query: _Sql) -> int:
-    sql, params = sql_query.select("COUNT(*)")
-    return _fetch(sql, params)[0][0]
+    """The number of matches, read no further than MAX_LISTED + 1 (more than MAX_LISTED: some more)."""
+    sql, params = sql_query.select("1", limit=MAX_LISTED + 1)
+    return _fetch(f"SELECT COUNT(*) FROM ({sql}) counted", params)[0][0]
 
 
 # Columns a result shows (list, map, API, aiguillage); other fields load on access, one query each.
@@ -558,6 +572,8 @@ def search_sites(query: SiteQuery, now: datetime | None = None, with_services: b
         if not open_schedules:
             return SearchResult(query=query, total=0, page=page, per_page=per_page)
     total, window = _ranked_window(query, words, open_schedules, inactive, start, per_page)
+    more = total > MAX_LISTED
+    total = min(total, MAX_LISTED)
     sites = _load_page([pk for _distance, pk in window], with_services)
     items = []
     now = now or timezone.now()
@@ -571,7 +587,7 @@ def search_sites(query: SiteQuery, now: datetime | None = None, with_services: b
         if state is None:
             state = states[site.opening_hours] = hours.opening_state(site.opening_hours, now)
         items.append(SiteHit(site, distance, state))
-    return SearchResult(query=query, total=total, page=page, per_page=per_page, items=items)
+    return SearchResult(query=query, total=total, page=page, per_page=per_page, items=items, more=more)
 
 
 def remote_sites(

@@ -115,6 +115,19 @@ def test_it_paginates(client):
     assert client.get(URL, {"commune": f.TOULOUSE, "page": 1000}).json()["items"] == []
 
 
+def test_it_lists_at_most_the_nearest_max_listed_and_says_there_are_more(client, monkeypatch):
+    from spro.directory import search
+
+    monkeypatch.setattr(search, "MAX_LISTED", 3)
+    for km in range(5):
+        f.site(f"Lieu {km}", north_km=km + 0.3)
+    data = client.get(URL, {"commune": f.TOULOUSE, "par_page": 2, "page": 2}).json()
+    assert (data["total"], data["plus_de_resultats"]) == (3, True)
+    assert [item["nom"] for item in data["items"]] == ["Lieu 2"]
+    exact = client.get(URL, {"commune": f.TOULOUSE, "rayon": 3}).json()
+    assert (exact["total"], exact["plus_de_resultats"]) == (3, False)
+
+
 def test_an_unknown_commune_answers_404_in_french(client):
     response = client.get(URL, {"commune": "99999"})
     assert response.status_code == 404

@@ -208,6 +208,26 @@ def test_it_paginates_after_sorting_and_counts_every_match():
     assert names(third) == [f"Lieu {km:02d}" for km in range(20, 25)]
 
 
+def test_it_lists_at_most_the_nearest_max_listed_and_says_there_are_more(monkeypatch):
+    monkeypatch.setattr(search, "MAX_LISTED", 30)
+    for km in range(45):
+        f.site(f"Lieu {km:02d}", north_km=km * 0.5 + 0.2)
+    first, second, third = (around_toulouse(per_page=20, page=page) for page in (1, 2, 3))
+    assert [(r.total, r.more, r.num_pages) for r in (first, second, third)] == [(30, True, 2)] * 3
+    assert names(second) == [f"Lieu {km:02d}" for km in range(20, 30)]
+    assert third.items == []
+    exact = around_toulouse(radius_km=14)  # the 28 within 14 km: under the cap, counted exactly
+    assert (exact.total, exact.more) == (28, False)
+
+
+def test_without_a_position_the_listing_by_name_stops_at_the_cap_too(monkeypatch):
+    monkeypatch.setattr(search, "MAX_LISTED", 3)
+    for name in "EDCBA":
+        f.site(f"Lieu {name}", commune_code=f.ALBI)
+    result = search_sites(SiteQuery(text="lieu", per_page=2, page=2))
+    assert (result.total, result.more, names(result)) == (3, True, ["Lieu C"])
+
+
 def test_a_page_beyond_the_last_is_empty_but_keeps_the_count():
     f.site("Seul")
     result = around_toulouse(page=999_999_999)
@@ -272,15 +292,25 @@ def brute_force(query: SiteQuery) -> list[tuple[float, int]]:
 
 
 # Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first;
-# with every structure active (the usual case: no test on them), or some inactive (a list of constants).
+# with every structure active (the usual case: no test on them), or some inactive (a list of constants);
+# and with a listing cap that dense circles reach (their density then found by counting smaller circles).
 @pytest.mark.parametrize(
-    ("few", "inactive"), [(search.FEW, False), (0, False), (search.FEW, True), (0, True)]
+    ("few", "inactive", "cap"),
+    [
+        (search.FEW, False, search.MAX_LISTED),
+        (0, False, search.MAX_LISTED),
+        (search.FEW, True, search.MAX_LISTED),
+        (0, True, search.MAX_LISTED),
+        (0, False, 200),
+        (0, True, 200),
+    ],
 )
-def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, inactive, monkeypatch):
+def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, inactive, cap, monkeypatch):
     from spro.directory import demo
     from spro.directory.models import Structure
 
     monkeypatch.setattr(search, "FEW", few)
+    monkeypatch.setattr(search, "MAX_LISTED", cap)
     demo.generate(["94"], scale=2)  # Corse: dense towns, empty mountains, a sea between two départements
     if inactive:
         closed = list(Structure.objects.order_by("id").values_list("id", flat=True)[::4])
@@ -288,7 +318,7 @@ def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, in
         assert Structure.objects.filter(is_active=False).count() == len(closed) > 5
     rng = random.Random(7)
     communes = list(Commune.objects.filter(region="94").exclude(latitude=None))
-    checked = 0
+    checked = capped = 0
     for _ in range(40):
         commune = rng.choice(communes)
         query = SiteQuery(
@@ -303,12 +333,14 @@ def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, in
         expected = brute_force(query)
         result = search_sites(query)
         start = (query.page - 1) * query.per_page
-        page = expected[start : start + query.per_page]
-        assert result.total == len(expected)
+        page = expected[:cap][start : start + query.per_page]
+        assert (result.total, result.more) == (min(len(expected), cap), len(expected) > cap)
+        capped += result.more
         assert [hit.site.pk for hit in result.items] == [pk for _d, pk in page]
         assert [hit.distance_km for hit in result.items] == [round(d, 3) for d, _pk in page]
         checked += len(page)
     assert checked > (150 if inactive else 200)  # the queries found sites: the comparison compared something
+    assert (capped > 5) == (cap < search.MAX_LISTED)  # the small cap was reached by some searches
 
 
 @pytest.mark.parametrize("latitude", [43.6, 43.59999999, 43.60000001, -89.99, 0.0, 45.05, 89.99, -0.05])

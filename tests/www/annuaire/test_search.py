@@ -144,6 +144,21 @@ def test_results_are_paginated_with_links_keeping_the_search(client):
     assert 'aria-current="page" title="Page 2"' in text(second)
 
 
+def test_beyond_the_listing_cap_it_says_there_are_more_and_lists_the_nearest(client, monkeypatch):
+    from spro.directory import search
+
+    monkeypatch.setattr(search, "MAX_LISTED", 21)
+    for km in range(23):
+        f.site(f"Lieu {km:02d}", north_km=km * 0.5)
+    first = text(page(client, commune="31555"))
+    assert "<title>Plus de 21 lieux près de Toulouse" in first
+    assert "Plus de 21 lieux d'accueil" in first
+    assert "Seuls les 21 plus proches sont listés : précisez le besoin, le public ou le réseau" in first
+    second = text(page(client, commune="31555", page=2))
+    assert "Lieu 20" in second and "Lieu 21" not in second and "Page 2 sur 2" in second
+    assert "Lieu 20" in text(page(client, commune="31555", page=9))  # past the listed: the last page
+
+
 def test_a_page_past_the_end_shows_the_last_page(client):
     f.site("Seul")
     assert "Seul" in text(page(client, commune="31555", page=50))
