@@ -346,7 +346,9 @@ def _ranked_window(
     # than every site inside it). A count stopped at the cap only bounds the density from below: smaller
     # circles (an eighth of the area for a page of 20) are counted until one holds fewer.
     radius, count = query.radius_km, total
-    while count > MAX_LISTED and 3 * need < MAX_LISTED:
+    for _ in range(6):  # bounded: sites at one same point stay more than the cap in every circle
+        if count <= MAX_LISTED or 3 * need >= MAX_LISTED:
+            break
         radius *= math.sqrt(3 * need / MAX_LISTED)
         count = _count(_Sql(replace(query, radius_km=radius), words, open_schedules, inactive))
     # Sized for the circle's mean density; where the centre lies in a sparser part (a suburb with the city

@@ -220,6 +220,18 @@ def test_it_lists_at_most_the_nearest_max_listed_and_says_there_are_more(monkeyp
     assert (exact.total, exact.more) == (28, False)
 
 
+def test_more_sites_than_the_cap_at_one_same_point_are_listed_too(monkeypatch):
+    """The circles counted to find the density shrink a bounded number of times (they would forever
+    around sites sharing one position)."""
+    monkeypatch.setattr(search, "MAX_LISTED", 100)
+    monkeypatch.setattr(search, "FEW", 0)
+    for number in range(120):
+        f.site(f"Lieu {number:03d}", north_km=3)
+    result = around_toulouse(per_page=5)
+    assert (result.total, result.more) == (100, True)
+    assert names(result) == [f"Lieu {number:03d}" for number in range(5)]
+
+
 def test_without_a_position_the_listing_by_name_stops_at_the_cap_too(monkeypatch):
     monkeypatch.setattr(search, "MAX_LISTED", 3)
     for name in "EDCBA":
