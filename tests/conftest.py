@@ -6,8 +6,11 @@ Avoid `transactional_db` / `live_server`: they empty the tables. Browser tests r
 process (tests/browser/conftest.py).
 """
 
+import contextlib
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from spro.territories.models import Commune
 
@@ -17,6 +20,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Commune.objects.exists():  # with --reuse-db it is already there
             call_command("import-territories", verbosity=0)
+
+
+@contextlib.contextmanager
+def data_shared_by_the_scope(django_db_blocker):
+    """For a module- or class-scoped fixture: what it writes inside this block is seen by every test of its
+    scope and rolled back after the last. Each test still runs in its own savepoint, rolled back after it,
+    so a test never sees what another wrote (as with Django's `setUpTestData`). For data that costs seconds
+    to build (the demo of `spro load-demo`) and that several tests only read."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)
