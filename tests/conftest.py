@@ -11,6 +11,7 @@ import contextlib
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from spro.territories.models import Commune
 
@@ -23,12 +24,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @contextlib.contextmanager
-def data_shared_by_the_scope(django_db_blocker):
+def data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
     """For a module- or class-scoped fixture: what it writes inside this block is seen by every test of its
     scope and rolled back after the last. Each test still runs in its own savepoint, rolled back after it,
     so a test never sees what another wrote (as with Django's `setUpTestData`). For data that costs seconds
-    to build (the demo of `spro load-demo`) and that several tests only read."""
-    with django_db_blocker.unblock():
+    to build (the demo of `spro load-demo`) and that several tests only read. Files it uploads or exports
+    go to a folder of its own, never to the real `MEDIA_ROOT` (each test then has its own, as usual)."""
+    folder = tmp_path_factory.mktemp("shared-data")
+    with (
+        override_settings(MEDIA_ROOT=folder / "media", SPRO_EXPORT_DIR=folder / "exports"),
+        django_db_blocker.unblock(),
+    ):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:

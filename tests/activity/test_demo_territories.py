@@ -20,9 +20,9 @@ REGION = "/region/activite/"
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo of Occitanie, loaded once for the module (half a minute); what its output said."""
-    with override_settings(SPRO_REGION="76"), data_shared_by_the_scope(django_db_blocker):
+    with override_settings(SPRO_REGION="76"), data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
         out = io.StringIO()
         call_command("load-demo", stdout=out)
         yield out.getvalue()

@@ -70,8 +70,11 @@ class TestTheDemoOfOccitanie:
     """What one load of the demo of Occitanie made, read by each test (the load takes half a minute)."""
 
     @pytest.fixture(scope="class")
-    def demo(self, django_db_setup, django_db_blocker):
-        with override_settings(SPRO_REGION="76"), data_shared_by_the_scope(django_db_blocker):
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        with (
+            override_settings(SPRO_REGION="76"),
+            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
+        ):
             yield load_demo()
 
     @pytest.fixture(autouse=True)
