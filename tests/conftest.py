@@ -6,8 +6,14 @@ Avoid `transactional_db` / `live_server`: they empty the tables. Browser tests r
 process (tests/browser/conftest.py).
 """
 
+import contextlib
+import shutil
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from spro.territories.models import Commune
 
@@ -17,6 +23,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Commune.objects.exists():  # with --reuse-db it is already there
             call_command("import-territories", verbosity=0)
+
+
+# The media folders of the shared data being built or read (`data_shared_by_the_scope`), innermost last.
+SHARED_MEDIA: list[Path] = []
+
+
+@contextlib.contextmanager
+def data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
+    """For a module- or class-scoped fixture: what it writes inside this block is seen by every test of its
+    scope and rolled back after the last. Each test still runs in its own savepoint, rolled back after it,
+    so a test never sees what another wrote (as with Django's `setUpTestData`). For data that costs seconds
+    to build (the demo of `spro load-demo`) and that several tests only read. Files it uploads or exports
+    go to a folder of its own, never to the real `MEDIA_ROOT` (each test then has its own, as usual)."""
+    folder = tmp_path_factory.mktemp("shared-data")
+    SHARED_MEDIA.append(folder / "media")
+    try:
+        with (
+            override_settings(MEDIA_ROOT=folder / "media", SPRO_EXPORT_DIR=folder / "exports"),
+            django_db_blocker.unblock(),
+        ):
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                yield
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+    finally:
+        SHARED_MEDIA.pop()
 
 
 @pytest.fixture(autouse=True)
@@ -37,4 +72,6 @@ def media_files(settings, tmp_path):
     """Uploaded files (label attachments, resources, signed conventions) go to the test's own folder, never
     to the real `MEDIA_ROOT` of `SPRO_VAR_DIR`."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if SHARED_MEDIA and SHARED_MEDIA[-1].exists():  # the files of the data its scope shares, as a copy
+        shutil.copytree(SHARED_MEDIA[-1], settings.MEDIA_ROOT)
     return settings.MEDIA_ROOT

@@ -25,6 +25,7 @@ from django.utils import timezone
 from spro.accounts.models import Invitation
 from spro.directory.models import Membership, Network
 from tests.accounts import factories as accounts
+from tests.conftest import data_shared_by_the_scope
 from tests.directory import factories as directory
 
 pytestmark = pytest.mark.django_db
@@ -348,9 +349,15 @@ MATRIX: dict[str, Entry] = {
 # Fixtures: structure A (and what belongs to it), structure B, and the personas.
 
 
-@pytest.fixture
-def world(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module: each test runs in its own savepoint, so what its requests write is undone
+    before the next."""
+    with data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
+        yield build_world()
+
+
+def build_world():
     # Distinct ids per kind of object, so that a URL filled with the wrong kind of id cannot pass.
     a = directory.structure("cio", name="CIO A", pk=1001)
     b = directory.structure("mission-locale", name="Mission locale B", pk=1002)

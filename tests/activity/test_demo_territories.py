@@ -8,21 +8,29 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db.models import F
+from django.test import override_settings
 
 from spro.referrals.models import Referral, ReferralTransition
 from spro.territories.models import Commune, EmploymentZone, LivingArea
 from tests.accounts import factories as accounts
+from tests.conftest import data_shared_by_the_scope
 
 pytestmark = pytest.mark.django_db
 REGION = "/region/activite/"
 
 
-@pytest.fixture
-def demo(settings):
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo of Occitanie, loaded once for the module (half a minute); what its output said."""
+    with override_settings(SPRO_REGION="76"), data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
+        out = io.StringIO()
+        call_command("load-demo", stdout=out)
+        yield out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def occitanie(settings):
     settings.SPRO_REGION = "76"
-    out = io.StringIO()
-    call_command("load-demo", stdout=out)
-    return out.getvalue()
 
 
 def test_every_commune_of_the_region_gets_a_demo_zone_and_bassin(demo):

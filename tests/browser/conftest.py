@@ -102,7 +102,10 @@ def sent_emails() -> str:
     return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in files)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server and the browser stop as soon as the last browser test is done, not at the end
+# of the session; the worker that ran them goes on with database tests without Chromium's processes
+# drawing pages (a map, a clock) on the same cores.
+@pytest.fixture(scope="package")
 def server_url(tmp_path_factory):
     if chromium_missing():
         pytest.skip(f"Chromium absent ({CHROMIUM}) : installez le paquet Debian « chromium ».")
@@ -150,7 +153,7 @@ def server_url(tmp_path_factory):
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(server_url):
     from playwright.sync_api import sync_playwright
 

@@ -126,13 +126,13 @@ print(json.dumps({
 """
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_objects(server_url):
     ids = json.loads(run_in_server_env("shell", "-c", SAMPLE_OBJECTS).strip().splitlines()[-1])
     return {kind: SimpleNamespace(pk=pk) for kind, pk in ids.items()}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def visits(browser, server_url):
     """One page per persona, logged in once and reused by every test of this module."""
     made, contexts = {}, []

@@ -12,6 +12,7 @@ from spro.directory.codes import SiteKind
 from spro.directory.models import Network, Service, Site, Structure
 from spro.www.region.forms import NetworkForm
 from spro.www.structures.forms import ServiceForm, SiteForm, StructureForm
+from tests.conftest import data_shared_by_the_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +125,16 @@ def test_every_demo_object_of_the_configured_region_passes_the_models_and_the_fo
     assert problems[:20] == [] and len(problems) == 0
 
 
+@pytest.fixture(scope="module")
+def every_region_at_a_small_scale(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The national demo at a tenth of its size, loaded once for the tests below (it takes a minute)."""
+    with data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
+        load_demo("--toutes-regions", "--echelle", "0.1")
+        yield
+
+
+@pytest.mark.usefixtures("every_region_at_a_small_scale")
 def test_every_demo_object_of_every_region_passes_the_models_at_a_small_scale():
-    load_demo("--toutes-regions", "--echelle", "0.1")
     assert Site.objects.values("commune__region").distinct().count() >= 13
 
     problems = model_errors(Structure.objects.filter(is_demo=True), exclude=FOREIGN_KEYS)
@@ -135,9 +144,8 @@ def test_every_demo_object_of_every_region_passes_the_models_at_a_small_scale():
     assert problems[:20] == [] and len(problems) == 0
 
 
+@pytest.mark.usefixtures("every_region_at_a_small_scale")
 def test_a_service_for_everyone_is_never_also_for_another_public():
-    load_demo("--toutes-regions", "--echelle", "0.1")
-
     mixed = {
         (name, tuple(publics))
         for name, publics in Service.objects.values_list("name", "publics")

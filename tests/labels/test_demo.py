@@ -5,18 +5,22 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from spro.labels.models import Adhesion, Application, CommitteeSession, Label, Opinion, SproStatus
+from tests.conftest import data_shared_by_the_scope
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("region", ["76", "84"])
-def test_the_demo_shows_the_whole_lifecycle(settings, region):
-    settings.SPRO_REGION = region
+def load_demo() -> str:
     out = io.StringIO()
     call_command("load-demo", stdout=out)
-    assert "Labellisation de démonstration : dossiers brouillon" in out.getvalue()
+    return out.getvalue()
+
+
+def assert_the_whole_lifecycle(output: str):
+    assert "Labellisation de démonstration : dossiers brouillon" in output
     states = set(Application.objects.values_list("state", flat=True))
     assert states == {
         "brouillon",
@@ -45,24 +49,45 @@ def test_the_demo_shows_the_whole_lifecycle(settings, region):
     assert Application.objects.count() == 10
 
 
-def test_the_demo_creates_the_bodies_with_a_year_of_sessions_and_the_cite_des_metiers_tiers(settings):
-    from datetime import date
+class TestTheDemoOfOccitanie:
+    """One load of the demo of Occitanie, read by each test (the load takes half a minute)."""
 
-    from spro.labels import bodies
-    from spro.labels.models import CommitteeMember, NetworkTier, TextOpinion
+    @pytest.fixture(scope="class", autouse=True)
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        with (
+            override_settings(SPRO_REGION="76"),
+            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
+        ):
+            yield load_demo()
 
-    settings.SPRO_REGION = "76"
-    call_command("load-demo", stdout=io.StringIO())
-    today = date.today()
-    for spec in bodies.body_specs("76"):
-        held = CommitteeSession.objects.filter(committee__code=spec["code"])
-        assert held.exists(), spec["code"]
-    assert CommitteeMember.objects.filter(committee__code="copil-spro").count() == 3
-    assert TextOpinion.objects.filter(document="charte", value="favorable").count() == 1
-    rhythms = {r.spec["code"]: r for r in bodies.rhythms("76", today)}
-    assert rhythms["comite-suivi-departemental-46"].overdue
-    assert rhythms["comite-suivi-departemental-46"].before_gap == today  # the COPIL of today
-    assert not rhythms["comite-suivi-departemental-31"].flags
-    assert NetworkTier.objects.filter(tier="site-central").count() == 1
-    tiers = set(NetworkTier.objects.values_list("tier", flat=True))
-    assert "site-central" in tiers and len(tiers) >= 2
+    @pytest.fixture(autouse=True)
+    def occitanie(self, settings):
+        settings.SPRO_REGION = "76"
+
+    def test_the_demo_shows_the_whole_lifecycle(self, demo):
+        assert_the_whole_lifecycle(demo)
+
+    def test_the_demo_creates_the_bodies_with_a_year_of_sessions_and_the_cite_des_metiers_tiers(self):
+        from datetime import date
+
+        from spro.labels import bodies
+        from spro.labels.models import CommitteeMember, NetworkTier, TextOpinion
+
+        today = date.today()
+        for spec in bodies.body_specs("76"):
+            held = CommitteeSession.objects.filter(committee__code=spec["code"])
+            assert held.exists(), spec["code"]
+        assert CommitteeMember.objects.filter(committee__code="copil-spro").count() == 3
+        assert TextOpinion.objects.filter(document="charte", value="favorable").count() == 1
+        rhythms = {r.spec["code"]: r for r in bodies.rhythms("76", today)}
+        assert rhythms["comite-suivi-departemental-46"].overdue
+        assert rhythms["comite-suivi-departemental-46"].before_gap == today  # the COPIL of today
+        assert not rhythms["comite-suivi-departemental-31"].flags
+        assert NetworkTier.objects.filter(tier="site-central").count() == 1
+        tiers = set(NetworkTier.objects.values_list("tier", flat=True))
+        assert "site-central" in tiers and len(tiers) >= 2
+
+
+def test_the_demo_shows_the_whole_lifecycle_in_another_region_too(settings):
+    settings.SPRO_REGION = "84"
+    assert_the_whole_lifecycle(load_demo())
