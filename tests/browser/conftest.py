@@ -209,10 +209,11 @@ def visit(browser, server_url):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last (Playwright's event loop must not precede database tests in this process), and,
-    when the suite runs on several workers (pytest-xdist, `--dist loadgroup`), all on one worker: one
-    server and one browser for the whole run. First of the hooks: xdist's own reads the `xdist_group`
-    marker in this same hook to name the group in the test's id, which its scheduler then follows."""
+    """Browser tests last in a single process, and, when the suite runs on several workers (pytest-xdist,
+    `--dist loadgroup`), all on one worker: one server and one browser for the whole run. xdist's scheduler
+    hands out the largest group first, so that worker starts with them, then takes database tests once the
+    server and Chromium have stopped (`DJANGO_ALLOW_ASYNC_UNSAFE`, above). First of the hooks: xdist's own
+    reads the `xdist_group` marker in this same hook to name the group in the test's id."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     for item in items:
         if item.get_closest_marker("browser") is not None:
