@@ -27,6 +27,7 @@ How it stays fast at national scale (60,000 sites) without a GIS extension, on S
 
 import json
 import math
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -336,21 +337,38 @@ def _ranked_window(
     if not query.has_position:
         sql, params = sql_query.select("s.id", "s.name, s.id", wanted - start, start)
         return _count(sql_query), [(None, row[0]) for row in _fetch(sql, params)]
-    few = _all_if_few(query, sql_query, wanted)
-    if few is not None:
-        total, nearest = few
-        return total, nearest[start:wanted]
+    grid = _DensityGrid.current()
+    around = None if grid is None else grid.sites_within(query.lat, query.lon, query.radius_km)
+    # Most searches: a circle of few matches, whose one read gives both the count and the nearest. Where
+    # the grid says the circle is dense even once the filters have taken their usual share, that read
+    # would be lost (it stops at FEW + 1 rows, then the circle is counted anyway): it is skipped.
+    if around is None or around * _usual_share(query, words, open_schedules) <= 2 * FEW:
+        few = _all_if_few(query, sql_query, wanted)
+        if few is not None:
+            total, nearest = few
+            return total, nearest[start:wanted]
     total = _count(sql_query)
+    if total <= FEW:  # fewer than the grid foretold: read whole after all (unless sites came meanwhile)
+        few = _all_if_few(query, sql_query, wanted)
+        if few is not None:
+            total, nearest = few
+            return total, nearest[start:wanted]
     need = wanted + EXTRA_ROWS
     # The nearest first, in a smaller circle sized from the density (any site outside a circle is farther
-    # than every site inside it). A count stopped at the cap only bounds the density from below: smaller
-    # circles (an eighth of the area for a page of 20) are counted until one holds fewer.
-    radius, count = query.radius_km, total
-    for _ in range(6):  # bounded: sites at one same point stay more than the cap in every circle
-        if count <= MAX_LISTED or 3 * need >= MAX_LISTED:
-            break
-        radius *= math.sqrt(3 * need / MAX_LISTED)
-        count = _count(_Sql(replace(query, radius_km=radius), words, open_schedules, inactive))
+    # than every site inside it): the grid's density around the centre, times the share of the circle's
+    # sites the filters kept (from the count; a lower bound when the count stopped at the cap).
+    grid = grid or _DensityGrid.current(build=True)
+    around = grid.sites_within(query.lat, query.lon, query.radius_km)
+    if around >= total:
+        radius = grid.radius_holding(query.lat, query.lon, 3 * need * around / total, query.radius_km)
+        count = 3 * need
+    else:  # the grid is out of date: smaller circles are counted until one holds fewer than the cap
+        radius, count = query.radius_km, total
+        for _ in range(6):  # bounded: sites at one same point stay more than the cap in every circle
+            if count <= MAX_LISTED or 3 * need >= MAX_LISTED:
+                break
+            radius *= math.sqrt(3 * need / MAX_LISTED)
+            count = _count(_Sql(replace(query, radius_km=radius), words, open_schedules, inactive))
     # Sized for the circle's mean density; where the centre lies in a sparser part (a suburb with the city
     # at the circle's edge), twice as wide each time rather than the whole circle at once: one search of
     # bench.search sorted its 4,000 matches (4 ms) when 40 were wanted.
@@ -366,6 +384,99 @@ def _ranked_window(
 
 
 FEW = 400  # matches read in one go, without counting first
+
+# The usual share of a circle's sites that each filter keeps (bench.search's national directory): only to
+# choose the cheaper way of reading the circle, never to answer.
+USUAL_SHARE = {"need": 0.4, "public": 0.7, "network": 0.15, "mode": 0.4, "word": 0.2, "open_now": 0.5}
+
+
+def _usual_share(query: SiteQuery, words: list[str], open_schedules) -> float:
+    share = 1.0
+    for name, used in (
+        ("need", query.need),
+        ("public", query.public),
+        ("network", query.network),
+        ("mode", query.mode),
+        ("open_now", open_schedules is not None),
+    ):
+        if used:
+            share *= USUAL_SHARE[name]
+    return share * USUAL_SHARE["word"] ** len(words) * (0.3 if query.structure_ids is not None else 1.0)
+
+
+class _DensityGrid:
+    """The active sites with a position per cell of 0.1° of latitude (the index's band) × 0.1° of
+    longitude, read in one query and kept by the process for GRID_SECONDS: how dense a circle is, before
+    reading it. Only chooses the way of reading (whole, or counted then nearest first, and the size of the
+    nearest-first circle); an outdated grid makes a search slower, never wrong."""
+
+    GRID_SECONDS = 600
+    CELLS_PER_DEGREE = 10
+    _current: dict[str, "_DensityGrid"] = {}
+
+    def __init__(self, cells: dict[tuple[int, int], int]):
+        self.cells = cells
+        self.read_at = time.monotonic()
+
+    @classmethod
+    def current(cls, build: bool = False) -> "_DensityGrid | None":
+        """The process's grid for this database; None when it has none yet or an old one, unless `build`
+        (the first dense search of a process reads it: a few tens of ms on the national directory)."""
+        key = f"{connection.vendor}:{connection.settings_dict['NAME']}"
+        grid = cls._current.get(key)
+        if grid is not None and time.monotonic() - grid.read_at < cls.GRID_SECONDS:
+            return grid
+        if not build:
+            return None
+        grid = cls._current[key] = cls(cls._read())
+        return grid
+
+    @classmethod
+    def _read(cls) -> dict[tuple[int, int], int]:
+        table = connection.ops.quote_name(Site._meta.db_table)
+        band = latitude_band_sql("latitude", connection.vendor)
+        cells = f"(longitude + 180.0) * {cls.CELLS_PER_DEGREE}.0"  # never negative: truncating is flooring
+        column = f"CAST({cells} AS INTEGER)"
+        if connection.vendor != "sqlite":
+            column = f"CAST(FLOOR({cells}) AS INTEGER)"
+        sql = (
+            f"SELECT {band}, {column}, COUNT(*) FROM {table} WHERE is_active AND latitude IS NOT NULL"
+            f" AND longitude IS NOT NULL GROUP BY 1, 2"
+        )
+        return {(lat_cell, lon_cell): count for lat_cell, lon_cell, count in _fetch(sql, [])}
+
+    def sites_within(self, lat: float, lon: float, radius_km: float) -> float:
+        """About how many sites lie within `radius_km` (sites spread evenly within each cell)."""
+        step = 1 / self.CELLS_PER_DEGREE
+        dlat = radius_km / KM_PER_DEGREE_LAT
+        dlon = dlat / max(math.cos(lat * DEGREE), 0.01)
+        south, north, west, east = lat - dlat, lat + dlat, lon - dlon, lon + dlon
+        total = 0.0
+        for lat_cell in range(latitude_band(south), latitude_band(north) + 1):
+            cell_south = lat_cell * step - 90.0
+            height = min(north, cell_south + step) - max(south, cell_south)
+            if height <= 0:
+                continue
+            first = math.floor((west + 180.0) * self.CELLS_PER_DEGREE)
+            for lon_cell in range(first, math.floor((east + 180.0) * self.CELLS_PER_DEGREE) + 1):
+                count = self.cells.get((lat_cell, lon_cell))
+                if count:
+                    cell_west = lon_cell * step - 180.0
+                    width = min(east, cell_west + step) - max(west, cell_west)
+                    if width > 0:
+                        total += count * height * width
+        return total * self.CELLS_PER_DEGREE**2 * math.pi / 4  # the circle is π/4 of its box
+
+    def radius_holding(self, lat: float, lon: float, sites: float, radius_km: float) -> float:
+        """About the radius of the circle around (lat, lon) that holds `sites` sites, at most `radius_km`."""
+        low, high = 0.0, radius_km  # by halves (sites are seldom spread evenly): within 1/64 of the radius
+        for _ in range(6):
+            middle = (low + high) / 2
+            if self.sites_within(lat, lon, middle) < sites:
+                low = middle
+            else:
+                high = middle
+        return high
 
 
 def _all_if_few(query: SiteQuery, sql_query: _Sql, wanted: int) -> tuple[int, list] | None:

@@ -306,23 +306,32 @@ def brute_force(query: SiteQuery) -> list[tuple[float, int]]:
 # Both ways of reading the circle: all its matches at once (few of them), or counted, then nearest first;
 # with every structure active (the usual case: no test on them), or some inactive (a list of constants);
 # and with a listing cap that dense circles reach (their density then found by counting smaller circles).
+# The density grid that sizes the nearest-first circle: read by the first dense search, or out of date
+# (empty: the dense circles are then sized by counting smaller ones).
 @pytest.mark.parametrize(
-    ("few", "inactive", "cap"),
+    ("few", "inactive", "cap", "grid"),
     [
-        (search.FEW, False, search.MAX_LISTED),
-        (0, False, search.MAX_LISTED),
-        (search.FEW, True, search.MAX_LISTED),
-        (0, True, search.MAX_LISTED),
-        (0, False, 200),
-        (0, True, 200),
+        (search.FEW, False, search.MAX_LISTED, "read"),
+        (0, False, search.MAX_LISTED, "read"),
+        (search.FEW, True, search.MAX_LISTED, "read"),
+        (0, True, search.MAX_LISTED, "read"),
+        (0, False, 200, "read"),
+        (0, True, 200, "read"),
+        (0, False, search.MAX_LISTED, "outdated"),
+        (0, True, 200, "outdated"),
     ],
 )
-def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, inactive, cap, monkeypatch):
+def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(
+    few, inactive, cap, grid, monkeypatch
+):
     from spro.directory import demo
     from spro.directory.models import Structure
 
     monkeypatch.setattr(search, "FEW", few)
     monkeypatch.setattr(search, "MAX_LISTED", cap)
+    monkeypatch.setattr(search._DensityGrid, "_current", {})
+    if grid == "outdated":
+        monkeypatch.setattr(search._DensityGrid, "_read", classmethod(lambda cls: {}))
     demo.generate(["94"], scale=2)  # Corse: dense towns, empty mountains, a sea between two départements
     if inactive:
         closed = list(Structure.objects.order_by("id").values_list("id", flat=True)[::4])
@@ -353,6 +362,46 @@ def test_it_answers_as_a_search_over_every_site_on_a_generated_directory(few, in
         checked += len(page)
     assert checked > (150 if inactive else 200)  # the queries found sites: the comparison compared something
     assert (capped > 5) == (cap < search.MAX_LISTED)  # the small cap was reached by some searches
+
+
+def test_a_circle_dense_for_the_grid_but_few_for_the_filters_is_counted_then_read_whole(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search._DensityGrid, "_current", {})
+    monkeypatch.setattr(search, "FEW", 10)
+    monkeypatch.setitem(search.USUAL_SHARE, "network", 1.0)  # a network usually keeps every site here
+    for km in range(30):
+        f.site(f"Lieu {km:02d}", north_km=km * 0.3 + 0.1, network_code="cio" if km % 6 else "mission-locale")
+    search._DensityGrid.current(build=True)
+    with CaptureQueriesContext(connection) as queries:
+        result = around_toulouse(network="mission-locale")
+    assert (result.total, names(result)) == (5, [f"Lieu {km:02d}" for km in range(0, 30, 6)])
+    circle = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "directory_site" in q["sql"] and "s.latitude" in q["sql"]
+    ]
+    assert circle[0].startswith("SELECT COUNT(*)") and len(circle) == 2  # counted, then read once
+
+
+def test_the_density_grid_tells_about_how_many_sites_a_circle_holds(monkeypatch):
+    from spro.directory import demo
+
+    monkeypatch.setattr(search._DensityGrid, "_current", {})
+    demo.generate(["94"], scale=2)
+    grid = search._DensityGrid.current(build=True)
+    assert search._DensityGrid.current() is grid  # kept by the process
+    ajaccio = Commune.objects.get(code="2A004")
+    for radius in (10, 30, 50):
+        query = SiteQuery(lat=ajaccio.latitude, lon=ajaccio.longitude, radius_km=radius)
+        counted = len(brute_force(query))
+        estimate = grid.sites_within(ajaccio.latitude, ajaccio.longitude, radius)
+        assert 0.6 * counted <= estimate <= 1.6 * counted, (radius, counted, estimate)
+    holding = grid.radius_holding(ajaccio.latitude, ajaccio.longitude, estimate / 4, 50)
+    assert holding < 50
+    assert 0.8 <= grid.sites_within(ajaccio.latitude, ajaccio.longitude, holding) / (estimate / 4) <= 1.25
+    assert grid.sites_within(ajaccio.latitude + 5, ajaccio.longitude, 50) == 0  # out at sea
 
 
 @pytest.mark.parametrize("latitude", [43.6, 43.59999999, 43.60000001, -89.99, 0.0, 45.05, 89.99, -0.05])
