@@ -357,8 +357,9 @@ def _ranked_window(
     # The nearest first, in a smaller circle sized from the density (any site outside a circle is farther
     # than every site inside it): the grid's density around the centre, times the share of the circle's
     # sites the filters kept (from the count; a lower bound when the count stopped at the cap).
-    grid = grid or _DensityGrid.current(build=True)
-    around = grid.sites_within(query.lat, query.lon, query.radius_km)
+    if grid is None:
+        grid = _DensityGrid.current(build=True)
+        around = grid.sites_within(query.lat, query.lon, query.radius_km)
     if around >= total:
         radius = grid.radius_holding(query.lat, query.lon, 3 * need * around / total, query.radius_km)
         count = 3 * need
