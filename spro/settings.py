@@ -169,7 +169,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "spro.core.dbcache.DatabaseCache",
             "LOCATION": "spro_cache",
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SPRO_CACHE_MAX_ENTRIES", "5000"))},
         }

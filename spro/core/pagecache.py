@@ -208,7 +208,7 @@ def _store(key: str, entry: dict, minute: int) -> None:
     if _minute() != minute:  # drawn in the minute before: nobody reads that key any more
         return
     try:
-        cache.set(key, entry, settings.SPRO_PAGE_CACHE_SECONDS)
+        getattr(cache, "set_copy", cache.set)(key, entry, settings.SPRO_PAGE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         log.warning("cache : écriture impossible, page servie sans être gardée")
 
@@ -240,8 +240,8 @@ class AnonymousPageCacheMiddleware:
             response[HEADER] = "MISS"
             # Stored once the page is sent (the server closes the response after writing it, Django
             # runs its closers then, before `request_finished`): the person does not wait for the
-            # cache's write, a quarter of a drawn API answer with the database cache (COUNT, SELECT,
-            # then INSERT of Django's DatabaseCache).
+            # cache's write, a quarter of a drawn API answer with Django's database cache (COUNT,
+            # SELECT, then INSERT; spro.core.dbcache now writes in one statement).
             closers = getattr(response, "_resource_closers", None)
             if closers is None:
                 _store(key, entry, minute)
