@@ -559,9 +559,10 @@ def _json(value):
     return list(codes) if codes is not None else json.loads(value)  # a list of its own per instance
 
 
-def _builder(model, names, offset: int = 0):
+def _builder(model, names, offset: int = 0, decoded: bool = False):
     """A function (row, alias, fields_cache) -> instance of `model` whose listed fields are the row's
-    columns from `offset` on: JSON decoded, booleans (0/1 on SQLite) as bool, the others as read.
+    columns from `offset` on: JSON decoded (unless `decoded`: the row is itself decoded JSON), booleans
+    (0/1 on SQLite) as bool, the others as read.
 
     Its code is written for the model's columns, as `dataclasses` and `namedtuple` write theirs: one
     dictionary display per instance instead of a loop over the fields with a call per conversion (the
@@ -571,7 +572,7 @@ def _builder(model, names, offset: int = 0):
     for index, name in enumerate(names, start=offset):
         field = model._meta.get_field(name)  # by attname too (structure_id)
         value = f"row[{index}]"
-        if isinstance(field, models.JSONField):
+        if isinstance(field, models.JSONField) and not decoded:
             value = f"None if {value} is None else _json({value})"
         elif isinstance(field, models.BooleanField):
             value = f"None if {value} is None else bool({value})"
@@ -593,7 +594,11 @@ class _Loader:
     """The page's sites with their structure, network and commune in one query, their active services in
     another, as model instances built without the ORM's per-row work (the profile of a search showed
     it costing more than the search itself): only the listed columns are set, any other field loads on
-    access (one query, as with `QuerySet.only`). The SQL is written once per database."""
+    access (one query, as with `QuerySet.only`). The SQL is written once per database.
+
+    On PostgreSQL the services come in the sites' query, as one JSON array per site (`json_agg`): one
+    round trip instead of two (each cost 1.3–1.8 ms seen from the client for 0.6 ms of execution,
+    README « Performances »). On SQLite, in process, the two plain queries are cheaper."""
 
     def __init__(self):
         qn = connection.ops.quote_name
@@ -616,6 +621,16 @@ class _Loader:
             " WHERE v.is_active AND v.site_id IN ({}) ORDER BY v.name, v.id"
         )
         self.service_builder = _builder(Service, SERVICE_FIELDS)
+        self.sites_with_services_sql = None
+        if connection.vendor == "postgresql":
+            services = (
+                f"(SELECT json_agg(json_build_array({service_columns}) ORDER BY v.name, v.id)"
+                f" FROM {qn(Service._meta.db_table)} v WHERE v.is_active AND v.site_id = s.id)"
+            )
+            select, rest = self.sites_sql.split(" FROM ", 1)
+            self.sites_with_services_sql = f"{select}, {services} FROM {rest}"
+            self.services_column = len(columns)
+            self.decoded_service_builder = _builder(Service, SERVICE_FIELDS, decoded=True)
         self.service_site = SERVICE_FIELDS.index("site_id")
         self.site_structure = PAGE_FIELDS[Site].index("structure_id")
         self.site_commune = PAGE_FIELDS[Site].index("commune_id")
@@ -629,7 +644,9 @@ class _Loader:
         sites = {}
         structures, networks, communes = {}, {}, {}
         site_structure, site_commune = self.site_structure, self.site_commune
-        for row in _fetch(self.sites_sql.format(marks), pks):
+        together = with_services and self.sites_with_services_sql is not None
+        sql = self.sites_with_services_sql if together else self.sites_sql
+        for row in _fetch(sql.format(marks), pks):
             structure_id, commune_id = row[site_structure], row[site_commune]
             structure = structures.get(structure_id)
             if structure is None:
@@ -644,10 +661,15 @@ class _Loader:
                 if commune is None:
                     commune = communes[commune_id] = build_commune(row, alias, {})
             site = build_site(row, alias, {"structure": structure, "commune": commune})
-            if with_services:
+            if together:
+                build_service = self.decoded_service_builder
+                site.active_services = [
+                    build_service(item, alias, {"site": site}) for item in row[self.services_column] or ()
+                ]
+            elif with_services:
                 site.active_services = []
             sites[site.pk] = site
-        if sites and with_services:
+        if sites and with_services and not together:
             build_service, site_index = self.service_builder, self.service_site
             for row in _fetch(self.services_sql.format(marks), pks):
                 site = sites.get(row[site_index])

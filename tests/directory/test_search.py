@@ -267,6 +267,35 @@ def test_it_loads_the_structure_network_and_active_services_of_each_item():
     assert [s.name for s in hit.site.active_services] == ["Bilan"]
 
 
+def test_the_page_s_services_are_the_orm_s_field_for_field_and_come_in_the_sites_query_on_postgresql():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spro.directory.models import Service
+
+    f.site(
+        "Lieu aux services",
+        services=[
+            {"name": "Bilan", "needs": ["se-former"], "publics": ["jeunes-16-25"], "is_free": False},
+            {"name": "Atelier CV", "needs": ["trouver-un-emploi"], "appointment_url": "https://rdv.example"},
+            {"name": "Ancien service", "needs": ["se-former"], "is_active": False},
+        ],
+    )
+    f.site("Lieu sans service actif", north_km=1, services=[{"name": "Fermé", "is_active": False}])
+    pks = [hit.site.pk for hit in around_toulouse().items]
+    fields = search.SERVICE_FIELDS
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = search._load_page(pks)
+    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    for pk in pks:
+        expected = Service.objects.filter(site_id=pk, is_active=True).order_by("name", "id")
+        shown = [tuple(getattr(s, name) for name in fields) for s in loaded[pk].active_services]
+        assert shown == list(expected.values_list(*fields))
+        assert all(s.site is loaded[pk] for s in loaded[pk].active_services)
+    names_by_site = {loaded[pk].name: [s.name for s in loaded[pk].active_services] for pk in pks}
+    assert names_by_site == {"Lieu aux services": ["Atelier CV", "Bilan"], "Lieu sans service actif": []}
+
+
 def test_distance_is_great_circle_distance():
     site = f.site("Albi", commune_code=f.ALBI)
     lat, lon = toulouse()
