@@ -24,6 +24,8 @@ import logging
 import os
 import time
 import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.conf import settings
@@ -73,6 +75,10 @@ NOT_STORED = {"content-length", "x-request-id", "content-security-policy", "date
 suspended = False
 # Moved by every change of settings (tests only), part of the key.
 settings_epoch = 0
+# The generation the page being drawn was read with (None outside a page the cache may keep), and the
+# values `remembered` under it.
+_drawing_generation: ContextVar[str | None] = ContextVar("spro_drawing_generation", default=None)
+_remembered: dict[tuple[int, str], tuple[str, object]] = {}
 
 
 def generation() -> str:
@@ -121,6 +127,25 @@ def model_changed(sender, **kwargs) -> None:
     if sender._meta.label_lower in NOT_SHOWN:
         return
     data_changed()
+
+
+def remembered(name: str, compute: Callable[[], object]):
+    """`compute()`, kept by this process for as long as the generation of the data it was read from is
+    current: a list that every public page draws from the database (the search form's networks and
+    label volets: two queries and their building, a tenth of an /annuaire/ page, py-spy of bench.search).
+    It is known only while a page the cache may keep is drawn (the generation was read to look the page
+    up); elsewhere, and when data changed in the current transaction, `compute()` runs each time. The
+    value must not be changed by its users (a tuple, a frozen mapping)."""
+    current = _drawing_generation.get()
+    if current is None:
+        return compute()
+    key = (settings_epoch, name)
+    found = _remembered.get(key)
+    if found is not None and found[0] == current:
+        return found[1]
+    value = compute()
+    _remembered[key] = (current, value)
+    return value
 
 
 def settings_changed(**kwargs) -> None:
@@ -234,7 +259,11 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         if entry is not None:
             return self._replay(request, entry)
-        response = self.get_response(request)
+        drawing = _drawing_generation.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            _drawing_generation.reset(drawing)
         if _storable(request, response) and _minute() == minute:
             entry = self._entry(request, response, current)
             response[HEADER] = "MISS"

@@ -88,6 +88,32 @@ def test_an_edit_of_the_directory_is_never_served_stale(client, committed):
     assert "CIO de Toulouse-Rangueil" not in text(client.get(search))
 
 
+def test_the_search_form_reads_its_networks_once_per_generation_and_shows_a_new_network_at_once(
+    client, committed
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spro.directory.models import Network
+
+    with committed():
+        f.site("CIO de Rangueil")
+
+    def networks_read(url) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200 and response["X-Cache"] == "MISS"
+        return sum('FROM "directory_network"' in query["sql"] for query in ctx.captured_queries)
+
+    assert networks_read("/annuaire/?commune=31555&rayon=20") == 1
+    # Another page of the same generation: the list is the one read for the first.
+    assert networks_read("/annuaire/?commune=31555&rayon=30") == 0
+    with committed():
+        Network.objects.create(code="point-orientation-test", label="Point d'orientation test")
+    assert networks_read("/annuaire/?commune=31555&rayon=50") == 1
+    assert "Point d'orientation test" in text(client.get("/annuaire/?commune=31555&rayon=10"))
+
+
 def test_the_api_answers_follow_an_edit_too(client, committed):
     with committed():
         site = f.site("Mission Locale", network_code="mission-locale")

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from spro.core.forms import RememberedSelect, SproForm
+from spro.core.pagecache import remembered
 from spro.directory.codes import Need, Public, ReceptionMode
 from spro.directory.models import Network
 from spro.directory.search import MAX_RADIUS_KM
@@ -33,6 +34,14 @@ SPRO_STATUS_CHOICES = [
 
 def _choices(empty_label, choices):
     return [("", empty_label), *choices]
+
+
+def _active_networks() -> tuple[tuple[str, str], ...]:
+    return tuple(Network.objects.filter(is_active=True).order_by("label").values_list("code", "label"))
+
+
+def _volets() -> tuple[tuple[str, str], ...]:
+    return tuple(LabelPolicy.objects.volets(settings.SPRO_REGION).items())
 
 
 class SearchForm(SproForm):
@@ -96,11 +105,11 @@ class SearchForm(SproForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        networks = Network.objects.filter(is_active=True).order_by("label").values_list("code", "label")
-        self.fields["reseau"].choices = _choices("Tous les réseaux", list(networks))
+        networks = remembered("annuaire:networks", _active_networks)
+        self.fields["reseau"].choices = _choices("Tous les réseaux", networks)
         # The search template draws these inputs itself, with short ids (the summary links to them).
         self.anchors.update({"commune": "commune", "rayon": "rayon", "q": "q", "ouvert": "ouvert"})
-        volets = list(LabelPolicy.objects.volets(settings.SPRO_REGION).items())
+        volets = remembered(f"labels:volets:{settings.SPRO_REGION}", _volets)
         self.fields["volet"].choices = _choices("Tous les volets", volets)
 
     def clean_page(self):
