@@ -84,11 +84,18 @@ def _state_code(oh: OpeningHours, at: datetime) -> str:
 
 def state_code(value: str, now: datetime | None = None) -> str:
     """Just "ouvert", "ferme" or "inconnu" (cheap: used to filter on "ouvert maintenant")."""
+    return _state_code_at(value, local_now(now))
+
+
+@lru_cache(maxsize=8192)
+def _state_code_at(value: str, minute: datetime) -> str:
+    """The state of a schedule at a local minute, worked out once per process: "ouvert maintenant" asks
+    it for every distinct schedule of the directory at each search."""
     oh = parse(value)
     if oh is None:
         return UNKNOWN
     try:
-        return _state_code(oh, local_now(now))
+        return _state_code(oh, minute)
     except Exception:
         return UNKNOWN
 

@@ -295,10 +295,35 @@ def inactive_structures() -> tuple[int, ...] | None:
     return tuple(row[0] for row in _fetch(f"SELECT id FROM {table} WHERE NOT is_active ORDER BY id", []))
 
 
+SCHEDULES_READ = 512  # distinct schedules of the directory read for "ouvert maintenant", at most
+
+
+def _active_schedules() -> list[str] | None:
+    """Every distinct schedule of the active sites, read by skipping from one to the next in the
+    `site_schedule` index (one probe per schedule, whatever the number of sites), or None when there
+    are more than SCHEDULES_READ of them."""
+    table = connection.ops.quote_name(Site._meta.db_table)
+    # Each step names the index's condition, so that SQLite may use it (a partial index).
+    indexed = "is_active AND NOT (opening_hours = '')"
+    # The first schedule after a value, as the index's next entry (MIN() read the whole range on SQLite).
+    first = f"SELECT opening_hours FROM {table} WHERE {indexed}{{}} ORDER BY opening_hours LIMIT 1"
+    sql = (
+        f"WITH RECURSIVE schedules (value, n) AS (SELECT ({first.format('')}), 1"
+        f" UNION ALL SELECT ({first.format(' AND opening_hours > schedules.value')}), n + 1"
+        " FROM schedules WHERE value IS NOT NULL AND n <= %s)"
+        " SELECT value FROM schedules WHERE value IS NOT NULL"
+    )
+    rows = _fetch(sql, [SCHEDULES_READ])
+    return None if len(rows) > SCHEDULES_READ else [row[0] for row in rows]
+
+
 def _open_schedules(sql_query: _Sql, now) -> list[str]:
-    """The distinct schedules of the candidates that are open now."""
-    sql, params = sql_query.select("DISTINCT s.opening_hours")
-    schedules = [row[0] for row in _fetch(sql, params) if row[0]]
+    """The distinct schedules open now: of the whole directory when it has few (the distinct schedules
+    of a dense circle read every site in it, 11–17 ms at 256,000 sites), else of the circle's candidates."""
+    schedules = _active_schedules()
+    if schedules is None:
+        sql, params = sql_query.select("DISTINCT s.opening_hours")
+        schedules = [row[0] for row in _fetch(sql, params) if row[0]]
     return [schedule for schedule in schedules if hours.state_code(schedule, now) == hours.OPEN]
 
 

@@ -163,6 +163,26 @@ def test_open_now_keeps_exactly_the_sites_open_at_this_minute():
     assert result.items[0].state.text == "Ouvert maintenant, ferme à 12 h"
 
 
+@time_machine.travel(datetime(2026, 11, 25, 10, 30, tzinfo=PARIS_TZ), tick=False)  # a Wednesday
+def test_open_now_reads_the_distinct_schedules_of_the_whole_directory_or_of_the_circle_when_it_has_many(
+    monkeypatch,
+):
+    f.site("Ouvert en semaine", opening_hours=WEEKDAY_HOURS)
+    f.site("Ouvert l'après-midi", opening_hours="Mo-Fr 14:00-18:00", north_km=1)
+    f.site("Ouvert à Albi", opening_hours="Mo-Fr 10:00-11:00", commune_code=f.ALBI)
+    f.site("Ouvert mais désactivé", opening_hours="Mo-Su 00:00-24:00", is_active=False)
+    f.site("Sans horaires", opening_hours="", north_km=2)
+    # Every distinct schedule of the active sites, far ones included, none twice, never the empty one.
+    expected = [WEEKDAY_HOURS, "Mo-Fr 14:00-18:00", "Mo-Fr 10:00-11:00"]
+    assert sorted(search._active_schedules()) == sorted(expected)
+    assert names(around_toulouse(open_now=True)) == ["Ouvert en semaine"]
+    # A directory with more distinct schedules than are read: the circle's own, and the same answer.
+    monkeypatch.setattr(search, "SCHEDULES_READ", 2)
+    assert search._active_schedules() is None
+    assert names(around_toulouse(open_now=True)) == ["Ouvert en semaine"]
+    assert names(around_toulouse(open_now=True, radius_km=100)) == ["Ouvert en semaine", "Ouvert à Albi"]
+
+
 @time_machine.travel(datetime(2026, 11, 11, 10, 30, tzinfo=PARIS_TZ), tick=False)  # 11 novembre
 def test_open_now_knows_french_public_holidays():
     f.site("Fermé les jours fériés", opening_hours=WEEKDAY_HOURS)
