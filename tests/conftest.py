@@ -7,6 +7,7 @@ process (tests/browser/conftest.py).
 """
 
 import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -81,6 +82,24 @@ def data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
                 atomic.__exit__(None, None, None)
     finally:
         SHARED_MEDIA.pop()
+
+
+def demo_of_occitanie_shared_by_the_class(autouse: bool = False):
+    """A class-scoped fixture for a test class: one load of the demo of Occitanie (`spro load-demo` with
+    SPRO_REGION=76, half a minute), shared by the tests of the class (`data_shared_by_the_scope`); its value
+    is what the command printed. In the class body: `demo = demo_of_occitanie_shared_by_the_class()`."""
+
+    @pytest.fixture(scope="class", autouse=autouse)
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        with (
+            override_settings(SPRO_REGION="76"),
+            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
+        ):
+            output = io.StringIO()
+            call_command("load-demo", stdout=output)
+            yield output.getvalue()
+
+    return demo
 
 
 @pytest.fixture(autouse=True)
