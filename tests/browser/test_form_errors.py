@@ -10,9 +10,9 @@ error message belongs to an input with aria-invalid="true" that refers to it in 
 axe finds no violation in the error state.
 
 A page is opened in the browser only when the HTML the walk read has a form still to send: most pages carry
-nothing but the log-out form, or forms already checked for an earlier persona (every page's console and axe
-are checked by test_axe_all_pages.py). A form's controls are read in one script, and only those a person
-must fill are handled one by one.
+nothing but the log-out form, forms already checked for an earlier persona, or buttons in a form without a
+field to fill (every page's console and axe are checked by test_axe_all_pages.py). A form's controls are
+read in one script, and only those a person must fill are handled one by one.
 """
 
 import html
@@ -200,11 +200,17 @@ def target_to_send(action: str, name: str) -> str | None:
 
 
 def has_a_form_to_send(markup: str, name: str, path: str) -> bool:
-    """Whether the page's HTML has a <form method="post"> that `check_forms_of` would send."""
-    for tag in FORM_TAG.findall(markup):
-        attributes = {key.lower(): html.unescape(value) for key, value in ATTRIBUTE.findall(tag)}
-        if attributes.get("method", "").lower() == "post" and target_to_send(
-            attributes.get("action") or path, name
+    """Whether the page's HTML has a <form method="post"> that `check_forms_of` would send: one with a
+    control that may be constrained (no "required" nor "obligatoire" in the form: none is)."""
+    lowered = markup.lower()
+    for form in FORM_TAG.finditer(markup):
+        end = lowered.find("</form", form.end())
+        content = markup[form.end() : end if end >= 0 else len(markup)]
+        attributes = {key.lower(): html.unescape(value) for key, value in ATTRIBUTE.findall(form.group(1))}
+        if (
+            attributes.get("method", "").lower() == "post"
+            and target_to_send(attributes.get("action") or path, name)
+            and re.search("required|obligatoire", content, re.IGNORECASE)
         ):
             return True
     return False
