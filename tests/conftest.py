@@ -7,13 +7,16 @@ process (tests/browser/conftest.py).
 """
 
 import contextlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from spro.territories.models import Commune
 
@@ -23,6 +26,33 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Commune.objects.exists():  # with --reuse-db it is already there
             call_command("import-territories", verbosity=0)
+
+
+# The settings that shape WhiteNoise's list of static files, besides its own (WHITENOISE_*).
+SHAPING_STATIC_FILES = ("DEBUG", "FORCE_SCRIPT_NAME", "INSTALLED_APPS", "STATIC_ROOT", "STATIC_URL")
+SHAPING_STATIC_FILES += ("STATICFILES_DIRS", "STATICFILES_FINDERS")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once():
+    """Each test client builds its own middleware, and WhiteNoise lists every static file through the finders
+    when it is built (about 1,800 files, half a second): the list is made once per process and per set of
+    settings that shapes it, then given to each new middleware. The files do not change during a run."""
+    listed: dict[str, dict] = {}
+    add_files_from_finders = WhiteNoiseMiddleware.add_files_from_finders
+
+    def add_files_listed_once(self):
+        names = [n for n in dir(settings) if n in SHAPING_STATIC_FILES or n.startswith("WHITENOISE_")]
+        key = repr([(name, getattr(settings, name)) for name in names])
+        if key not in listed:
+            before = dict(self.files)
+            add_files_from_finders(self)
+            listed[key] = {url: file for url, file in self.files.items() if before.get(url) is not file}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoiseMiddleware, "add_files_from_finders", add_files_listed_once)
+        yield
 
 
 # The media folders of the shared data being built or read (`data_shared_by_the_scope`), innermost last.
@@ -52,6 +82,24 @@ def data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
                 atomic.__exit__(None, None, None)
     finally:
         SHARED_MEDIA.pop()
+
+
+def demo_of_occitanie_shared_by_the_class(autouse: bool = False):
+    """A class-scoped fixture for a test class: one load of the demo of Occitanie (`spro load-demo` with
+    SPRO_REGION=76, half a minute), shared by the tests of the class (`data_shared_by_the_scope`); its value
+    is what the command printed. In the class body: `demo = demo_of_occitanie_shared_by_the_class()`."""
+
+    @pytest.fixture(scope="class", autouse=autouse)
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        with (
+            override_settings(SPRO_REGION="76"),
+            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
+        ):
+            output = io.StringIO()
+            call_command("load-demo", stdout=output)
+            yield output.getvalue()
+
+    return demo
 
 
 @pytest.fixture(autouse=True)

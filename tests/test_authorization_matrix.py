@@ -351,10 +351,11 @@ MATRIX: dict[str, Entry] = {
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module: each test runs in its own savepoint, so what its requests write is undone
-    before the next."""
+    """Built once for the module, with each persona's session: each test runs in its own savepoint, so what
+    its requests write (to the data or to a session) is undone before the next."""
     with data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
-        yield build_world()
+        objects, personas = build_world()
+        yield objects, personas, sessions_of(personas)
 
 
 def build_world():
@@ -846,6 +847,19 @@ def client_for(person) -> Client:
     return client
 
 
+def sessions_of(personas: dict) -> dict:
+    """The cookies of each persona's session (none for the anonymous one), opened once for the module."""
+    return {persona: client_for(person).cookies for persona, person in personas.items()}
+
+
+def client_of(persona: str, sessions: dict) -> Client:
+    """A new client on the persona's session: no cookie left by an earlier request."""
+    client = Client()
+    for name, morsel in sessions[persona].items():
+        client.cookies[name] = morsel.value
+    return client
+
+
 def matches(expected, response) -> bool:
     location = response.headers.get("Location", "")
     if expected == LOGIN:
@@ -880,7 +894,7 @@ def test_every_url_has_an_entry():
 
 @pytest.mark.parametrize("route,name,params", project_urls(), ids=[u[1] or u[0] for u in project_urls()])
 def test_each_persona_gets_the_expected_status(world, route, name, params):
-    objects, personas = world
+    objects, _personas, sessions = world
     entry = MATRIX.get(name)
     if entry is None:
         pytest.fail(f"{name} ({route}) n'a pas d'entrée dans MATRIX : ajoutez-la.")
@@ -888,7 +902,7 @@ def test_each_persona_gets_the_expected_status(world, route, name, params):
     wrong = []
     for method, expectations in (("GET", entry.statuses), ("POST", entry.post)):
         for persona, expected in (expectations or {}).items():
-            client = client_for(personas[persona])
+            client = client_of(persona, sessions)
             response = client.post(url) if method == "POST" else client.get(url)
             if not matches(expected, response):
                 wrong.append(f"{method} {persona}: attendu {expected}, obtenu {describe(response)}")
@@ -930,14 +944,14 @@ def _addable(name: str) -> bool:
 
 
 def test_the_admin_is_for_verified_staff_only(world):
-    _, personas = world
+    _objects, _personas, sessions = world
     staff = accounts.user("tech@region.test", is_staff=True, is_superuser=True)
     sample = admin_sample()
     assert len(sample) >= 15
     wrong = []
     for name, url in sample:
         for persona in PERSONAS:
-            response = client_for(personas[persona]).get(url)
+            response = client_of(persona, sessions).get(url)
             if not matches(ADMIN_LOGIN, response):
                 wrong.append(f"{url} {persona}: attendu {ADMIN_LOGIN}, obtenu {describe(response)}")
         response = client_for(staff).get(url)

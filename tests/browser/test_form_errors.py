@@ -8,8 +8,14 @@ field (required, or marked "(obligatoire)") is sent with those fields emptied. T
 error summary, the title starts with "Erreur", every link of the summary targets an existing field, every
 error message belongs to an input with aria-invalid="true" that refers to it in aria-describedby, and
 axe finds no violation in the error state.
+
+A page is opened in the browser only when the HTML the walk read has a form still to send: most pages carry
+nothing but the log-out form, forms already checked for an earlier persona, or buttons in a form without a
+field to fill (every page's console and axe are checked by test_axe_all_pages.py). A form's controls are
+read in one script, and only those a person must fill are handled one by one.
 """
 
+import html
 import json
 import re
 from urllib.parse import urlsplit
@@ -52,6 +58,9 @@ REACHED_BY_A_STEP = {
     "aiguillage:contact": "la page d'un lieu ou la réponse",
 }
 WALKED: dict[str, dict[str, str]] = {}  # persona -> URL name -> path
+READ: dict[tuple[str, str], str] = {}  # (persona, path) -> the HTML the walk read
+FORM_TAG = re.compile(r"<form\b([^>]*)>", re.IGNORECASE)
+ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
 CHECKED: list[tuple[str, str, str]] = []  # (persona, url name, outcome)
 SECOND_FACTOR = RECOVERY_CODES  # email -> unused recovery codes, shared with the other browser tests
 
@@ -84,7 +93,8 @@ def walk(visit, persona: str) -> dict[str, str]:
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         found[name] = path
-        for href in re.findall(r'href="([^"#]+)', response.text()):
+        READ[(persona, path)] = response.text()
+        for href in re.findall(r'href="([^"#]+)', READ[(persona, path)]):
             href = href.replace("&amp;", "&")
             if href.startswith("/") and not href.startswith(NOT_WALKED):
                 queue.append(href)
@@ -94,23 +104,35 @@ def walk(visit, persona: str) -> dict[str, str]:
 
 def constrained_fields(form):
     """The visible controls a person must fill, emptied in place; none: nothing to check."""
+    controls = form.locator("input, select, textarea")
+    # What the markup says of each control, read in one script: its type, whether it is required or its
+    # label says "(obligatoire)", its tag, whether a select has an empty choice.
+    described = controls.evaluate_all(
+        """(controls, form) => controls.map(c => {
+            const id = c.getAttribute('id') || '';
+            const labels = [...form.querySelectorAll('label')].filter(l => id && l.htmlFor === id);
+            const marked = labels.some(l => l.innerText.includes('(obligatoire)'));
+            return {
+                kind: (c.getAttribute('type') || 'text').toLowerCase(),
+                constrained: c.hasAttribute('required') || marked,
+                tag: c.tagName,
+                emptyChoice: c.tagName === 'SELECT' && !!c.querySelector('option[value=""]'),
+            };
+        })""",
+        form.element_handle(),
+    )
     emptied = 0
-    for control in form.locator("input, select, textarea").all():
-        kind = (control.get_attribute("type") or "text").lower()
-        if (
-            kind in ("hidden", "submit", "button", "radio")
-            or not control.is_visible()
-            or control.is_disabled()
-        ):
+    for index, markup in enumerate(described):
+        kind = markup["kind"]
+        if kind in ("hidden", "submit", "button", "radio") or not markup["constrained"]:
             continue
-        control_id = control.get_attribute("id") or ""
-        label = form.locator(f'label[for="{control_id}"]').all_inner_texts() if control_id else []
-        if control.get_attribute("required") is None and not any("(obligatoire)" in t for t in label):
+        control = controls.nth(index)
+        if not control.is_visible() or control.is_disabled():
             continue
         if kind == "checkbox":
             control.uncheck()
-        elif control.evaluate("e => e.tagName") == "SELECT":
-            if not control.locator('option[value=""]').count():
+        elif markup["tag"] == "SELECT":
+            if not markup["emptyChoice"]:
                 continue
             control.select_option("")
         elif kind == "file":
@@ -164,7 +186,41 @@ def check_error_state(visit, name: str, form) -> bool:
     return True
 
 
-def check_forms_of(visit, name: str, path: str):
+def already_verified(name: str) -> bool:
+    return any(checked == name and outcome == "vérifié" for checked, _u, outcome in CHECKED)
+
+
+def target_to_send(action: str, name: str) -> str | None:
+    """The URL name under which the form posting to `action` is checked, or None when it is not sent: the
+    log-out, a form outside the shared pattern, a form already checked for another persona or page."""
+    target = url_name(action)
+    if target in ("accounts:logout",) or target in NOT_A_FORM_PATTERN:
+        return None
+    return None if already_verified(target or name) else (target or name)
+
+
+def has_a_form_to_send(markup: str, name: str, path: str) -> bool:
+    """Whether the page's HTML has a <form method="post"> that `check_forms_of` would send: one with a
+    control that may be constrained (no "required" nor "obligatoire" in the form: none is)."""
+    lowered = markup.lower()
+    for form in FORM_TAG.finditer(markup):
+        end = lowered.find("</form", form.end())
+        content = markup[form.end() : end if end >= 0 else len(markup)]
+        attributes = {key.lower(): html.unescape(value) for key, value in ATTRIBUTE.findall(form.group(1))}
+        if (
+            attributes.get("method", "").lower() == "post"
+            and target_to_send(attributes.get("action") or path, name)
+            and re.search("required|obligatoire", content, re.IGNORECASE)
+        ):
+            return True
+    return False
+
+
+def check_forms_of(visit, name: str, path: str, markup: str | None = None):
+    """Send each form of the page at `path` in error; `markup`: the HTML the walk read, when there is no
+    form to send in it the page is not opened."""
+    if markup is not None and not has_a_form_to_send(markup, name, path):
+        return
     page = visit.page
     visit.goto(path)
     count = page.locator("form[method=post]").count()
@@ -173,13 +229,10 @@ def check_forms_of(visit, name: str, path: str):
         if sent:  # the page in error replaced the one with the forms
             visit.goto(path)
         form = page.locator("form[method=post]").nth(index)
-        action = form.get_attribute("action") or path
-        target = url_name(action)
-        if target in ("accounts:logout",) or target in NOT_A_FORM_PATTERN:
-            continue
-        if any(checked == (target or name) and outcome == "vérifié" for checked, _u, outcome in CHECKED):
-            continue  # the same form, already checked for another persona or on another page
-        sent = check_error_state(visit, target or name, form)
+        target = target_to_send(form.get_attribute("action") or path, name)
+        if target is None:
+            continue  # the log-out, or the same form, already checked for another persona or on another page
+        sent = check_error_state(visit, target, form)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -188,7 +241,7 @@ def test_every_form_in_error_leads_to_its_summary_and_marks_its_fields(visit, pe
     if email:
         log_in(visit, email)
     for name, path in walk(visit, persona).items():
-        check_forms_of(visit, name, path)
+        check_forms_of(visit, name, path, READ[(persona, path)])
     if persona == "anonyme":
         # The public contact form, reached from a site's page.
         items = visit.page.request.get(visit.base_url + "/api/v1/lieux?commune=31555&rayon=30").json()[

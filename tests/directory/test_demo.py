@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Max, Min
-from django.test import override_settings
 from opening_hours import OpeningHours
 
 from spro.accounts.models import User
@@ -19,7 +18,7 @@ from spro.directory.catalogue import catalogue
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.territories.models import Commune, Departement
-from tests.conftest import data_shared_by_the_scope
+from tests.conftest import demo_of_occitanie_shared_by_the_class
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +68,7 @@ def snapshot() -> list[tuple]:
 class TestTheDemoOfOccitanie:
     """What one load of the demo of Occitanie made, read by each test (the load takes half a minute)."""
 
-    @pytest.fixture(scope="class")
-    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
-        with (
-            override_settings(SPRO_REGION="76"),
-            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
-        ):
-            yield load_demo()
+    demo = demo_of_occitanie_shared_by_the_class()
 
     @pytest.fixture(autouse=True)
     def occitanie(self, settings):

@@ -5,10 +5,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from spro.labels.models import Adhesion, Application, CommitteeSession, Label, Opinion, SproStatus
-from tests.conftest import data_shared_by_the_scope
+from tests.conftest import demo_of_occitanie_shared_by_the_class
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +51,7 @@ def assert_the_whole_lifecycle(output: str):
 class TestTheDemoOfOccitanie:
     """One load of the demo of Occitanie, read by each test (the load takes half a minute)."""
 
-    @pytest.fixture(scope="class", autouse=True)
-    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
-        with (
-            override_settings(SPRO_REGION="76"),
-            data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
-        ):
-            yield load_demo()
+    demo = demo_of_occitanie_shared_by_the_class(autouse=True)
 
     @pytest.fixture(autouse=True)
     def occitanie(self, settings):
