@@ -181,7 +181,7 @@ def send(client, form: Form, path: str, data: dict):
 
 @pytest.mark.parametrize("name,params", pages(), ids=[p[0] for p in pages()])
 def test_every_form_refuses_hostile_values_in_french_and_writes_nothing(world, name, params):  # noqa: F811
-    objects, personas = world
+    objects, personas, _sessions = world
     entry = MATRIX[name]
     page_url = url_for(name, params, entry, objects)
     client = client_for(personas[persona_for(entry)])

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_region_structure_list_ignores_an_unreadable_filter(world):  # noqa: F811
-    _, personas = world
+    _objects, personas, _sessions = world
     client = client_for(personas["admin_region"])
     response = client.get("/region/structures/?reseau=%00&departement=31%00&page=%00")
     assert response.status_code == 200
@@ -18,7 +18,7 @@ def test_the_region_structure_list_ignores_an_unreadable_filter(world):  # noqa:
 
 @pytest.mark.parametrize("note", ["une note\x00", "a" * 100_000])
 def test_a_contact_request_note_that_cannot_be_kept_is_refused(world, note):  # noqa: F811
-    objects, personas = world
+    objects, personas, _sessions = world
     client = client_for(personas["conseiller_a"])
     item = objects["contact_request"]
     response = client.post(f"/espace-pro/orientations/demandes-de-contact/{item.pk}/traiter/", {"note": note})
@@ -32,7 +32,7 @@ def test_a_contact_request_note_that_cannot_be_kept_is_refused(world, note):  # 
 
 @pytest.mark.parametrize("comment", ["un commentaire\x00", "a" * 100_000])
 def test_a_referral_comment_that_cannot_be_kept_stops_the_transition(world, comment):  # noqa: F811
-    objects, personas = world
+    objects, personas, _sessions = world
     client = client_for(personas["conseiller_a"])
     referral = objects["referral"]
     before = referral.state
@@ -46,7 +46,7 @@ def test_a_referral_comment_that_cannot_be_kept_stops_the_transition(world, comm
 
 
 def test_an_unreadable_next_address_is_not_followed(world):  # noqa: F811
-    objects, personas = world
+    objects, personas, _sessions = world
     client = client_for(personas["admin_a"])
     site = objects["site"]
     response = client.post(
