@@ -16,47 +16,29 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from bench.search import OUT, PG_SUFFIX, SQLITE_PATH
+from bench.load import calibration_ms
+from bench.search import OUT, SQLITE_PATH, _child_env, postgres_bench_database
 
 FIGURES = ("p95_ms", "p99_ms", "cpu_p95_ms", "page_p95_ms")
-
-
-def calibration_ms() -> float:
-    """A fixed pure-Python loop, timed: how fast this machine is at the moment."""
-    started, total = time.perf_counter(), 0
-    for i in range(3_000_000):
-        total += i * i
-    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def databases() -> dict[str, str]:
     found = {"sqlite": f"sqlite:///{SQLITE_PATH}"}
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = (urlparse(url).path.lstrip("/") or "spro") + PG_SUFFIX
-        found["postgresql"] = urlunparse(urlparse(url)._replace(path=f"/{name}"))
+        found["postgresql"] = postgres_bench_database(url)[1]
     chosen = os.environ.get("SPRO_COMPARE_DATABASES", "sqlite,postgresql").split(",")
     return {name: url for name, url in found.items() if name in chosen}
 
 
 def measure(tree: str, database_url: str, searches: int, pages: int) -> dict:
-    env = dict(
-        os.environ,
-        DATABASE_URL=database_url,
-        DEBUG="",
-        SECRET_KEY="bench-" + "x" * 50,
-        ALLOWED_HOSTS="testserver",
-        SPRO_HTTPS="0",
-    )
     python = str(Path(tree) / ".venv" / "bin" / "python")
     done = subprocess.run(
         [python, "-m", "bench.search", "measure", str(searches), str(pages)],
         cwd=tree,
-        env=env,
+        env=_child_env(database_url),  # as bench.search runs its own measuring child
         capture_output=True,
         text=True,
     )

@@ -527,6 +527,12 @@ def machine() -> dict:
     }
 
 
+def postgres_bench_database(url: str) -> tuple[str, str]:
+    """(name, URL) of the bench's PostgreSQL database beside the one of `url` (`<its name>_bench_search`)."""
+    name = (urlparse(url).path.lstrip("/") or "spro") + PG_SUFFIX
+    return name, urlunparse(urlparse(url)._replace(path=f"/{name}"))
+
+
 def run(scale: float = SCALE, searches: int = SEARCHES, pages: int = PAGES) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     keep = os.environ.get("SPRO_BENCH_KEEP") == "1" and SQLITE_PATH.exists()
@@ -539,8 +545,7 @@ def run(scale: float = SCALE, searches: int = SEARCHES, pages: int = PAGES) -> d
     postgresql = None
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        name = (urlparse(url).path.lstrip("/") or "spro") + PG_SUFFIX
-        bench_url = urlunparse(urlparse(url)._replace(path=f"/{name}"))
+        name, bench_url = postgres_bench_database(url)
         keep = os.environ.get("SPRO_BENCH_KEEP") == "1" and _postgres_exists(url, name)
         if not keep:
             _postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
