@@ -84,6 +84,13 @@ def data_shared_by_the_scope(django_db_blocker, tmp_path_factory):
         SHARED_MEDIA.pop()
 
 
+def load_demo(*args) -> str:
+    """`spro load-demo` with these arguments; what it printed."""
+    output = io.StringIO()
+    call_command("load-demo", *args, stdout=output)
+    return output.getvalue()
+
+
 def demo_of_occitanie_shared_by_the_class(autouse: bool = False):
     """A class-scoped fixture for a test class: one load of the demo of Occitanie (`spro load-demo` with
     SPRO_REGION=76, half a minute), shared by the tests of the class (`data_shared_by_the_scope`); its value
@@ -95,9 +102,7 @@ def demo_of_occitanie_shared_by_the_class(autouse: bool = False):
             override_settings(SPRO_REGION="76"),
             data_shared_by_the_scope(django_db_blocker, tmp_path_factory),
         ):
-            output = io.StringIO()
-            call_command("load-demo", stdout=output)
-            yield output.getvalue()
+            yield load_demo()
 
     return demo
 

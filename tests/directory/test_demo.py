@@ -18,7 +18,7 @@ from spro.directory.catalogue import catalogue
 from spro.directory.codes import Accessibility, AccessMode, Need, Public, ReceptionMode, SiteKind
 from spro.directory.models import Membership, Service, Site, Structure
 from spro.territories.models import Commune, Departement
-from tests.conftest import demo_of_occitanie_shared_by_the_class
+from tests.conftest import demo_of_occitanie_shared_by_the_class, load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ DEMO_PASSWORD = import_module("spro.core.management.commands.setup-demo").DEMO_P
 @pytest.fixture(autouse=True)
 def fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def load_demo(*args) -> str:
-    out = io.StringIO()
-    call_command("load-demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def pk(obj):

@@ -7,15 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from spro.labels.models import Adhesion, Application, CommitteeSession, Label, Opinion, SproStatus
-from tests.conftest import demo_of_occitanie_shared_by_the_class
+from tests.conftest import demo_of_occitanie_shared_by_the_class, load_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def load_demo() -> str:
-    out = io.StringIO()
-    call_command("load-demo", stdout=out)
-    return out.getvalue()
 
 
 def assert_the_whole_lifecycle(output: str):
