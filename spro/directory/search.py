@@ -671,6 +671,8 @@ class _Loader:
         site_structure, site_commune = self.site_structure, self.site_commune
         together = with_services and self.sites_with_services_sql is not None
         sql = self.sites_with_services_sql if together else self.sites_sql
+        if together:
+            build_decoded_service, services_column = self.decoded_service_builder, self.services_column
         for row in _fetch(sql.format(marks), pks):
             structure_id, commune_id = row[site_structure], row[site_commune]
             structure = structures.get(structure_id)
@@ -687,9 +689,8 @@ class _Loader:
                     commune = communes[commune_id] = build_commune(row, alias, {})
             site = build_site(row, alias, {"structure": structure, "commune": commune})
             if together:
-                build_service = self.decoded_service_builder
                 site.active_services = [
-                    build_service(item, alias, {"site": site}) for item in row[self.services_column] or ()
+                    build_decoded_service(item, alias, {"site": site}) for item in row[services_column] or ()
                 ]
             elif with_services:
                 site.active_services = []
